@@ -1,0 +1,53 @@
+//! `authdoctor compare`: one secret, many places; group equal values and explain each difference.
+
+use crate::cli::Global;
+use crate::compare::{Member, compare};
+use crate::report::Report;
+use crate::usage::UsageError;
+
+pub async fn run(sources: &[String], global: &Global) -> Result<(Report, Vec<crate::source::Outcome>), UsageError> {
+    if sources.len() < 2 {
+        return Err(UsageError::new("compare needs at least two sources").hint("use `authdoctor inspect` for one"));
+    }
+    let outcomes = super::fetch(sources, global).await?;
+    let mut report = Report::new("compare");
+    super::source_rows(&outcomes, &mut report, global.reveal);
+
+    // Only readable sources take part; an unreadable one already made the verdict `error`.
+    let readable: Vec<usize> = (0..outcomes.len()).filter(|&i| outcomes[i].result.is_ok()).collect();
+    let members: Vec<Member> = readable
+        .iter()
+        .filter_map(|&i| {
+            outcomes[i].result.as_ref().ok().map(|f| Member {
+                name: outcomes[i].spec.name(),
+                item: &f.yielded,
+            })
+        })
+        .collect();
+    let mut marks = Vec::new();
+    if members.len() >= 2 {
+        let cmp = compare(&members);
+        report.groups = Some(
+            cmp.groups
+                .iter()
+                .map(|g| g.iter().map(|&i| members[i].name.to_string()).collect())
+                .collect(),
+        );
+        report.findings.extend(cmp.findings);
+        for (a, b, off) in cmp.first_difference {
+            marks.push((readable[a], off));
+            marks.push((readable[b], off));
+        }
+        // Hygiene once per distinct value, naming every source that holds it.
+        for g in &cmp.groups {
+            if let crate::source::Yield::Value(s) = members[g[0]].item {
+                let names: Vec<String> = g.iter().map(|&i| members[i].name.to_string()).collect();
+                report.findings.extend(crate::checks::hygiene(s.expose(), &names));
+            }
+        }
+    }
+    if global.reveal {
+        report.dumps = super::dumps(&outcomes, &marks);
+    }
+    Ok((report, outcomes))
+}

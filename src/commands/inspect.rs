@@ -1,0 +1,24 @@
+//! `authdoctor inspect`: facts about each value and its hygiene, source by source.
+
+use crate::cli::Global;
+use crate::report::Report;
+use crate::secret::Facts;
+use crate::usage::UsageError;
+
+pub async fn run(sources: &[String], global: &Global) -> Result<(Report, Vec<crate::source::Outcome>), UsageError> {
+    let outcomes = super::fetch(sources, global).await?;
+    let mut report = Report::new("inspect");
+    super::source_rows(&outcomes, &mut report, global.reveal);
+    for (o, row) in outcomes.iter().zip(report.sources.iter_mut()) {
+        if let Some(s) = o.secret() {
+            row.facts = Some(Facts::of(s.expose()));
+            report
+                .findings
+                .extend(crate::checks::hygiene(s.expose(), &[o.spec.name().to_string()]));
+        }
+    }
+    if global.reveal {
+        report.dumps = super::dumps(&outcomes, &[]);
+    }
+    Ok((report, outcomes))
+}

@@ -1,0 +1,103 @@
+//! One module per subcommand: gather sources, run checks, build the report.
+
+pub mod compare;
+pub mod explain;
+pub mod inspect;
+pub mod sources;
+
+use crate::cli::Global;
+use crate::findings::Finding;
+use crate::report::{Dump, Report, SourceRow};
+use crate::source::{Outcome, Spec, Yield};
+use crate::usage::UsageError;
+use std::time::Duration;
+
+/// Parse every spec, refusing duplicate labels; fetch them all concurrently.
+pub async fn fetch(raw: &[String], global: &Global) -> Result<Vec<Outcome>, UsageError> {
+    let specs = raw.iter().map(|s| Spec::parse(s)).collect::<Result<Vec<_>, _>>()?;
+    let mut names = std::collections::HashSet::new();
+    for s in &specs {
+        if !names.insert(s.name().to_string()) {
+            return Err(UsageError::new(format!("source name '{}' is used twice", s.name()))
+                .hint("give each source its own label: frontend=…, backend=…"));
+        }
+    }
+    let started = std::time::Instant::now();
+    let outcomes = crate::source::fetch_all(specs, Duration::from_secs_f64(global.timeout)).await?;
+    if global.verbose {
+        eprintln!(
+            "authdoctor: fetched {} source(s) in {:.1} ms",
+            outcomes.len(),
+            started.elapsed().as_secs_f64() * 1e3
+        );
+    }
+    Ok(outcomes)
+}
+
+/// The sources table and the findings of the fetch itself (AD001, AD002, loader notes).
+pub fn source_rows(outcomes: &[Outcome], report: &mut Report, reveal: bool) {
+    for o in outcomes {
+        let name = o.spec.name().to_string();
+        let mut row = SourceRow {
+            label: name.clone(),
+            spec: o.spec.raw.clone(),
+            kind: "value".into(),
+            status: "ok".into(),
+            length: None,
+            sha256: None,
+            details: Default::default(),
+            facts: None,
+            hex: None,
+        };
+        match &o.result {
+            Ok(f) => {
+                row.kind = f.yielded.kind().into();
+                row.details = f.details.clone();
+                match &f.yielded {
+                    Yield::Value(s) => {
+                        row.length = Some(s.len());
+                        row.sha256 = Some(s.short_sha());
+                        if reveal {
+                            row.hex = Some(hex::encode(s.expose()));
+                        }
+                    }
+                    Yield::Fingerprints(fp) => {
+                        row.length = Some(fp.length);
+                        row.sha256 = Some(fp.sha256.chars().take(12).collect());
+                    }
+                    Yield::Digest(d) => {
+                        row.details.insert("digest".into(), d.digest.clone().into());
+                        if let Some(st) = &d.status {
+                            row.details.insert("status".into(), st.clone().into());
+                        }
+                    }
+                }
+                report.findings.extend(f.notes.iter().cloned());
+            }
+            Err(e) => {
+                row.status = "error".into();
+                let mut finding = Finding::new(e.code, format!("{name}: {}", e.message)).sources([name.clone()]);
+                if let Some(h) = &e.hint {
+                    finding = finding.hint(h.clone());
+                }
+                report.findings.push(finding);
+            }
+        }
+        report.sources.push(row);
+    }
+}
+
+/// `--reveal` hex dumps, with the given offsets marked per source index.
+pub fn dumps(outcomes: &[Outcome], marks: &[(usize, usize)]) -> Vec<Dump> {
+    outcomes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| {
+            o.secret().map(|s| Dump {
+                label: o.spec.name().to_string(),
+                bytes: zeroize::Zeroizing::new(s.expose().to_vec()),
+                marks: marks.iter().filter(|(src, _)| *src == i).map(|(_, off)| *off).collect(),
+            })
+        })
+        .collect()
+}

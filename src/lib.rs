@@ -1,0 +1,14 @@
+//! authdoctor: why a JWT secret that "matches" everywhere still gives 401 Invalid signature.
+//! Data flows one way: spec → source → value → checks → findings → report → renderer.
+
+pub mod checks;
+pub mod cli;
+pub mod commands;
+pub mod compare;
+pub mod dotenv;
+pub mod findings;
+pub mod report;
+pub mod run;
+pub mod secret;
+pub mod source;
+pub mod usage;

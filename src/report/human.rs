@@ -1,0 +1,285 @@
+//! The human checklist: sources, findings by topic, a one-line verdict, numbered next steps.
+
+use super::{Dump, Report, Verdict};
+use crate::findings::{Finding, Severity, topic_of};
+use colored::Colorize;
+use std::fmt::Write as _;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub unicode: bool,
+    pub quiet: bool,
+    pub strict: bool,
+}
+
+impl Style {
+    fn mark(&self, s: Severity) -> String {
+        let (u, a) = match s {
+            Severity::Ok => ("✔", "[ok]"),
+            Severity::Info => ("i", "[info]"),
+            Severity::Warning => ("!", "[warn]"),
+            Severity::Error => ("✘", "[FAIL]"),
+        };
+        let m = if self.unicode { u } else { a };
+        match s {
+            Severity::Ok => m.green().to_string(),
+            Severity::Info => m.cyan().to_string(),
+            Severity::Warning => m.yellow().bold().to_string(),
+            Severity::Error => m.red().bold().to_string(),
+        }
+    }
+
+    fn ne(&self) -> &'static str {
+        if self.unicode { " ≠ " } else { " != " }
+    }
+}
+
+pub fn render(report: &Report, style: Style) -> String {
+    let mut out = String::new();
+    let title = format!("authdoctor {}", report.command);
+    let _ = writeln!(
+        out,
+        "{} · {} source{}",
+        title.bold(),
+        report.sources.len(),
+        if report.sources.len() == 1 { "" } else { "s" }
+    );
+
+    // Sources, with their own findings (AD0xx) underneath.
+    let width = report
+        .sources
+        .iter()
+        .map(|s| s.label.chars().count())
+        .max()
+        .unwrap_or(0);
+    let _ = writeln!(out, "\n{}", "Sources".bold());
+    for s in &report.sources {
+        let ok = s.status == "ok";
+        if style.quiet && ok {
+            continue;
+        }
+        let mark = style.mark(if ok { Severity::Ok } else { Severity::Error });
+        let label = format!("{:width$}", s.label);
+        if ok {
+            let size = s.length.map(|l| format!("{l} bytes")).unwrap_or_else(|| s.kind.clone());
+            let sha = s.sha256.as_deref().map(|h| format!("sha256:{h}")).unwrap_or_default();
+            let mut prov = Vec::new();
+            if let Some(l) = s.details.get("loader").and_then(|v| v.as_str()) {
+                prov.push(format!("loader {l}"));
+            }
+            if let Some(l) = s.details.get("line") {
+                prov.push(format!("line {l}"));
+            }
+            if let Some(n) = s.details.get("definitions") {
+                prov.push(format!("defined {n} times, last wins"));
+            }
+            let prov = if prov.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", prov.join(", "))
+            };
+            let spec = if s.spec != s.label {
+                format!("  {}", s.spec.dimmed())
+            } else {
+                String::new()
+            };
+            let _ = writeln!(out, "  {mark} {label}  {size:>10}  {sha}{spec}{prov}");
+        } else {
+            let _ = writeln!(out, "  {mark} {label}  {}", s.spec.dimmed());
+        }
+        if let Some(f) = &s.facts {
+            render_facts(&mut out, f);
+        }
+    }
+    for f in report.findings.iter().filter(|f| topic_of(f.code) == "Sources") {
+        finding_line(&mut out, f, style);
+    }
+
+    let mut topics: Vec<&'static str> = Vec::new();
+    for f in &report.findings {
+        let t = f.topic();
+        if t != "Sources" && !topics.contains(&t) {
+            topics.push(t);
+        }
+    }
+    if report.groups.is_some() && !topics.contains(&"Comparison") {
+        topics.insert(0, "Comparison");
+    }
+    for topic in topics {
+        let lines: Vec<&Finding> = report
+            .findings
+            .iter()
+            .filter(|f| f.topic() == topic && !(style.quiet && f.severity <= Severity::Info))
+            .collect();
+        let show_groups = topic == "Comparison" && report.groups.as_ref().is_some_and(|g| g.len() > 1) && !style.quiet;
+        if lines.is_empty() && !show_groups {
+            continue;
+        }
+        let _ = writeln!(out, "\n{}", topic.bold());
+        if show_groups && let Some(groups) = &report.groups {
+            let line = groups
+                .iter()
+                .map(|g| g.join(" = "))
+                .collect::<Vec<_>>()
+                .join(style.ne());
+            let _ = writeln!(
+                out,
+                "  {} {} distinct values: {line}",
+                style.mark(Severity::Info),
+                groups.len()
+            );
+        }
+        for f in lines {
+            finding_line(&mut out, f, style);
+        }
+    }
+
+    if !report.dumps.is_empty() {
+        let _ = writeln!(out, "\n{}", "Values (--reveal)".bold().red());
+        for d in &report.dumps {
+            hexdump(&mut out, d, style);
+        }
+    }
+
+    let verdict = report.verdict(style.strict);
+    let (e, w) = (report.count(Severity::Error), report.count(Severity::Warning));
+    let unread = report.sources.iter().filter(|s| s.status != "ok").count();
+    let summary = match verdict {
+        Verdict::Pass => "PASS".green().bold(),
+        Verdict::Warn => "PASS with warnings".yellow().bold(),
+        Verdict::Fail => "FAIL".red().bold(),
+        Verdict::Error => "ERROR".red().bold(),
+    };
+    let mut counts = vec![plural(e, "error"), plural(w, "warning")];
+    if unread > 0 {
+        counts.insert(
+            0,
+            format!("{unread} source{} unreadable", if unread == 1 { "" } else { "s" }),
+        );
+    }
+    let _ = writeln!(out, "\n{summary}: {} (exit {})", counts.join(", "), verdict.exit_code());
+
+    let steps = report.next_steps();
+    if !steps.is_empty() && !style.quiet {
+        let _ = writeln!(out, "\n{}", "Next steps".bold());
+        for (i, (code, hint)) in steps.iter().enumerate() {
+            let _ = writeln!(out, "  {}. {hint} ({code})", i + 1);
+        }
+        let _ = writeln!(
+            out,
+            "  {}. `authdoctor explain {}` tells the whole story.",
+            steps.len() + 1,
+            steps[0].0
+        );
+    }
+    out
+}
+
+fn plural(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
+fn finding_line(out: &mut String, f: &Finding, style: Style) {
+    if style.quiet && f.severity <= Severity::Info {
+        return;
+    }
+    let at = f
+        .location
+        .as_ref()
+        .map(|l| format!(" [{}:{}]", l.file, l.line))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "  {} {} {}{}",
+        style.mark(f.severity),
+        f.code.bold(),
+        f.message,
+        at.dimmed()
+    );
+}
+
+fn render_facts(out: &mut String, f: &super::Facts) {
+    let chars = f.chars.map(|c| format!(", {c} characters")).unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "      {} bytes{chars}, {} line{}, {}",
+        f.length,
+        f.lines,
+        if f.lines == 1 { "" } else { "s" },
+        if f.utf8 { "UTF-8" } else { "not UTF-8" }
+    );
+    let _ = writeln!(out, "      classes: {}", f.classes.summary());
+    if !f.special.is_empty() {
+        let shown: Vec<String> = f
+            .special
+            .iter()
+            .take(8)
+            .map(|s| format!("{} at byte {}", s.what, s.offset))
+            .collect();
+        let more = f.special.len().saturating_sub(shown.len());
+        let more = if more > 0 {
+            format!(" (+{more} more)")
+        } else {
+            String::new()
+        };
+        let _ = writeln!(out, "      special: {}{more}", shown.join(", "));
+    }
+    for (enc, n) in &f.decodes_as {
+        let _ = writeln!(out, "      valid {enc} text of {n} bytes");
+    }
+}
+
+/// Offsets, hex, printable column; a caret line under each marked (first differing) byte.
+fn hexdump(out: &mut String, d: &Dump, style: Style) {
+    let _ = writeln!(out, "  {} ({} bytes)", d.label.bold(), d.bytes.len());
+    for (row, chunk) in d.bytes.chunks(16).enumerate() {
+        let base = row * 16;
+        let hexes: Vec<String> = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                let h = format!("{b:02x}");
+                if d.marks.contains(&(base + i)) {
+                    h.red().bold().underline().to_string()
+                } else {
+                    h
+                }
+            })
+            .collect();
+        let pad = "   ".repeat(16 - chunk.len());
+        let text: String = chunk
+            .iter()
+            .map(|b| {
+                if b.is_ascii_graphic() || *b == b' ' {
+                    *b as char
+                } else {
+                    '.'
+                }
+            })
+            .collect();
+        let _ = writeln!(out, "    {base:08x}  {}{pad}  |{text}|", hexes.join(" "));
+        let marks: Vec<usize> = d
+            .marks
+            .iter()
+            .filter(|m| **m >= base && **m < base + 16)
+            .map(|m| m - base)
+            .collect();
+        if !marks.is_empty() {
+            let mut line = vec![' '; 16 * 3];
+            for m in marks {
+                line[m * 3] = '^';
+                line[m * 3 + 1] = '^';
+            }
+            let caret: String = line.into_iter().collect();
+            let note = if style.unicode {
+                "← first difference"
+            } else {
+                "<- first difference"
+            };
+            let _ = writeln!(out, "              {} {note}", caret.trim_end().red());
+        }
+    }
+    if d.bytes.is_empty() {
+        let _ = writeln!(out, "    (empty)");
+    }
+}

@@ -1,0 +1,124 @@
+//! The report model every command builds, and the verdict and exit code it implies.
+//! Renderers turn it into text; they decide nothing.
+
+pub mod github;
+pub mod human;
+pub mod json;
+pub mod redact;
+
+use crate::findings::{Finding, Severity};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Pass,
+    Warn,
+    Fail,
+    Error,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Warn => "warn",
+            Verdict::Fail => "fail",
+            Verdict::Error => "error",
+        }
+    }
+
+    /// SPEC exit codes: 0 pass/warn, 1 a check failed, 3 a source could not be read (wins over 1).
+    pub fn exit_code(self) -> i32 {
+        match self {
+            Verdict::Pass | Verdict::Warn => 0,
+            Verdict::Fail => 1,
+            Verdict::Error => 3,
+        }
+    }
+}
+
+pub use crate::secret::Facts;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceRow {
+    pub label: String,
+    pub spec: String,
+    pub kind: String,
+    pub status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub length: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    pub details: BTreeMap<String, serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facts: Option<Facts>,
+    /// Only with `--reveal`: the value's bytes as hex.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hex: Option<String>,
+}
+
+/// A value's bytes for the `--reveal` hex dump, with offsets to mark.
+#[derive(Debug, Clone)]
+pub struct Dump {
+    pub label: String,
+    pub bytes: zeroize::Zeroizing<Vec<u8>>,
+    pub marks: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub command: &'static str,
+    pub sources: Vec<SourceRow>,
+    pub findings: Vec<Finding>,
+    /// compare: labels of the sources that hold equal values, one list per distinct value.
+    pub groups: Option<Vec<Vec<String>>>,
+    pub dumps: Vec<Dump>,
+}
+
+impl Report {
+    pub fn new(command: &'static str) -> Report {
+        Report {
+            command,
+            ..Report::default()
+        }
+    }
+
+    pub fn verdict(&self, strict: bool) -> Verdict {
+        if self.sources.iter().any(|s| s.status != "ok") {
+            return Verdict::Error;
+        }
+        let worst = self.findings.iter().map(|f| f.severity).max().unwrap_or(Severity::Ok);
+        match worst {
+            Severity::Error => Verdict::Fail,
+            Severity::Warning if strict => Verdict::Fail,
+            Severity::Warning => Verdict::Warn,
+            _ => Verdict::Pass,
+        }
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings.iter().filter(|f| f.severity == severity).count()
+    }
+
+    /// Distinct hints of the findings that need action, errors first: the numbered next steps.
+    pub fn next_steps(&self) -> Vec<(String, String)> {
+        let mut actionable: Vec<&Finding> = self
+            .findings
+            .iter()
+            .filter(|f| f.severity >= Severity::Warning)
+            .collect();
+        actionable.sort_by_key(|f| std::cmp::Reverse(f.severity));
+        let mut seen = std::collections::HashSet::new();
+        let mut steps = Vec::new();
+        for f in actionable {
+            if let Some(h) = &f.hint
+                && seen.insert(h.clone())
+            {
+                steps.push((f.code.to_string(), h.clone()));
+            }
+        }
+        steps
+    }
+}

@@ -1,0 +1,122 @@
+//! From parsed arguments to printed output and an exit code; the binary's `main` calls `main()`.
+
+use crate::cli::{Cli, ColorChoice, Command, Format, Global};
+use crate::report::redact::Redactor;
+use crate::report::{Report, human};
+use crate::source::Outcome;
+use crate::usage::UsageError;
+use clap::{CommandFactory, Parser};
+use std::io::{IsTerminal, Write};
+
+pub const EXIT_USAGE: i32 = 2;
+
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { EXIT_USAGE } else { 0 };
+        }
+    };
+    setup_color(&cli.global);
+    match dispatch(&cli) {
+        Ok(code) => code,
+        Err(e) => {
+            let prefix = if colored::control::SHOULD_COLORIZE.should_colorize() {
+                "\x1b[31merror\x1b[0m"
+            } else {
+                "error"
+            };
+            eprintln!("authdoctor: {prefix}: {e}");
+            EXIT_USAGE
+        }
+    }
+}
+
+fn setup_color(g: &Global) {
+    let env_set = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty());
+    let on = match g.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            if env_set("NO_COLOR") {
+                false
+            } else if env_set("CLICOLOR_FORCE") && std::env::var("CLICOLOR_FORCE").as_deref() != Ok("0") {
+                true
+            } else {
+                std::io::stdout().is_terminal()
+            }
+        }
+    };
+    colored::control::set_override(on && g.format != Format::Json);
+}
+
+/// UTF-8 marks unless the locale says otherwise (LC_ALL, then LC_CTYPE, then LANG).
+fn unicode_locale() -> bool {
+    for k in ["LC_ALL", "LC_CTYPE", "LANG"] {
+        if let Ok(v) = std::env::var(k)
+            && !v.is_empty()
+        {
+            let v = v.to_ascii_lowercase();
+            return v.contains("utf-8") || v.contains("utf8");
+        }
+    }
+    false
+}
+
+fn dispatch(cli: &Cli) -> Result<i32, UsageError> {
+    let g = &cli.global;
+    match &cli.command {
+        Command::Compare { sources } => checklist(g, |g| Box::pin(crate::commands::compare::run(sources, g))),
+        Command::Inspect { sources } => checklist(g, |g| Box::pin(crate::commands::inspect::run(sources, g))),
+        Command::Explain { code } => {
+            print_out(&crate::commands::explain::run(code, g.format)?);
+            Ok(0)
+        }
+        Command::Sources => {
+            print_out(&crate::commands::sources::run(g.format));
+            Ok(0)
+        }
+        Command::Completions { shell } => {
+            let mut buf = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "authdoctor", &mut buf);
+            print_out(&String::from_utf8_lossy(&buf));
+            Ok(0)
+        }
+    }
+}
+
+type Run<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(Report, Vec<Outcome>), UsageError>> + 'a>>;
+
+/// Run a command that produces a checklist report, render it, and scrub it before printing.
+fn checklist<'a>(g: &'a Global, f: impl FnOnce(&'a Global) -> Run<'a>) -> Result<i32, UsageError> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| UsageError::new(format!("could not start the async runtime: {e}")))?;
+    let (report, outcomes) = rt.block_on(f(g))?;
+    let style = human::Style {
+        unicode: unicode_locale(),
+        quiet: g.quiet,
+        strict: g.strict,
+    };
+    let text = match g.format {
+        Format::Human => human::render(&report, style),
+        Format::Json => crate::report::json::render(&report, g.strict),
+        Format::Github => crate::report::github::render(&report, style),
+    };
+    let text = if g.reveal {
+        text
+    } else {
+        Redactor::new(outcomes.iter().filter_map(|o| o.secret()).map(|s| s.expose())).scrub(&text)
+    };
+    print_out(&text);
+    Ok(report.verdict(g.strict).exit_code())
+}
+
+/// Write to stdout; a closed pipe (`| head`) is not an error worth a panic.
+fn print_out(s: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(s.as_bytes());
+    let _ = out.flush();
+}

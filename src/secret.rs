@@ -1,0 +1,331 @@
+//! The secret value type and the facts authdoctor may print about its bytes (never the bytes).
+
+use secrecy::{ExposeSecret, SecretSlice};
+use sha2::{Digest, Sha256};
+use std::fmt;
+
+/// Bytes of a secret. Zeroized on drop; `Debug` prints `[redacted]`.
+pub struct Secret(SecretSlice<u8>);
+
+impl Secret {
+    pub fn new(bytes: Vec<u8>) -> Self {
+        Secret(SecretSlice::from(bytes))
+    }
+
+    /// The only way at the bytes; call sites are the places to audit for redaction.
+    pub fn expose(&self) -> &[u8] {
+        self.0.expose_secret()
+    }
+
+    pub fn len(&self) -> usize {
+        self.expose().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.expose().is_empty()
+    }
+
+    /// `sha256:` + first 12 hex digits, the short fingerprint SPEC allows in output.
+    pub fn short_sha(&self) -> String {
+        short_sha(self.expose())
+    }
+}
+
+impl Clone for Secret {
+    fn clone(&self) -> Self {
+        Secret::new(self.expose().to_vec())
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl PartialEq for Secret {
+    fn eq(&self, other: &Self) -> bool {
+        self.expose() == other.expose()
+    }
+}
+
+/// Full lowercase hex SHA-256.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// The first 12 hex digits of SHA-256, without prefix.
+pub fn short_sha(bytes: &[u8]) -> String {
+    let mut h = sha256_hex(bytes);
+    h.truncate(12);
+    h
+}
+
+/// A safe name for a byte or character that may be shown without revealing the secret:
+/// whitespace, control and invisible characters by name. `None` for ordinary printable text.
+pub fn special_name(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\n' => "LF",
+        '\r' => "CR",
+        '\t' => "TAB",
+        ' ' => "SPACE",
+        '\0' => "NUL",
+        '\x0b' => "VT",
+        '\x0c' => "FF",
+        '\x1b' => "ESC",
+        '\x7f' => "DEL",
+        '\u{a0}' => "NO-BREAK SPACE",
+        '\u{ad}' => "SOFT HYPHEN",
+        '\u{200b}' => "ZERO WIDTH SPACE",
+        '\u{200c}' => "ZERO WIDTH NON-JOINER",
+        '\u{200d}' => "ZERO WIDTH JOINER",
+        '\u{2060}' => "WORD JOINER",
+        '\u{feff}' => "BOM (ZERO WIDTH NO-BREAK SPACE)",
+        '\u{2028}' => "LINE SEPARATOR",
+        '\u{2029}' => "PARAGRAPH SEPARATOR",
+        '\u{202f}' => "NARROW NO-BREAK SPACE",
+        '\u{3000}' => "IDEOGRAPHIC SPACE",
+        '\u{200e}' => "LEFT-TO-RIGHT MARK",
+        '\u{200f}' => "RIGHT-TO-LEFT MARK",
+        c if c.is_control() => "control character",
+        c if ('\u{2000}'..='\u{200a}').contains(&c) => "unicode space",
+        _ => return None,
+    })
+}
+
+/// Characters that render as nothing (or as a blank) and so survive copy-paste unseen.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{ad}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{feff}'
+            | '\u{a0}'
+            | '\u{2028}'
+            | '\u{2029}'
+            | '\u{202f}'
+            | '\u{3000}'
+            | '\u{2000}'..='\u{200a}'
+    )
+}
+
+/// Describe the character at `offset` of `bytes` safely: `LF 0x0a`, `NO-BREAK SPACE U+00A0`,
+/// `non-UTF-8 byte 0xff`, or `a printable character` (never which one).
+pub fn describe_at(bytes: &[u8], offset: usize) -> String {
+    match decode_char_at(bytes, offset) {
+        Some(c) => match special_name(c) {
+            Some(name) if (c as u32) < 0x80 => format!("{name} 0x{:02x}", c as u32),
+            Some(name) => format!("{name} U+{:04X}", c as u32),
+            None if c.is_ascii() => "a printable ASCII character".to_string(),
+            None => "a printable non-ASCII character".to_string(),
+        },
+        None => match bytes.get(offset) {
+            Some(b) => format!("non-UTF-8 byte 0x{b:02x}"),
+            None => "end of value".to_string(),
+        },
+    }
+}
+
+/// The char starting at byte `offset`, if the bytes there are valid UTF-8.
+pub fn decode_char_at(bytes: &[u8], offset: usize) -> Option<char> {
+    let rest = bytes.get(offset..)?;
+    let take = rest.len().min(4);
+    for n in 1..=take {
+        if let Ok(s) = std::str::from_utf8(&rest[..n]) {
+            return s.chars().next();
+        }
+    }
+    None
+}
+
+/// A short run of bytes by name (`LF`, `CR LF`, `SPACE SPACE`); a long one by count.
+pub fn describe_run(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let names: Vec<&str> = text.chars().map(|c| special_name(c).unwrap_or("character")).collect();
+    if names.is_empty() {
+        return "nothing".into();
+    }
+    if names.len() <= 4 {
+        return names.join(" ");
+    }
+    format!("{} bytes of whitespace", bytes.len())
+}
+
+/// Character classes present, in a fixed order: what a human needs to see at a glance.
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Classes {
+    pub lowercase: usize,
+    pub uppercase: usize,
+    pub digits: usize,
+    pub symbols: usize,
+    pub whitespace: usize,
+    pub control: usize,
+    pub non_ascii: usize,
+    pub invalid_utf8: usize,
+}
+
+impl Classes {
+    pub fn of(bytes: &[u8]) -> Classes {
+        let mut c = Classes::default();
+        for chunk in bytes.utf8_chunks() {
+            for ch in chunk.valid().chars() {
+                match ch {
+                    'a'..='z' => c.lowercase += 1,
+                    'A'..='Z' => c.uppercase += 1,
+                    '0'..='9' => c.digits += 1,
+                    ' ' | '\t' | '\n' | '\r' => c.whitespace += 1,
+                    ch if ch.is_ascii_control() => c.control += 1,
+                    ch if ch.is_ascii() => c.symbols += 1,
+                    _ => c.non_ascii += 1,
+                }
+            }
+            c.invalid_utf8 += chunk.invalid().len();
+        }
+        c
+    }
+
+    pub fn summary(&self) -> String {
+        let mut parts = Vec::new();
+        let mut add = |n: usize, what: &str| {
+            if n > 0 {
+                parts.push(format!("{n} {what}"));
+            }
+        };
+        add(self.lowercase, "lower");
+        add(self.uppercase, "upper");
+        add(self.digits, "digit");
+        add(self.symbols, "symbol");
+        add(self.whitespace, "whitespace");
+        add(self.control, "control");
+        add(self.non_ascii, "non-ASCII");
+        add(self.invalid_utf8, "invalid UTF-8");
+        if parts.is_empty() {
+            "empty".into()
+        } else {
+            parts.join(", ")
+        }
+    }
+}
+
+/// Every whitespace, control or invisible character with its byte offset, for `LF 0x0a at byte 64`.
+pub fn special_positions(bytes: &[u8]) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for chunk in bytes.utf8_chunks() {
+        for (i, ch) in chunk.valid().char_indices() {
+            if special_name(ch).is_some() || is_invisible(ch) {
+                out.push((offset + i, describe_at(bytes, offset + i)));
+            }
+        }
+        offset += chunk.valid().len();
+        for (i, b) in chunk.invalid().iter().enumerate() {
+            out.push((offset + i, format!("non-UTF-8 byte 0x{b:02x}")));
+        }
+        offset += chunk.invalid().len();
+    }
+    out
+}
+
+/// Facts about one value for `inspect`: shapes and counts, never content.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Facts {
+    pub length: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chars: Option<usize>,
+    pub lines: usize,
+    pub utf8: bool,
+    pub classes: Classes,
+    /// Whitespace, control and invisible characters by name and byte offset.
+    pub special: Vec<Special>,
+    /// Encodings the value is valid text of, with the decoded length: `base64 → 32 bytes`.
+    pub decodes_as: std::collections::BTreeMap<String, usize>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Special {
+    pub offset: usize,
+    pub what: String,
+}
+
+impl Facts {
+    pub fn of(bytes: &[u8]) -> Facts {
+        use base64::Engine as _;
+        use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+        let text = std::str::from_utf8(bytes).ok();
+        let lenient = GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
+        let t = bytes.trim_ascii();
+        let mut decodes_as = std::collections::BTreeMap::new();
+        if t.len() >= 8 {
+            for (name, alphabet) in [
+                ("base64", &base64::alphabet::STANDARD),
+                ("base64url", &base64::alphabet::URL_SAFE),
+            ] {
+                if let Ok(d) = GeneralPurpose::new(alphabet, lenient).decode(t) {
+                    decodes_as.insert(name.to_string(), d.len());
+                }
+            }
+            if let Ok(d) = hex::decode(t) {
+                decodes_as.insert("hex".to_string(), d.len());
+            }
+        }
+        Facts {
+            length: bytes.len(),
+            chars: text.map(|t| t.chars().count()),
+            lines: if bytes.is_empty() {
+                0
+            } else {
+                bytes.trim_ascii_end().split(|b| *b == b'\n').count()
+            },
+            utf8: text.is_some(),
+            classes: Classes::of(bytes),
+            special: special_positions(bytes)
+                .into_iter()
+                .map(|(offset, what)| Special { offset, what })
+                .collect(),
+            decodes_as,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_is_redacted() {
+        let s = Secret::new(b"hunter2-hunter2".to_vec());
+        assert_eq!(format!("{s:?}"), "[redacted]");
+        assert_eq!(format!("{:?}", Some(&s)), "Some([redacted])");
+    }
+
+    #[test]
+    fn short_sha_is_12_hex() {
+        // sha256("abc") = ba7816bf8f01cfea...
+        assert_eq!(short_sha(b"abc"), "ba7816bf8f01");
+    }
+
+    #[test]
+    fn describes_bytes_by_name_only() {
+        assert_eq!(describe_at(b"ab\n", 2), "LF 0x0a");
+        assert_eq!(describe_at(b"ab\n", 0), "a printable ASCII character");
+        assert_eq!(
+            describe_at("\u{feff}x".as_bytes(), 0),
+            "BOM (ZERO WIDTH NO-BREAK SPACE) U+FEFF"
+        );
+        assert_eq!(describe_at(&[0x61, 0xff], 1), "non-UTF-8 byte 0xff");
+        assert_eq!(describe_run(b"\r\n"), "CR LF");
+        assert_eq!(describe_run(b"   "), "SPACE SPACE SPACE");
+    }
+
+    #[test]
+    fn classes_and_positions() {
+        let c = Classes::of(b"aB3$ \n\xff");
+        assert_eq!(
+            c.summary(),
+            "1 lower, 1 upper, 1 digit, 1 symbol, 2 whitespace, 1 invalid UTF-8"
+        );
+        let p = special_positions(b"ab \n");
+        assert_eq!(p, vec![(2, "SPACE 0x20".into()), (3, "LF 0x0a".into())]);
+    }
+}

@@ -1,0 +1,561 @@
+//! Sources: the spec grammar `[LABEL=]SCHEME:REST`, and fetching what each spec yields.
+
+mod cmd;
+mod env;
+mod envvar;
+mod file;
+mod stdin;
+
+use crate::findings::{Finding, Location};
+use crate::secret::Secret;
+use crate::usage::UsageError;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// Most bytes any source may yield: a secret is small; anything larger is the wrong file or a stream.
+pub const MAX_SOURCE_BYTES: usize = 8 * 1024 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scheme {
+    Env,
+    EnvVar,
+    File,
+    Stdin,
+    Cmd,
+}
+
+/// What `authdoctor sources` prints, and what the parser accepts.
+pub struct SchemeInfo {
+    pub scheme: Scheme,
+    pub name: &'static str,
+    pub example: &'static str,
+    pub yields: &'static str,
+    pub options: &'static [&'static str],
+}
+
+pub const SCHEMES: &[SchemeInfo] = &[
+    SchemeInfo {
+        scheme: Scheme::Env,
+        name: "env",
+        example: "env:frontend/.env.local#AUTH_SECRET?loader=node",
+        yields: "the bytes a .env loader hands the program for KEY (loader default: node); a bare PATH#KEY means the same",
+        options: &["loader"],
+    },
+    SchemeInfo {
+        scheme: Scheme::EnvVar,
+        name: "envvar",
+        example: "envvar:AUTH_SECRET",
+        yields: "the variable in authdoctor's own environment",
+        options: &[],
+    },
+    SchemeInfo {
+        scheme: Scheme::File,
+        name: "file",
+        example: "file:/run/secrets/jwt",
+        yields: "the exact bytes of a file (mounted secrets), trailing newline included",
+        options: &[],
+    },
+    SchemeInfo {
+        scheme: Scheme::Stdin,
+        name: "-",
+        example: "-",
+        yields: "the exact bytes of standard input (once per run)",
+        options: &[],
+    },
+    SchemeInfo {
+        scheme: Scheme::Cmd,
+        name: "cmd",
+        example: "cmd:kubectl get secret api -o jsonpath={.data.jwt} | base64 -d",
+        yields: "the exact stdout of a command run by `sh -c` (no #key or ?options: the rest is the command)",
+        options: &[],
+    },
+];
+
+impl Scheme {
+    pub fn info(self) -> &'static SchemeInfo {
+        SCHEMES.iter().find(|i| i.scheme == self).unwrap_or(&SCHEMES[0])
+    }
+}
+
+/// A parsed source spec.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spec {
+    pub label: Option<String>,
+    /// The spec as typed, without the label.
+    pub raw: String,
+    pub scheme: Scheme,
+    pub locator: String,
+    pub key: Option<String>,
+    pub options: BTreeMap<String, String>,
+}
+
+impl Spec {
+    /// The name shown in reports: the label, else the spec itself.
+    pub fn name(&self) -> &str {
+        self.label.as_deref().unwrap_or(&self.raw)
+    }
+
+    pub fn parse(input: &str) -> Result<Spec, UsageError> {
+        parse_spec(input)
+    }
+}
+
+fn bad(input: &str, what: impl std::fmt::Display) -> UsageError {
+    UsageError::new(format!("bad source '{input}': {what}"))
+        .hint("run `authdoctor sources` for every scheme with an example")
+}
+
+fn is_label(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        && s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+fn parse_spec(input: &str) -> Result<Spec, UsageError> {
+    if input.is_empty() {
+        return Err(bad(input, "empty source"));
+    }
+    let (label, rest) = match input.split_once('=') {
+        Some((l, r)) if is_label(l) => (Some(l.to_string()), r),
+        _ => (None, input),
+    };
+    if label.is_some() && rest.is_empty() {
+        return Err(bad(input, "nothing after the label"));
+    }
+    let mk = |scheme, locator: String, key, options| Spec {
+        label: label.clone(),
+        raw: rest.to_string(),
+        scheme,
+        locator,
+        key,
+        options,
+    };
+    if rest == "-" {
+        return Ok(mk(Scheme::Stdin, String::new(), None, BTreeMap::new()));
+    }
+    let scheme_name = rest.split_once(':').map(|(s, _)| s).filter(|s| {
+        s.len() >= 2
+            && s.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    });
+    let Some(scheme_name) = scheme_name else {
+        // A bare PATH#KEY is an env file.
+        if rest.contains('#') {
+            let (locator, key, options) = split_key_options(input, rest)?;
+            return finish(input, mk(Scheme::Env, locator, key, options));
+        }
+        return Err(bad(
+            input,
+            "no scheme: write SCHEME:REST (env:PATH#KEY, file:PATH, envvar:NAME, cmd:COMMAND, -), or PATH#KEY for a key in an env file",
+        ));
+    };
+    let body = &rest[scheme_name.len() + 1..];
+    let Some(info) = SCHEMES.iter().find(|i| i.name == scheme_name) else {
+        let known: Vec<&str> = SCHEMES.iter().map(|i| i.name).collect();
+        return Err(bad(
+            input,
+            format!("unknown scheme '{scheme_name}' (known: {})", known.join(", ")),
+        ));
+    };
+    let spec = match info.scheme {
+        Scheme::Cmd => mk(Scheme::Cmd, body.to_string(), None, BTreeMap::new()),
+        _ => {
+            let (locator, key, options) = split_key_options(input, body)?;
+            mk(info.scheme, locator, key, options)
+        }
+    };
+    finish(input, spec)
+}
+
+/// `LOCATOR[#KEY][?a=b&c=d]`: the key runs from the first `#`, options from the first `?` after it
+/// (without a key, from the last `?`).
+type Parts = (String, Option<String>, BTreeMap<String, String>);
+
+fn split_key_options(input: &str, body: &str) -> Result<Parts, UsageError> {
+    let (locator, key, opts) = match body.split_once('#') {
+        Some((loc, after)) => match after.split_once('?') {
+            Some((k, o)) => (loc, Some(k), Some(o)),
+            None => (loc, Some(after), None),
+        },
+        None => match body.rsplit_once('?') {
+            Some((loc, o)) => (loc, None, Some(o)),
+            None => (body, None, None),
+        },
+    };
+    if let Some(k) = key
+        && k.is_empty()
+    {
+        return Err(bad(input, "empty key after '#'"));
+    }
+    let mut options = BTreeMap::new();
+    if let Some(o) = opts {
+        for pair in o.split('&') {
+            let Some((k, v)) = pair.split_once('=') else {
+                return Err(bad(input, format!("option '{pair}' is not NAME=VALUE")));
+            };
+            if k.is_empty() || v.is_empty() {
+                return Err(bad(input, format!("option '{pair}' needs both a name and a value")));
+            }
+            if options.insert(k.to_string(), v.to_string()).is_some() {
+                return Err(bad(input, format!("option '{k}' given twice")));
+            }
+        }
+    }
+    Ok((locator.to_string(), key.map(str::to_string), options))
+}
+
+/// Per-scheme rules: what must be there and which options are known.
+fn finish(input: &str, spec: Spec) -> Result<Spec, UsageError> {
+    let info = spec.scheme.info();
+    for k in spec.options.keys() {
+        if !info.options.contains(&k.as_str()) {
+            let known = if info.options.is_empty() {
+                "none".to_string()
+            } else {
+                info.options.join(", ")
+            };
+            return Err(bad(
+                input,
+                format!("unknown option '{k}' for {} (known: {known})", info.name),
+            ));
+        }
+    }
+    match spec.scheme {
+        Scheme::Env => {
+            if spec.locator.is_empty() {
+                return Err(bad(input, "env needs a file path: env:PATH#KEY"));
+            }
+            if spec.key.is_none() {
+                return Err(bad(input, "env needs a key: env:PATH#KEY"));
+            }
+            if let Some(l) = spec.options.get("loader")
+                && crate::dotenv::Loader::from_name(l).is_none()
+            {
+                return Err(bad(
+                    input,
+                    format!("unknown loader '{l}' (known: {})", crate::dotenv::Loader::names()),
+                ));
+            }
+        }
+        Scheme::EnvVar => {
+            if spec.locator.is_empty() {
+                return Err(bad(input, "envvar needs a variable name: envvar:NAME"));
+            }
+            if spec.key.is_some() {
+                return Err(bad(input, "envvar takes no #key: envvar:NAME"));
+            }
+        }
+        Scheme::File => {
+            if spec.locator.is_empty() {
+                return Err(bad(input, "file needs a path: file:PATH"));
+            }
+            if spec.key.is_some() {
+                return Err(bad(
+                    input,
+                    "file takes no #key; for a key in an env file use env:PATH#KEY",
+                ));
+            }
+        }
+        Scheme::Cmd => {
+            if spec.locator.trim().is_empty() {
+                return Err(bad(input, "cmd needs a command: cmd:COMMAND"));
+            }
+        }
+        Scheme::Stdin => {}
+    }
+    Ok(spec)
+}
+
+/// Fingerprints of a value computed where it lives: length and SHA-256 of the raw bytes and of
+/// normalised variants, so a value that never leaves its machine can still be compared and explained.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fingerprints {
+    pub length: usize,
+    pub sha256: String,
+    /// Variant → (length, full SHA-256 hex) of the value after that normalisation.
+    pub variants: BTreeMap<Variant, (usize, String)>,
+}
+
+/// The normalisations both a remote fingerprint script and a local value can compute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Variant {
+    /// Trailing whitespace (spaces, tabs, CR, LF) removed.
+    TrimTrailing,
+    /// One pair of surrounding `"` or `'` removed (after trimming whitespace).
+    StripQuotes,
+    /// Every CR removed.
+    StripCr,
+}
+
+impl Variant {
+    pub const ALL: [Variant; 3] = [Variant::TrimTrailing, Variant::StripQuotes, Variant::StripCr];
+
+    pub fn apply(self, bytes: &[u8]) -> Vec<u8> {
+        match self {
+            Variant::TrimTrailing => bytes.trim_ascii_end().to_vec(),
+            Variant::StripQuotes => {
+                let t = bytes.trim_ascii();
+                match (t.first(), t.last()) {
+                    (Some(a @ (b'"' | b'\'')), Some(b)) if t.len() >= 2 && a == b => t[1..t.len() - 1].to_vec(),
+                    _ => bytes.to_vec(),
+                }
+            }
+            Variant::StripCr => bytes.iter().copied().filter(|b| *b != b'\r').collect(),
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Variant::TrimTrailing => "removing trailing whitespace",
+            Variant::StripQuotes => "removing surrounding quotes",
+            Variant::StripCr => "removing CR bytes",
+        }
+    }
+}
+
+impl Fingerprints {
+    pub fn of(bytes: &[u8]) -> Fingerprints {
+        let variants = Variant::ALL
+            .iter()
+            .map(|v| {
+                let b = v.apply(bytes);
+                (*v, (b.len(), crate::secret::sha256_hex(&b)))
+            })
+            .collect();
+        Fingerprints {
+            length: bytes.len(),
+            sha256: crate::secret::sha256_hex(bytes),
+            variants,
+        }
+    }
+}
+
+/// An opaque digest a store publishes (e.g. Fly's keyed digest): presence and change only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Digest {
+    pub digest: String,
+    pub status: Option<String>,
+}
+
+/// What a source yields.
+#[derive(Debug)]
+pub enum Yield {
+    Value(Secret),
+    Fingerprints(Fingerprints),
+    Digest(Digest),
+}
+
+impl Yield {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Yield::Value(_) => "value",
+            Yield::Fingerprints(_) => "fingerprints",
+            Yield::Digest(_) => "digest",
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Fetched {
+    pub yielded: Yield,
+    /// Provenance and facts for the report (`loader`, `file`, `line`, `command`): never the value.
+    pub details: BTreeMap<String, serde_json::Value>,
+    pub location: Option<Location>,
+    /// Findings the fetch itself produced (e.g. a loader's replacement of invalid UTF-8).
+    pub notes: Vec<Finding>,
+}
+
+impl Fetched {
+    pub fn value(secret: Secret) -> Fetched {
+        Fetched {
+            yielded: Yield::Value(secret),
+            details: BTreeMap::new(),
+            location: None,
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn detail(mut self, key: &str, value: impl Into<serde_json::Value>) -> Fetched {
+        self.details.insert(key.to_string(), value.into());
+        self
+    }
+}
+
+/// Why a source yielded nothing: AD001 (unreadable) or AD002 (key not found).
+#[derive(Debug, Clone)]
+pub struct FetchError {
+    pub code: &'static str,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl FetchError {
+    pub fn unreadable(message: impl Into<String>) -> FetchError {
+        FetchError {
+            code: "AD001",
+            message: message.into(),
+            hint: None,
+        }
+    }
+    pub fn not_found(message: impl Into<String>) -> FetchError {
+        FetchError {
+            code: "AD002",
+            message: message.into(),
+            hint: None,
+        }
+    }
+    pub fn hint(mut self, hint: impl Into<String>) -> FetchError {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+/// What every fetch of one run shares.
+pub struct Context {
+    pub timeout: Duration,
+    /// Standard input, read once before fetching when a `-` source is present.
+    pub stdin: Option<Secret>,
+}
+
+/// The outcome of one source.
+#[derive(Debug)]
+pub struct Outcome {
+    pub spec: Spec,
+    pub result: Result<Fetched, FetchError>,
+}
+
+impl Outcome {
+    pub fn secret(&self) -> Option<&Secret> {
+        match &self.result {
+            Ok(Fetched {
+                yielded: Yield::Value(s),
+                ..
+            }) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+async fn fetch_one(spec: &Spec, ctx: &Context) -> Result<Fetched, FetchError> {
+    match spec.scheme {
+        Scheme::Env => env::fetch(spec).await,
+        Scheme::EnvVar => envvar::fetch(spec),
+        Scheme::File => file::fetch(spec).await,
+        Scheme::Stdin => stdin::fetch(ctx),
+        Scheme::Cmd => cmd::fetch(spec, ctx.timeout).await,
+    }
+}
+
+/// Fetch every source concurrently, each under the run's timeout; results keep the input order.
+pub async fn fetch_all(specs: Vec<Spec>, timeout: Duration) -> Result<Vec<Outcome>, UsageError> {
+    let stdin_count = specs.iter().filter(|s| s.scheme == Scheme::Stdin).count();
+    if stdin_count > 1 {
+        return Err(UsageError::new("standard input ('-') can be read only once per run")
+            .hint("give one source as '-' and the others as files (e.g. file:/dev/fd/3) or commands"));
+    }
+    let stdin = if stdin_count == 1 {
+        match stdin::read_all().await {
+            Ok(s) => Some(s),
+            Err(e) => return Err(UsageError::new(format!("could not read standard input: {e}"))),
+        }
+    } else {
+        None
+    };
+    let ctx = Context { timeout, stdin };
+    let futures = specs.iter().map(|spec| {
+        let ctx = &ctx;
+        async move {
+            match tokio::time::timeout(ctx.timeout, fetch_one(spec, ctx)).await {
+                Ok(r) => r,
+                Err(_) => Err(FetchError::unreadable(format!(
+                    "{}: no answer within {} s",
+                    spec.name(),
+                    ctx.timeout.as_secs_f64()
+                ))
+                .hint("raise --timeout if the source is slow, or check that it is reachable")),
+            }
+        }
+    });
+    let results = futures_util::future::join_all(futures).await;
+    Ok(specs
+        .into_iter()
+        .zip(results)
+        .map(|(spec, result)| Outcome { spec, result })
+        .collect())
+}
+
+/// Read at most `MAX_SOURCE_BYTES` (+1 to detect overflow) from an async reader.
+pub(crate) async fn read_capped<R: tokio::io::AsyncRead + Unpin>(reader: R) -> std::io::Result<(Vec<u8>, bool)> {
+    use tokio::io::AsyncReadExt;
+    let mut buf = Vec::new();
+    reader.take(MAX_SOURCE_BYTES as u64 + 1).read_to_end(&mut buf).await?;
+    let over = buf.len() > MAX_SOURCE_BYTES;
+    Ok((buf, over))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Spec {
+        Spec::parse(s).unwrap_or_else(|e| panic!("{s}: {}", e.message))
+    }
+
+    #[test]
+    fn labels_schemes_keys_options() {
+        let s = p("frontend=env:frontend/.env.local#AUTH_SECRET?loader=node");
+        assert_eq!(s.label.as_deref(), Some("frontend"));
+        assert_eq!(s.scheme, Scheme::Env);
+        assert_eq!(s.locator, "frontend/.env.local");
+        assert_eq!(s.key.as_deref(), Some("AUTH_SECRET"));
+        assert_eq!(s.options.get("loader").map(String::as_str), Some("node"));
+        assert_eq!(s.name(), "frontend");
+
+        let s = p(".env#K");
+        assert_eq!(
+            (s.scheme, s.locator.as_str(), s.key.as_deref()),
+            (Scheme::Env, ".env", Some("K"))
+        );
+        assert_eq!(s.name(), ".env#K");
+
+        let s = p("backend=cmd:echo a=b#c?d");
+        assert_eq!((s.scheme, s.locator.as_str()), (Scheme::Cmd, "echo a=b#c?d"));
+        assert_eq!(p("-").scheme, Scheme::Stdin);
+        assert_eq!(p("in=-").label.as_deref(), Some("in"));
+        assert_eq!(p("file:/run/secrets/jwt").locator, "/run/secrets/jwt");
+        assert_eq!(p("envvar:AUTH_SECRET").locator, "AUTH_SECRET");
+    }
+
+    #[test]
+    fn errors_name_the_bad_part() {
+        for (input, needle) in [
+            ("nope:x", "unknown scheme 'nope'"),
+            ("env:.env#", "empty key"),
+            ("env:.env", "needs a key"),
+            ("env:.env#K?loader=perl", "unknown loader 'perl'"),
+            ("env:.env#K?colour=red", "unknown option 'colour'"),
+            ("env:.env#K?loader", "not NAME=VALUE"),
+            ("file:x#K", "takes no #key"),
+            ("just-a-path", "no scheme"),
+            ("", "empty source"),
+            ("lbl=", "nothing after the label"),
+            ("cmd:  ", "needs a command"),
+        ] {
+            let e = Spec::parse(input).expect_err(input);
+            assert!(e.message.contains(needle), "{input}: {}", e.message);
+        }
+    }
+
+    #[test]
+    fn variants_match_what_a_remote_script_computes() {
+        assert_eq!(Variant::TrimTrailing.apply(b"abc \r\n"), b"abc");
+        assert_eq!(Variant::StripQuotes.apply(b"\"abc\"\n"), b"abc");
+        assert_eq!(Variant::StripQuotes.apply(b"\"abc'"), b"\"abc'");
+        assert_eq!(Variant::StripCr.apply(b"a\r\nb"), b"a\nb");
+        let f = Fingerprints::of(b"abc\n");
+        assert_eq!(f.length, 4);
+        assert_eq!(f.variants[&Variant::TrimTrailing].1, crate::secret::sha256_hex(b"abc"));
+    }
+}
