@@ -78,11 +78,20 @@ pub fn compare(members: &[Member]) -> Comparison {
             .sources(ds),
         );
     }
-    for x in 0..groups.len() {
-        for y in x + 1..groups.len() {
+    // Two values: one pair. More: each value against the one most sources hold (the first such on a
+    // tie), so five variants give four lines rather than ten.
+    let reference = (0..groups.len())
+        .max_by_key(|&g| (groups[g].len(), std::cmp::Reverse(g)))
+        .unwrap_or(0);
+    let pairs: Vec<(usize, usize)> = (0..groups.len())
+        .filter(|&g| g != reference)
+        .map(|g| if g < reference { (g, reference) } else { (reference, g) })
+        .collect();
+    for (x, y) in pairs {
+        {
             let (ia, ib) = (groups[x][0], groups[y][0]);
             let (a, b) = (&members[ia], &members[ib]);
-            let (na, nb) = (join_and(&names(&groups[x])), join_and(&names(&groups[y])));
+            let (na, nb) = (group_name(&names(&groups[x])), group_name(&names(&groups[y])));
             let found = match (a.item, b.item) {
                 (Yield::Value(va), Yield::Value(vb)) => {
                     let e = explain_bytes(va.expose(), vb.expose(), &na, &nb);
@@ -154,13 +163,13 @@ const STEPS: [Step; 7] = [
     Step::Case,
 ];
 const PRECEDENCE: [Step; 7] = [
+    Step::Case,
     Step::Quotes,
     Step::Bom,
     Step::Invisible,
     Step::Crlf,
     Step::Leading,
     Step::Trailing,
-    Step::Case,
 ];
 
 impl Step {
@@ -329,11 +338,30 @@ fn transform_explanation(
         .find(|s| steps.contains(s))
         .map(|s| s.code())
         .unwrap_or("AD101");
-    let parts = |d: &[(Step, String)]| d.iter().map(|(_, t)| t.clone()).collect::<Vec<_>>();
+    // Case is folded on both sides, so it is said once rather than as "letters removed".
+    let parts = |d: &[(Step, String)]| {
+        d.iter()
+            .filter(|(s, _)| *s != Step::Case)
+            .map(|(_, t)| t.clone())
+            .collect::<Vec<_>>()
+    };
     let (pa, pb) = (parts(da), parts(db));
-    let message = if steps.iter().all(|s| *s == Step::Case) {
-        let first = a.iter().zip(b).position(|(x, y)| x != y).unwrap_or(0);
-        format!("{na} and {nb} are equal ignoring letter case; first case difference at byte {first}")
+    let message = if steps.contains(&Step::Case) {
+        let first = a
+            .iter()
+            .zip(b)
+            .position(|(x, y)| x != y && x.eq_ignore_ascii_case(y))
+            .unwrap_or(0);
+        let mut m = format!("{na} and {nb} are equal ignoring letter case; first case difference at byte {first}");
+        let removed: Vec<String> = [(pa, na), (pb, nb)]
+            .into_iter()
+            .filter(|(p, _)| !p.is_empty())
+            .map(|(p, n)| format!("{} from {n}", join_and(&p)))
+            .collect();
+        if !removed.is_empty() {
+            m.push_str(&format!(", after removing {}", removed.join(" and ")));
+        }
+        m
     } else if pb.is_empty() {
         format!("{na} has {}; without it, equal to {nb}", join_and(&pa))
     } else if pa.is_empty() {
@@ -354,6 +382,16 @@ fn transform_explanation(
         code,
         message,
         first_difference: Some(first),
+    }
+}
+
+/// A group in a message: `a`, `a and b`, or `a and 3 others` (the groups line lists them all).
+fn group_name(names: &[String]) -> String {
+    match names {
+        [one] => one.clone(),
+        [a, b] => format!("{a} and {b}"),
+        [first, rest @ ..] => format!("{first} and {} others", rest.len()),
+        [] => String::new(),
     }
 }
 
@@ -424,7 +462,7 @@ fn prefix(a: &[u8], b: &[u8], na: &str, nb: &str) -> Option<Explanation> {
     Some(Explanation {
         code: "AD105",
         message: format!(
-            "{ns} is truncated: its {} bytes are the first {} of {nl}'s {} bytes; {nl} continues with {next} at byte {}",
+            "{ns} is truncated: its {} bytes are the first {} of {nl}'s {} bytes; the longer value continues with {next} at byte {}",
             short.len(),
             short.len(),
             long.len(),

@@ -257,10 +257,16 @@ impl Facts {
         let t = bytes.trim_ascii();
         let mut decodes_as = std::collections::BTreeMap::new();
         if t.len() >= 8 {
-            for (name, alphabet) in [
-                ("base64", &base64::alphabet::STANDARD),
-                ("base64url", &base64::alphabet::URL_SAFE),
+            // Letters and digits alone decode as base64 by accident; list base64 only with its marks.
+            let std_marks = t.iter().any(|b| matches!(b, b'+' | b'/')) || t.ends_with(b"=");
+            let url_marks = t.iter().any(|b| matches!(b, b'-' | b'_'));
+            for (name, alphabet, marked) in [
+                ("base64", &base64::alphabet::STANDARD, std_marks),
+                ("base64url", &base64::alphabet::URL_SAFE, url_marks),
             ] {
+                if !marked {
+                    continue;
+                }
                 if let Ok(d) = GeneralPurpose::new(alphabet, lenient).decode(t) {
                     decodes_as.insert(name.to_string(), d.len());
                 }

@@ -37,19 +37,22 @@ impl Style {
 pub fn render(report: &Report, style: Style) -> String {
     let mut out = String::new();
     let title = format!("authdoctor {}", report.command);
+    let dot = if style.unicode { "·" } else { "-" };
+    let n = report.sources.len();
     let _ = writeln!(
         out,
-        "{} · {} source{}",
+        "{} {dot} {n} source{}",
         title.bold(),
-        report.sources.len(),
-        if report.sources.len() == 1 { "" } else { "s" }
+        if n == 1 { "" } else { "s" }
     );
 
     // Sources, with their own findings (AD0xx) underneath.
+    // Long labels (a spec used as its own name) are not padded to, so short ones stay aligned.
     let width = report
         .sources
         .iter()
         .map(|s| s.label.chars().count())
+        .filter(|w| *w <= 24)
         .max()
         .unwrap_or(0);
     let _ = writeln!(out, "\n{}", "Sources".bold());

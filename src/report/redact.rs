@@ -17,8 +17,9 @@ impl Redactor {
         let mut windows = HashSet::new();
         for s in secrets {
             for w in s.windows(WINDOW) {
-                // Runs of whitespace are not the secret's characters and would scrub layout.
-                if w.iter().all(|b| b.is_ascii_whitespace()) {
+                // Only runs of printable characters: a window with a newline or space in it would
+                // scrub the layout around a match, and the printable runs already catch the value.
+                if w.iter().any(|b| b.is_ascii_whitespace() || b.is_ascii_control()) {
                     continue;
                 }
                 if let Ok(arr) = <[u8; WINDOW]>::try_from(w) {
@@ -78,6 +79,12 @@ mod tests {
         assert_eq!(r.scrub("partial o8vskF here"), "partial [redacted] here");
         assert_eq!(r.scrub("nothing here"), "nothing here");
         assert_eq!(r.scrub("7nzzo"), "7nzzo");
+    }
+
+    #[test]
+    fn layout_around_a_match_survives() {
+        let r = Redactor::new([b"abcdefgh\n".as_slice()]);
+        assert_eq!(r.scrub("x abcdefgh\n  next"), "x [redacted]\n  next");
     }
 
     #[test]

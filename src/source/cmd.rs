@@ -3,10 +3,9 @@
 use super::{FetchError, Fetched, Spec};
 use crate::secret::Secret;
 use std::process::Stdio;
-use std::time::Duration;
 use tokio::io::AsyncReadExt;
 
-pub async fn fetch(spec: &Spec, timeout: Duration) -> Result<Fetched, FetchError> {
+pub async fn fetch(spec: &Spec) -> Result<Fetched, FetchError> {
     let command = &spec.locator;
     let mut child = tokio::process::Command::new("sh")
         .arg("-c")
@@ -36,16 +35,8 @@ pub async fn fetch(spec: &Spec, timeout: Duration) -> Result<Fetched, FetchError
             .map_err(|e| FetchError::unreadable(format!("command failed to run: {e}")))?;
         Ok((out, err_buf, status))
     };
-    let (stdout, stderr, status) = match tokio::time::timeout(timeout, run).await {
-        Ok(r) => r?,
-        Err(_) => {
-            return Err(FetchError::unreadable(format!(
-                "command did not finish within {} s (it was stopped)",
-                timeout.as_secs_f64()
-            ))
-            .hint("raise --timeout, or check that the command does not wait for input"));
-        }
-    };
+    // The caller's timeout drops this future, and kill_on_drop stops the command.
+    let (stdout, stderr, status) = run.await?;
     if !status.success() {
         let stderr = String::from_utf8_lossy(&stderr);
         let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim();

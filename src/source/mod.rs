@@ -101,8 +101,39 @@ impl Spec {
 }
 
 fn bad(input: &str, what: impl std::fmt::Display) -> UsageError {
-    UsageError::new(format!("bad source '{input}': {what}"))
+    UsageError::new(format!("bad source {}: {what}", shown(input)))
         .hint("run `authdoctor sources` for every scheme with an example")
+}
+
+/// A piece of a spec quoted in an error: short words as they are, anything long enough to be a
+/// secret by its length only.
+fn part(s: &str) -> String {
+    if s.chars().count() <= 16 {
+        format!("'{s}'")
+    } else {
+        format!("(a {}-character value)", s.chars().count())
+    }
+}
+
+/// How a bad spec is named in an error: its label and scheme, never the rest, which may be a
+/// secret pasted in the wrong place (`authdoctor compare "$AUTH_SECRET" …`).
+fn shown(input: &str) -> String {
+    let (label, rest) = match input.split_once('=') {
+        Some((l, r)) if is_label(l) => (format!("{l}="), r),
+        _ => (String::new(), input),
+    };
+    match rest.split_once(':') {
+        Some((scheme, _))
+            if !scheme.is_empty()
+                && scheme.len() <= 20
+                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') =>
+        {
+            format!("'{label}{scheme}:…'")
+        }
+        _ if rest == "-" => format!("'{label}-'"),
+        _ if !label.is_empty() => format!("'{label}…'"),
+        _ => "(not echoed: it has no scheme, so it may be a secret pasted by mistake)".to_string(),
+    }
 }
 
 fn is_label(s: &str) -> bool {
@@ -156,7 +187,7 @@ fn parse_spec(input: &str) -> Result<Spec, UsageError> {
         let known: Vec<&str> = SCHEMES.iter().map(|i| i.name).collect();
         return Err(bad(
             input,
-            format!("unknown scheme '{scheme_name}' (known: {})", known.join(", ")),
+            format!("unknown scheme {} (known: {})", part(scheme_name), known.join(", ")),
         ));
     };
     let spec = match info.scheme {
@@ -193,13 +224,16 @@ fn split_key_options(input: &str, body: &str) -> Result<Parts, UsageError> {
     if let Some(o) = opts {
         for pair in o.split('&') {
             let Some((k, v)) = pair.split_once('=') else {
-                return Err(bad(input, format!("option '{pair}' is not NAME=VALUE")));
+                return Err(bad(input, format!("option {} is not NAME=VALUE", part(pair))));
             };
             if k.is_empty() || v.is_empty() {
-                return Err(bad(input, format!("option '{pair}' needs both a name and a value")));
+                return Err(bad(
+                    input,
+                    format!("option {} needs both a name and a value", part(pair)),
+                ));
             }
             if options.insert(k.to_string(), v.to_string()).is_some() {
-                return Err(bad(input, format!("option '{k}' given twice")));
+                return Err(bad(input, format!("option {} given twice", part(k))));
             }
         }
     }
@@ -218,7 +252,7 @@ fn finish(input: &str, spec: Spec) -> Result<Spec, UsageError> {
             };
             return Err(bad(
                 input,
-                format!("unknown option '{k}' for {} (known: {known})", info.name),
+                format!("unknown option {} for {} (known: {known})", part(k), info.name),
             ));
         }
     }
@@ -235,7 +269,7 @@ fn finish(input: &str, spec: Spec) -> Result<Spec, UsageError> {
             {
                 return Err(bad(
                     input,
-                    format!("unknown loader '{l}' (known: {})", crate::dotenv::Loader::names()),
+                    format!("unknown loader {} (known: {})", part(l), crate::dotenv::Loader::names()),
                 ));
             }
         }
@@ -444,7 +478,7 @@ async fn fetch_one(spec: &Spec, ctx: &Context) -> Result<Fetched, FetchError> {
         Scheme::EnvVar => envvar::fetch(spec),
         Scheme::File => file::fetch(spec).await,
         Scheme::Stdin => stdin::fetch(ctx),
-        Scheme::Cmd => cmd::fetch(spec, ctx.timeout).await,
+        Scheme::Cmd => cmd::fetch(spec).await,
     }
 }
 
@@ -469,12 +503,8 @@ pub async fn fetch_all(specs: Vec<Spec>, timeout: Duration) -> Result<Vec<Outcom
         async move {
             match tokio::time::timeout(ctx.timeout, fetch_one(spec, ctx)).await {
                 Ok(r) => r,
-                Err(_) => Err(FetchError::unreadable(format!(
-                    "{}: no answer within {} s",
-                    spec.name(),
-                    ctx.timeout.as_secs_f64()
-                ))
-                .hint("raise --timeout if the source is slow, or check that it is reachable")),
+                // Dropping the fetch stops its work: a command's child is killed on drop.
+                Err(_) => Err(timed_out(spec, ctx.timeout)),
             }
         }
     });
@@ -484,6 +514,16 @@ pub async fn fetch_all(specs: Vec<Spec>, timeout: Duration) -> Result<Vec<Outcom
         .zip(results)
         .map(|(spec, result)| Outcome { spec, result })
         .collect())
+}
+
+fn timed_out(spec: &Spec, timeout: Duration) -> FetchError {
+    let secs = timeout.as_secs_f64();
+    match spec.scheme {
+        Scheme::Cmd => FetchError::unreadable(format!("command did not finish within {secs} s (it was stopped)"))
+            .hint("raise --timeout, or check that the command does not wait for input"),
+        _ => FetchError::unreadable(format!("no answer within {secs} s"))
+            .hint("raise --timeout if the source is slow, or check that it is reachable"),
+    }
 }
 
 /// Read at most `MAX_SOURCE_BYTES` (+1 to detect overflow) from an async reader.

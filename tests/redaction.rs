@@ -1,0 +1,113 @@
+//! Without --reveal, no output of any command, format or error contains a 6-character run of the
+//! secret. Every command of the CLI runs here over fixtures holding one known 64-character secret.
+
+mod common;
+use common::*;
+
+const D: &str = "tests/fixtures/redaction";
+
+fn all_forms() -> Vec<String> {
+    let mut v: Vec<String> = ["exact", "mounted", "quoted", "truncated", "upper", "base64"]
+        .iter()
+        .map(|f| format!("{f}=file:{D}/{f}"))
+        .collect();
+    v.push(format!("frontend={D}/frontend.env#AUTH_SECRET"));
+    v.push(format!("backend=env:{D}/backend.env#AUTH_SECRET?loader=node"));
+    v.push("process=envvar:AD_REDACTION_SECRET".into());
+    v.push(format!("piped=cmd:cat {D}/mounted"));
+    v.push("in=-".into());
+    // The spec itself holds the secret: the report must not echo it.
+    v.push(format!("cmd:printf %s {KNOWN}"));
+    v
+}
+
+fn invocations() -> Vec<Vec<String>> {
+    let forms = all_forms();
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<String>>();
+    let mut runs = vec![
+        [vec!["compare".to_string()], forms.clone()].concat(),
+        [vec!["inspect".to_string()], forms.clone()].concat(),
+        [
+            vec!["compare".to_string(), "-v".into(), "--strict".into()],
+            forms.clone(),
+        ]
+        .concat(),
+        [vec!["inspect".to_string(), "-q".into()], forms.clone()].concat(),
+        s(&["compare", &format!("{D}/frontend.env#NOPE"), &format!("file:{D}/exact")]),
+        s(&[
+            "compare",
+            &format!("bad=cmd:echo {KNOWN} >&2; exit 1"),
+            &format!("file:{D}/exact"),
+        ]),
+        s(&[
+            "compare",
+            &format!("cmd:sleep 3; echo {KNOWN}"),
+            &format!("file:{D}/mounted"),
+            "--timeout",
+            "0.3",
+        ]),
+        // The secret pasted where a source belongs, and as a bad option value.
+        s(&["compare", KNOWN, &format!("file:{D}/exact")]),
+        s(&[
+            "compare",
+            &format!("x=env:.env#K?loader={KNOWN}"),
+            &format!("file:{D}/exact"),
+        ]),
+        s(&["inspect", &format!("{KNOWN}=file:{D}/exact")]),
+        s(&["explain", "AD102"]),
+        s(&["explain", "all"]),
+        s(&["sources"]),
+        s(&["completions", "bash"]),
+    ];
+    runs.push(s(&["compare", &format!("file:{D}/exact"), &format!("file:{D}/upper")]));
+    runs
+}
+
+#[test]
+fn no_output_contains_the_secret() {
+    let mut checked = 0;
+    for args in invocations() {
+        for format in ["human", "json", "github"] {
+            let r = run(ad()
+                .args(&args)
+                .args(["--format", format])
+                .env("AD_REDACTION_SECRET", KNOWN)
+                .env("CLICOLOR_FORCE", "1")
+                .write_stdin(format!("{KNOWN}\n")));
+            assert!(!r.stderr.contains("panicked"), "{args:?}: {}", r.stderr);
+            for (stream, text) in [("stdout", &r.stdout), ("stderr", &r.stderr)] {
+                if let Some(run6) = leaks(text, KNOWN) {
+                    panic!("{args:?} --format {format}: {stream} contains '{run6}':\n{text}");
+                }
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 45, "only {checked} runs checked");
+}
+
+#[test]
+fn reveal_is_the_only_way_to_see_it() {
+    let r = run(ad().args([
+        "--reveal",
+        "compare",
+        &format!("a=file:{D}/exact"),
+        &format!("b=file:{D}/mounted"),
+    ]));
+    assert!(
+        leaks(&r.stdout, KNOWN).is_some(),
+        "--reveal shows the bytes:\n{}",
+        r.stdout
+    );
+    let (_, v) = json(ad().args([
+        "--reveal",
+        "compare",
+        &format!("a=file:{D}/exact"),
+        &format!("b=file:{D}/mounted"),
+    ]));
+    assert_eq!(v["sources"][0]["hex"], hex_of(KNOWN));
+}
+
+fn hex_of(s: &str) -> String {
+    s.bytes().map(|b| format!("{b:02x}")).collect()
+}
