@@ -622,12 +622,32 @@ mod tests {
         use crate::secret::Secret;
         use crate::source::Digest;
         let v = Yield::Value(Secret::new(S.to_vec()));
-        let d1 = Yield::Digest(Digest { digest: "abc123".into(), status: None });
-        let d2 = Yield::Digest(Digest { digest: "abc123".into(), status: Some("Deployed".into()) });
-        let members = [Member { name: "local", item: &v }, Member { name: "fly", item: &d1 }, Member { name: "fly2", item: &d2 }];
+        let d1 = Yield::Digest(Digest {
+            digest: "abc123".into(),
+            status: None,
+        });
+        let d2 = Yield::Digest(Digest {
+            digest: "abc123".into(),
+            status: Some("Deployed".into()),
+        });
+        let members = [
+            Member {
+                name: "local",
+                item: &v,
+            },
+            Member { name: "fly", item: &d1 },
+            Member {
+                name: "fly2",
+                item: &d2,
+            },
+        ];
         let c = compare(&members);
         assert_eq!(c.groups, vec![vec![0], vec![1, 2]]);
         let codes: Vec<&str> = c.findings.iter().map(|f| f.code).collect();
-        assert_eq!(codes, vec!["AD111"], "no equality or difference claimed between a digest and a value");
+        assert_eq!(
+            codes,
+            vec!["AD111"],
+            "no equality or difference claimed between a digest and a value"
+        );
     }
 }

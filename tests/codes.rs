@@ -38,22 +38,37 @@ fn compare_cases() -> Vec<(&'static str, Vec<u8>, Vec<u8>, Vec<u8>)> {
         ("AD107", k(), zw, x.clone()),
         ("AD108", k(), k().to_ascii_uppercase(), other.to_ascii_uppercase()),
         ("AD109", k(), cat(&[b"  ", &k()]), cat(&[b"--", &k()])),
-        ("AD110", b"l1-secret-part\nl2-secret-part".to_vec(), b"l1-secret-part\r\nl2-secret-part".to_vec(), b"l1-secret-part\n\nl2-secret-part".to_vec()),
+        (
+            "AD110",
+            b"l1-secret-part\nl2-secret-part".to_vec(),
+            b"l1-secret-part\r\nl2-secret-part".to_vec(),
+            b"l1-secret-part\n\nl2-secret-part".to_vec(),
+        ),
     ]
 }
 
 fn inspect_cases() -> Vec<(&'static str, Vec<u8>, Vec<u8>)> {
-    let jwt = b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk".to_vec();
+    let jwt =
+        b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+            .to_vec();
     vec![
         ("AD201", k()[..31].to_vec(), k()[..32].to_vec()),
         ("AD202", b"your-secret-here".to_vec(), k()),
         ("AD203", cat(&[&k(), b"\n"]), k()),
-        ("AD204", cat(&[&k()[..10], b"\x1b", &k()[10..]]), b"-----BEGIN KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOC\n-----END KEY-----".to_vec()),
+        (
+            "AD204",
+            cat(&[&k()[..10], b"\x1b", &k()[10..]]),
+            b"-----BEGIN KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOC\n-----END KEY-----".to_vec(),
+        ),
         ("AD205", cat(&[&k(), "é".as_bytes()]), k()),
         ("AD206", cat(&[b"\"", &k(), b"\""]), cat(&[b"\"", &k()])),
         ("AD207", Vec::new(), b" ".to_vec()),
         ("AD208", cat(&[&k(), b"\xff"]), cat(&[&k(), "ÿ".as_bytes()])),
-        ("AD209", b"${AUTH_SECRET}".to_vec(), b"$2b$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy".to_vec()),
+        (
+            "AD209",
+            b"${AUTH_SECRET}".to_vec(),
+            b"$2b$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy".to_vec(),
+        ),
         ("AD210", jwt, b"a.b.c-but-not-a-token-0123456789abcdef".to_vec()),
         ("AD211", b"q3Jd7yX2cQe0lH8VnVt1xVx6F2mHf9lWm9dO0cQ5p1E=".to_vec(), k()),
     ]
@@ -67,7 +82,10 @@ fn each_comparison_code_has_a_producer_and_a_near_miss() {
         let (_, v) = json(ad().args(["compare", &a, &write(dir.path(), &format!("yes{i}"), &yes)]));
         assert!(codes(&v).contains(&code.to_string()), "{code} not produced: {v}");
         let (_, v) = json(ad().args(["compare", &a, &write(dir.path(), &format!("no{i}"), &no)]));
-        assert!(!codes(&v).contains(&code.to_string()), "{code} produced by its near miss: {v}");
+        assert!(
+            !codes(&v).contains(&code.to_string()),
+            "{code} produced by its near miss: {v}"
+        );
     }
 }
 
@@ -78,7 +96,10 @@ fn each_hygiene_code_has_a_producer_and_a_near_miss() {
         let (_, v) = json(ad().args(["inspect", &write(dir.path(), &format!("yes{i}"), &yes)]));
         assert!(codes(&v).contains(&code.to_string()), "{code} not produced: {v}");
         let (_, v) = json(ad().args(["inspect", &write(dir.path(), &format!("no{i}"), &no)]));
-        assert!(!codes(&v).contains(&code.to_string()), "{code} produced by its near miss: {v}");
+        assert!(
+            !codes(&v).contains(&code.to_string()),
+            "{code} produced by its near miss: {v}"
+        );
     }
 }
 
