@@ -19,7 +19,9 @@ fn cat(parts: &[&[u8]]) -> Vec<u8> {
 }
 
 /// (code, bytes for a, bytes for b that produce it, bytes for b that must not)
-fn compare_cases() -> Vec<(&'static str, Vec<u8>, Vec<u8>, Vec<u8>)> {
+type CompareCase = (&'static str, Vec<u8>, Vec<u8>, Vec<u8>);
+
+fn compare_cases() -> Vec<CompareCase> {
     let b64 = base64::engine::general_purpose::STANDARD.encode(KNOWN).into_bytes();
     let mut zw = k();
     zw.splice(10..10, "\u{200b}".bytes());
