@@ -1,8 +1,23 @@
 //! Emulations of the `.env` loaders: the bytes each one hands a program for each key.
+//!
+//! Each loader is a module with `parse(text, env) -> Parsed`. They are checked byte-for-byte
+//! against recordings of the real loaders (tests/fixtures/dotenv, scripts/record-loaders.sh).
 
+pub mod compose;
+pub mod diagnose;
+pub mod docker;
+pub mod dotenvy;
+pub mod nextjs;
 pub mod node;
+pub mod python;
+pub mod ruby;
+pub mod shell;
 
 use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The process environment a loader may read for `$VAR` expansion.
+pub type Env = BTreeMap<String, String>;
 
 /// One assignment as a loader read it, with the 1-based line where its key starts.
 #[derive(Clone, PartialEq, Eq, Serialize)]
@@ -10,6 +25,21 @@ pub struct Entry {
     pub key: String,
     pub value: String,
     pub line: usize,
+    /// Something the real loader would do that authdoctor does not (run `$(cmd)`): the value is
+    /// the text before that step.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unresolved: Option<&'static str>,
+}
+
+impl Entry {
+    pub fn new(key: impl Into<String>, value: impl Into<String>, line: usize) -> Entry {
+        Entry {
+            key: key.into(),
+            value: value.into(),
+            line,
+            unresolved: None,
+        }
+    }
 }
 
 impl std::fmt::Debug for Entry {
@@ -28,23 +58,91 @@ impl Drop for Entry {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where a loader gave up, and why (never quoting the value).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LoadError {
+    pub line: usize,
+    pub message: String,
+    /// True when the loader rejects the whole file; false when it loaded what came before.
+    pub fatal: bool,
+}
+
+/// A loader's reading of one file: every assignment in order, and where it stopped, if it did.
+#[derive(Debug, Clone, Default)]
+pub struct Parsed {
+    pub entries: Vec<Entry>,
+    pub errors: Vec<LoadError>,
+}
+
+impl Parsed {
+    /// Entries the program ends up with: none when a fatal error rejects the file.
+    pub fn effective(&self) -> &[Entry] {
+        if self.errors.iter().any(|e| e.fatal) {
+            &[]
+        } else {
+            &self.entries
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Loader {
     Node,
+    Nextjs,
+    Python,
+    Compose,
+    Docker,
+    Ruby,
+    Dotenvy,
+    Shell,
+}
+
+/// Which definition of a repeated key the program sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wins {
+    First,
+    Last,
 }
 
 impl Loader {
-    pub const ALL: &'static [Loader] = &[Loader::Node];
+    pub const ALL: &'static [Loader] = &[
+        Loader::Node,
+        Loader::Nextjs,
+        Loader::Python,
+        Loader::Compose,
+        Loader::Docker,
+        Loader::Ruby,
+        Loader::Dotenvy,
+        Loader::Shell,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Loader::Node => "node",
+            Loader::Nextjs => "nextjs",
+            Loader::Python => "python",
+            Loader::Compose => "compose",
+            Loader::Docker => "docker",
+            Loader::Ruby => "ruby",
+            Loader::Dotenvy => "dotenvy",
+            Loader::Shell => "shell",
         }
     }
 
     pub fn describe(self) -> &'static str {
         match self {
-            Loader::Node => "motdotla/dotenv 16/17 (`require('dotenv').config()`)",
+            Loader::Node => "motdotla/dotenv 16/17: require('dotenv').config()",
+            Loader::Nextjs => {
+                "@next/env (Next.js): bundled dotenv 16.3.1 + dotenv-expand, .env.$mode.local > .env.local > .env.$mode > .env"
+            }
+            Loader::Python => {
+                "python-dotenv 1.x: load_dotenv(), with ${VAR} interpolation (?interpolate=false to turn it off)"
+            }
+            Loader::Compose => "docker compose (compose-go dotenv parser with ${VAR} interpolation)",
+            Loader::Docker => "docker run --env-file: KEY=VALUE lines taken literally",
+            Loader::Ruby => "bkeepers/dotenv 3.x (Ruby): Dotenv.load",
+            Loader::Dotenvy => "the Rust crate dotenvy 0.15: dotenvy::dotenv()",
+            Loader::Shell => "POSIX sh: set -a; . ./.env (emulated, never executed)",
         }
     }
 
@@ -56,17 +154,76 @@ impl Loader {
         Loader::ALL.iter().map(|l| l.name()).collect::<Vec<_>>().join(", ")
     }
 
-    /// Every assignment in file order, as this loader parses `text`.
-    pub fn parse(self, text: &str) -> Vec<Entry> {
+    /// Which definition wins when a key is repeated in one file.
+    pub fn wins(self) -> Wins {
         match self {
-            Loader::Node => node::parse(text),
+            // Both set variables only when not already set, so the first definition sticks.
+            Loader::Dotenvy => Wins::First,
+            _ => Wins::Last,
         }
     }
 
-    /// The entry the program ends up with for `key` (dotenv's `parse` lets the last one win).
-    pub fn lookup(self, entries: &[Entry], key: &str) -> Option<usize> {
+    /// How this loader reads one file's bytes. `env` is the process environment used for
+    /// expansion; `opts` carries loader options (`interpolate=false` for python).
+    pub fn parse(self, bytes: &[u8], env: &Env, opts: &Options) -> Parsed {
         match self {
-            Loader::Node => entries.iter().rposition(|e| e.key == key),
+            Loader::Node => node::parse(&lossy(bytes)),
+            Loader::Nextjs => nextjs::parse_one(&lossy(bytes), env),
+            Loader::Python => python::parse(bytes, env, opts.interpolate),
+            Loader::Compose => compose::parse(bytes, env),
+            Loader::Docker => docker::parse(bytes),
+            Loader::Ruby => ruby::parse(bytes, env),
+            Loader::Dotenvy => dotenvy::parse(bytes, env),
+            Loader::Shell => shell::parse(bytes, env),
         }
     }
+
+    /// The entry the program ends up with for `key`.
+    pub fn lookup<'a>(self, parsed: &'a Parsed, key: &str) -> Option<&'a Entry> {
+        let entries = parsed.effective();
+        match self.wins() {
+            Wins::First => entries.iter().find(|e| e.key == key),
+            Wins::Last => entries.iter().rev().find(|e| e.key == key),
+        }
+    }
+}
+
+/// Loader options from `?name=value` on an `env:` source.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub interpolate: bool,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options { interpolate: true }
+    }
+}
+
+/// Node and Next.js read files with `readFileSync(path, 'utf8')`: invalid bytes become U+FFFD.
+pub fn lossy(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The process environment as a map (names and values that are not UTF-8 are skipped).
+pub fn process_env() -> Env {
+    std::env::vars_os()
+        .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+        .collect()
+}
+
+/// 1-based line of byte `offset` in `text`, counting LF, CR LF and lone CR as line ends.
+pub fn line_at(text: &str, offset: usize) -> usize {
+    let b = &text.as_bytes()[..offset.min(text.len())];
+    let mut line = 1;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\n' => line += 1,
+            b'\r' if b.get(i + 1) != Some(&b'\n') => line += 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    line
 }

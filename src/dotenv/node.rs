@@ -4,7 +4,7 @@
 //! leftmost-first match; the JavaScript character classes are spelled out because JS `\s` includes
 //! U+FEFF (so a BOM before the first key is skipped) and JS `\w` is ASCII-only.
 
-use super::Entry;
+use super::{Entry, Parsed};
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -31,7 +31,15 @@ fn is_js_ws(c: char) -> bool {
     )
 }
 
-pub fn parse(text: &str) -> Vec<Entry> {
+pub fn parse(text: &str) -> Parsed {
+    Parsed {
+        entries: entries(text),
+        errors: Vec::new(),
+    }
+}
+
+/// Every assignment in file order (dotenv's `parse()` keeps the last of a repeated key).
+pub fn entries(text: &str) -> Vec<Entry> {
     // dotenv: lines.replace(/\r\n?/mg, '\n')
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let mut out = Vec::new();
@@ -57,11 +65,7 @@ pub fn parse(text: &str) -> Vec<Entry> {
         if first == Some('"') {
             value = value.replace("\\n", "\n").replace("\\r", "\r");
         }
-        out.push(Entry {
-            key: key.as_str().to_string(),
-            value,
-            line,
-        });
+        out.push(Entry::new(key.as_str(), value, line));
     }
     out
 }
@@ -71,7 +75,7 @@ mod tests {
     use super::*;
 
     fn get(text: &str, key: &str) -> Option<String> {
-        let entries = parse(text);
+        let entries = entries(text);
         entries.iter().rev().find(|e| e.key == key).map(|e| e.value.clone())
     }
 
@@ -91,7 +95,7 @@ mod tests {
     fn bom_crlf_and_last_wins() {
         let t = "\u{FEFF}K=a\r\nK=b\r\n";
         assert_eq!(get(t, "K").as_deref(), Some("b"));
-        let e = parse(t);
+        let e = entries(t);
         assert_eq!(e.iter().map(|e| e.line).collect::<Vec<_>>(), vec![1, 2]);
     }
 
@@ -102,7 +106,7 @@ mod tests {
         assert_eq!(get(t, "N").as_deref(), Some("after"));
         // An unterminated quote is taken literally up to the end of its line.
         assert_eq!(get(t, "U").as_deref(), Some("\"open"));
-        assert_eq!(parse(t).iter().find(|e| e.key == "N").map(|e| e.line), Some(4));
+        assert_eq!(entries(t).iter().find(|e| e.key == "N").map(|e| e.line), Some(4));
     }
 
     #[test]

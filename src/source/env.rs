@@ -1,19 +1,38 @@
 //! `env:PATH#KEY?loader=NAME`: the bytes a `.env` loader hands the program for KEY.
+//! With `loader=nextjs` PATH may be a directory: Next.js's file order for `?mode=` applies.
 
 use super::{FetchError, Fetched, Spec};
-use crate::dotenv::Loader;
+use crate::dotenv::nextjs::{Mode, load_dir};
+use crate::dotenv::{Loader, Options, diagnose, process_env};
 use crate::findings::{Finding, Location};
 use crate::secret::Secret;
 use zeroize::Zeroizing;
 
+pub fn loader_of(spec: &Spec) -> Loader {
+    spec.options
+        .get("loader")
+        .and_then(|l| Loader::from_name(l))
+        .unwrap_or(Loader::Node)
+}
+
+pub fn options_of(spec: &Spec) -> Options {
+    Options {
+        interpolate: spec.options.get("interpolate").map(|v| v != "false").unwrap_or(true),
+    }
+}
+
 pub async fn fetch(spec: &Spec) -> Result<Fetched, FetchError> {
     let path = &spec.locator;
     let key = spec.key.as_deref().unwrap_or_default();
-    let loader = spec
-        .options
-        .get("loader")
-        .and_then(|l| Loader::from_name(l))
-        .unwrap_or(Loader::Node);
+    let loader = loader_of(spec);
+    let env = process_env();
+    if std::path::Path::new(path).is_dir() {
+        if loader != Loader::Nextjs {
+            return Err(FetchError::unreadable(format!("{path}: is a directory"))
+                .hint("name the .env file, or use ?loader=nextjs to resolve a Next.js project directory"));
+        }
+        return fetch_nextjs_dir(spec, &env);
+    }
     let bytes = Zeroizing::new(super::file::read_file(path).await?);
     if let Some(pos) = bytes.iter().position(|b| *b == 0) {
         return Err(FetchError::unreadable(format!(
@@ -22,32 +41,47 @@ pub async fn fetch(spec: &Spec) -> Result<Fetched, FetchError> {
         .hint("check the path: for a binary secret file use file:PATH"));
     }
     let mut notes = Vec::new();
-    let text = match std::str::from_utf8(&bytes) {
-        Ok(t) => Zeroizing::new(t.to_string()),
-        Err(e) => {
-            let at = e.valid_up_to();
-            let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
-            notes.push(
-                Finding::new(
-                    "AD302",
-                    format!(
-                        "{path}: byte 0x{:02x} at offset {at} (line {line}) is not UTF-8; {} replaces invalid bytes with U+FFFD",
-                        bytes[at],
-                        loader.name()
-                    ),
-                )
-                .sources([spec.name()])
-                .at(Some(Location { file: path.clone(), line })),
-            );
-            Zeroizing::new(String::from_utf8_lossy(&bytes).into_owned())
-        }
-    };
-    let entries = loader.parse(&text);
-    let Some(i) = loader.lookup(&entries, key) else {
-        let mut names: Vec<&str> = entries.iter().map(|e| e.key.as_str()).collect();
+    if let Err(e) = std::str::from_utf8(&bytes) {
+        let at = e.valid_up_to();
+        let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
+        let effect = match loader {
+            Loader::Node | Loader::Nextjs | Loader::Compose | Loader::Ruby | Loader::Dotenvy | Loader::Shell => {
+                "replaces invalid bytes with U+FFFD"
+            }
+            Loader::Python | Loader::Docker => "refuses the file",
+        };
+        notes.push(
+            Finding::new(
+                "AD302",
+                format!(
+                    "{path}: byte 0x{:02x} at offset {at} (line {line}) is not UTF-8; {} {effect}",
+                    bytes[at],
+                    loader.name()
+                ),
+            )
+            .sources([spec.name()])
+            .at(Some(Location {
+                file: path.clone(),
+                line,
+            })),
+        );
+    }
+    let opts = options_of(spec);
+    let parsed = loader.parse(&bytes, &env, &opts);
+    if let Some(e) = parsed.errors.iter().find(|e| e.fatal) {
+        return Err(FetchError::unreadable(format!(
+            "{path}: the {} loader rejects this file (line {}): {}",
+            loader.name(),
+            e.line,
+            e.message
+        ))
+        .hint("`authdoctor envfile FILE` shows how every loader reads each line"));
+    }
+    let Some(entry) = loader.lookup(&parsed, key) else {
+        let mut names: Vec<&str> = parsed.entries.iter().map(|e| e.key.as_str()).collect();
         names.sort();
         names.dedup();
-        let list = if names.is_empty() {
+        let mut list = if names.is_empty() {
             format!("the {} loader found no assignments in it", loader.name())
         } else {
             let shown: Vec<&str> = names.iter().take(40).copied().collect();
@@ -58,22 +92,129 @@ pub async fn fetch(spec: &Spec) -> Result<Fetched, FetchError> {
             }
             s
         };
+        let skipped: Vec<String> = parsed.errors.iter().map(|e| e.line.to_string()).collect();
+        if !skipped.is_empty() {
+            list.push_str(&format!("; the loader skipped line(s) {}", skipped.join(", ")));
+        }
         return Err(FetchError::not_found(format!("{path}: no key {key} ({list})"))
             .hint("use the name the program reads; `authdoctor envfile FILE` shows how every line parses"));
     };
-    let entry = &entries[i];
     let mut fetched = Fetched::value(Secret::new(entry.value.as_bytes().to_vec()))
         .detail("loader", loader.name())
         .detail("file", path.clone())
         .detail("line", entry.line);
-    let defs = entries.iter().filter(|e| e.key == key).count();
+    if let Some(m) = spec.options.get("interpolate") {
+        fetched = fetched.detail("interpolate", m.clone());
+    }
+    let defs = parsed.entries.iter().filter(|e| e.key == key).count();
     if defs > 1 {
         fetched = fetched.detail("definitions", defs);
     }
-    fetched.location = Some(Location {
+    let location = Some(Location {
         file: path.clone(),
         line: entry.line,
     });
+    if let Some(what) = entry.unresolved {
+        notes.push(
+            Finding::new(
+                "AD303",
+                format!("{}: {key} contains a {what}; compared as written", spec.name()),
+            )
+            .sources([spec.name()])
+            .at(location.clone()),
+        );
+    }
+    if env.contains_key(key) && keeps_env(loader) {
+        notes.push(
+            Finding::new(
+                "AD308",
+                format!(
+                    "{}: {key} is also set in this environment, and {} does not override it: a program started here sees the environment's value",
+                    spec.name(),
+                    loader.name()
+                ),
+            )
+            .sources([spec.name()])
+            .at(location.clone()),
+        );
+    }
+    // Would another loader hand the program different bytes for this key?
+    let report = diagnose::analyze(&bytes, Loader::ALL, &env, &opts);
+    if let Some(k) = report.keys.iter().find(|k| k.key == key && !k.agree()) {
+        let ours = k.readings.iter().find(|r| r.loaders.contains(&loader.name()));
+        let others: Vec<&str> = k
+            .readings
+            .iter()
+            .filter(|r| !r.loaders.contains(&loader.name()))
+            .flat_map(|r| r.loaders.clone())
+            .collect();
+        let with = ours.map(|r| r.loaders.join(", ")).unwrap_or_default();
+        notes.push(
+            Finding::new(
+                "AD301",
+                format!(
+                    "{}: {with} read {key} one way, {} another: {}",
+                    spec.name(),
+                    others.join(", "),
+                    k.causes.join("; ")
+                ),
+            )
+            .sources([spec.name()])
+            .at(location.clone()),
+        );
+    }
+    fetched.location = location;
     fetched.notes = notes;
+    Ok(fetched)
+}
+
+/// Loaders that leave a variable already in the environment alone (docker and the shell set it).
+pub fn keeps_env(loader: Loader) -> bool {
+    !matches!(loader, Loader::Docker | Loader::Shell | Loader::Compose)
+}
+
+fn fetch_nextjs_dir(spec: &Spec, env: &crate::dotenv::Env) -> Result<Fetched, FetchError> {
+    let dir = std::path::Path::new(&spec.locator);
+    let key = spec.key.as_deref().unwrap_or_default();
+    let mode = spec
+        .options
+        .get("mode")
+        .and_then(|m| Mode::from_name(m))
+        .unwrap_or(Mode::Development);
+    let load = load_dir(dir, mode, env).map_err(|e| FetchError::unreadable(format!("{}: {e}", spec.locator)))?;
+    if let Some(v) = env.get(key) {
+        return Ok(Fetched::value(Secret::new(v.as_bytes().to_vec()))
+            .detail("loader", "nextjs")
+            .detail("mode", mode.name())
+            .detail("from", "process environment (Next.js never overrides it)"));
+    }
+    let Some(found) = load.keys.iter().find(|k| k.entry.key == key) else {
+        let order = mode.files().join(", ");
+        let present = if load.files.is_empty() {
+            "none of them exists".to_string()
+        } else {
+            format!("found: {}", load.files.join(", "))
+        };
+        let mut names: Vec<&str> = load.keys.iter().map(|k| k.entry.key.as_str()).collect();
+        names.sort();
+        return Err(FetchError::not_found(format!(
+            "{}: no key {key} in Next.js's {} files ({order}; {present}; keys: {})",
+            spec.locator,
+            mode.name(),
+            names.join(", ")
+        ))
+        .hint("check ?mode= (development, production, test) and the file names"));
+    };
+    let file = dir.join(&found.file).display().to_string();
+    let mut fetched = Fetched::value(Secret::new(found.entry.value.as_bytes().to_vec()))
+        .detail("loader", "nextjs")
+        .detail("mode", mode.name())
+        .detail("file", file.clone())
+        .detail("line", found.entry.line)
+        .detail("files", load.files.join(", "));
+    fetched.location = Some(Location {
+        file,
+        line: found.entry.line,
+    });
     Ok(fetched)
 }

@@ -37,9 +37,11 @@ pub const SCHEMES: &[SchemeInfo] = &[
     SchemeInfo {
         scheme: Scheme::Env,
         name: "env",
-        example: "env:frontend/.env.local#AUTH_SECRET?loader=node",
-        yields: "the bytes a .env loader hands the program for KEY (loader default: node); a bare PATH#KEY means the same",
-        options: &["loader"],
+        example: "env:frontend/.env.local#AUTH_SECRET?loader=nextjs",
+        yields: "the bytes a .env loader hands the program for KEY (loader default: node); a bare PATH#KEY means the same. \
+With loader=nextjs PATH may be the project directory (?mode=development|production|test picks the files); \
+loader=python takes ?interpolate=false",
+        options: &["loader", "mode", "interpolate"],
     },
     SchemeInfo {
         scheme: Scheme::EnvVar,
@@ -264,8 +266,31 @@ fn finish(input: &str, spec: Spec) -> Result<Spec, UsageError> {
             if spec.key.is_none() {
                 return Err(bad(input, "env needs a key: env:PATH#KEY"));
             }
+            let loader = spec
+                .options
+                .get("loader")
+                .and_then(|l| crate::dotenv::Loader::from_name(l));
+            if let Some(m) = spec.options.get("mode") {
+                if loader != Some(crate::dotenv::Loader::Nextjs) {
+                    return Err(bad(input, "mode= goes with loader=nextjs"));
+                }
+                if crate::dotenv::nextjs::Mode::from_name(m).is_none() {
+                    return Err(bad(
+                        input,
+                        format!("unknown mode {} (known: development, production, test)", part(m)),
+                    ));
+                }
+            }
+            if let Some(v) = spec.options.get("interpolate") {
+                if loader != Some(crate::dotenv::Loader::Python) {
+                    return Err(bad(input, "interpolate= goes with loader=python"));
+                }
+                if v != "true" && v != "false" {
+                    return Err(bad(input, "interpolate= takes true or false"));
+                }
+            }
             if let Some(l) = spec.options.get("loader")
-                && crate::dotenv::Loader::from_name(l).is_none()
+                && loader.is_none()
             {
                 return Err(bad(
                     input,

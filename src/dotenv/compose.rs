@@ -1,0 +1,397 @@
+//! docker compose (compose-go v2 `dotenv/parser.go` + `template`): a statement parser with `#`
+//! comments (inline only after a space), single quotes literal, double quotes with escapes
+//! (`\n`, `\t`, `\"`, `\\`, `\$` …), and `$VAR` / `${VAR}` / `${VAR:-d}` / `${VAR-d}` /
+//! `${VAR:+a}` / `${VAR:?err}` interpolation from the process environment, then earlier keys.
+//! `$$` is a literal `$`; a `$` not followed by a name is kept; a malformed `${` fails the file.
+
+use super::{Entry, Env, LoadError, Parsed, line_at};
+use std::collections::BTreeMap;
+
+/// compose-go's isSpace: blanks that are not line breaks.
+fn blank(c: char) -> bool {
+    matches!(c, '\t' | '\x0b' | '\x0c' | '\r' | ' ' | '\u{85}' | '\u{a0}')
+}
+
+struct Fatal(usize, String);
+
+pub fn parse(bytes: &[u8], env: &Env) -> Parsed {
+    let text = super::lossy(bytes);
+    let src = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let bom = text.len() - src.len();
+    let mut out: BTreeMap<String, String> = BTreeMap::new();
+    let mut entries = Vec::new();
+    match run(src, env, &mut out, &mut entries) {
+        Ok(()) => Parsed {
+            entries,
+            errors: Vec::new(),
+        },
+        Err(Fatal(offset, message)) => Parsed {
+            entries: Vec::new(),
+            errors: vec![LoadError {
+                line: line_at(&text, offset + bom),
+                message,
+                fatal: true,
+            }],
+        },
+    }
+}
+
+fn run(src: &str, env: &Env, out: &mut BTreeMap<String, String>, entries: &mut Vec<Entry>) -> Result<(), Fatal> {
+    let mut pos = 0;
+    loop {
+        // getStatementStart: skip whitespace and comment lines.
+        loop {
+            let rest = &src[pos..];
+            let Some(skip) = rest.find(|c: char| !c.is_whitespace()) else {
+                return Ok(());
+            };
+            pos += skip;
+            if !src[pos..].starts_with('#') {
+                break;
+            }
+            match src[pos..].find('\n') {
+                Some(nl) => pos += nl,
+                None => return Ok(()),
+            }
+        }
+        let stmt = pos;
+        // locateKeyName
+        let mut s = &src[pos..];
+        if let Some(after) = s.strip_prefix("export")
+            && after.starts_with([' ', '\t', '\n', '\x0c', '\r'])
+        {
+            let t = after.trim_start_matches(blank);
+            pos += s.len() - t.len();
+            s = t;
+        }
+        let mut key_end = None;
+        let mut inherited = false;
+        for (i, c) in s.char_indices() {
+            if blank(c) {
+                continue;
+            }
+            match c {
+                '=' | ':' | '\n' => {
+                    key_end = Some(i);
+                    inherited = c == '\n';
+                    break;
+                }
+                '_' | '.' | '-' | '[' | ']' => {}
+                c if c.is_alphanumeric() => {}
+                _ => {
+                    return Err(Fatal(
+                        pos + i,
+                        "unexpected character in a variable name: compose refuses the file".into(),
+                    ));
+                }
+            }
+        }
+        let (key, after_key) = match key_end {
+            Some(i) => (&s[..i], i + 1),
+            // The last statement has no `=` and no newline: compose reads it as an empty key.
+            None => ("", 0),
+        };
+        let key = key.trim_end_matches(char::is_whitespace).to_string();
+        if key.contains(' ') {
+            return Err(Fatal(
+                stmt,
+                "a variable name contains a space: compose refuses the file".into(),
+            ));
+        }
+        let rest = &s[after_key..];
+        let value_start = rest.len() - rest.trim_start_matches(blank).len();
+        pos += after_key + value_start;
+        if inherited {
+            if let Some(v) = env.get(&key) {
+                out.insert(key.clone(), v.clone());
+                entries.push(Entry::new(key, v.clone(), line_at(src, stmt)));
+            }
+            continue;
+        }
+        let (value, consumed) = extract_value(&src[pos..], env, out).map_err(|m| Fatal(pos, m))?;
+        pos += consumed;
+        if !key.is_empty() {
+            out.insert(key.clone(), value.clone());
+            entries.push(Entry::new(key, value, line_at(src, stmt)));
+        }
+    }
+}
+
+/// The value at the start of `s`, and how many bytes it used.
+fn extract_value(s: &str, env: &Env, out: &BTreeMap<String, String>) -> Result<(String, usize), String> {
+    let quote = match s.as_bytes().first() {
+        Some(b'"') => b'"',
+        Some(b'\'') => b'\'',
+        _ => {
+            let (line, used) = match s.find('\n') {
+                Some(n) => (&s[..n], n + 1),
+                None => (s, s.len()),
+            };
+            let value = line
+                .split(" #")
+                .next()
+                .unwrap_or("")
+                .trim_end_matches(char::is_whitespace);
+            return Ok((substitute(value, &lookup(env, out))?, used));
+        }
+    };
+    let b = s.as_bytes();
+    let mut chars = Vec::new();
+    let mut escaped = false;
+    for (i, &c) in b.iter().enumerate().skip(1) {
+        if c != quote {
+            if !escaped && c == b'\\' {
+                escaped = true;
+                continue;
+            }
+            if escaped {
+                escaped = false;
+                chars.push(b'\\');
+            }
+            chars.push(c);
+            continue;
+        }
+        if escaped {
+            escaped = false;
+            chars.push(c);
+            continue;
+        }
+        let value = String::from_utf8_lossy(&chars).into_owned();
+        let value = if quote == b'"' {
+            substitute(&expand_escapes(&value), &lookup(env, out))?
+        } else {
+            value
+        };
+        return Ok((value, i + 1));
+    }
+    Err("unterminated quoted value: compose refuses the file".into())
+}
+
+/// `(\\(?:[abcfnrtv$"\\]|0\d{0,3}))` unquoted as Go's `strconv.UnquoteChar` does; `\$` becomes `$$`.
+fn expand_escapes(s: &str) -> String {
+    let mut out = String::new();
+    let b: Vec<char> = s.chars().collect();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == '\\' && i + 1 < b.len() {
+            let n = b[i + 1];
+            let simple = match n {
+                'a' => Some("\x07"),
+                'b' => Some("\x08"),
+                'f' => Some("\x0c"),
+                'n' => Some("\n"),
+                'r' => Some("\r"),
+                't' => Some("\t"),
+                'v' => Some("\x0b"),
+                '"' => Some("\""),
+                '\\' => Some("\\"),
+                '$' => Some("$$"),
+                // `\c` matches the pattern but is no Go escape: kept as written.
+                'c' => Some("\\c"),
+                _ => None,
+            };
+            if let Some(r) = simple {
+                out.push_str(r);
+                i += 2;
+                continue;
+            }
+            if n == '0' {
+                let digits: String = b[i + 2..].iter().take(3).take_while(|c| c.is_ascii_digit()).collect();
+                // `\0123` → `\123`, an octal escape; a lone `\0` or bad octal stays as written.
+                if digits.len() == 3
+                    && let Ok(v) = u32::from_str_radix(&digits, 8)
+                    && v <= 255
+                    && let Some(c) = char::from_u32(v)
+                {
+                    out.push(c);
+                    i += 2 + 3;
+                    continue;
+                }
+                out.push('\\');
+                out.push('0');
+                out.push_str(&digits);
+                i += 2 + digits.len();
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    out
+}
+
+fn lookup<'a>(env: &'a Env, out: &'a BTreeMap<String, String>) -> impl Fn(&str) -> Option<String> + 'a {
+    move |k: &str| env.get(k).or_else(|| out.get(k)).cloned()
+}
+
+fn name_len(s: &str) -> usize {
+    let b = s.as_bytes();
+    if b.is_empty() || !(b[0].is_ascii_alphabetic() || b[0] == b'_') {
+        return 0;
+    }
+    b.iter()
+        .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+        .count()
+}
+
+/// Index of the `}` closing the `{` after `$`, counted as compose's getFirstBraceClosingIndex does.
+fn closing_brace(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut open = 0i32;
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'}' {
+            open -= 1;
+            if open == 0 {
+                return Some(i);
+            }
+        }
+        if b[i] == b'{' {
+            open += 1;
+            i += 1;
+        }
+        i += 1;
+    }
+    None
+}
+
+/// compose-go `template.Substitute`.
+pub fn substitute(s: &str, map: &dyn Fn(&str) -> Option<String>) -> Result<String, String> {
+    let mut out = String::new();
+    let mut i = 0;
+    while let Some(off) = s[i..].find('$') {
+        let at = i + off;
+        out.push_str(&s[i..at]);
+        let rest = &s[at + 1..];
+        if rest.starts_with('$') {
+            out.push('$');
+            i = at + 2;
+            continue;
+        }
+        let n = name_len(rest);
+        if n > 0 {
+            out.push_str(&map(&rest[..n]).unwrap_or_default());
+            i = at + 1 + n;
+            continue;
+        }
+        if !rest.starts_with('{') {
+            out.push('$');
+            i = at + 1;
+            continue;
+        }
+        let inner = &rest[1..];
+        let n = name_len(inner);
+        let invalid = || Err("invalid ${…} reference: compose refuses the file".to_string());
+        if n == 0 {
+            return invalid();
+        }
+        let name = &inner[..n];
+        let after = &inner[n..];
+        if after.starts_with('}') {
+            out.push_str(&map(name).unwrap_or_default());
+            i = at + 2 + n + 1;
+            continue;
+        }
+        let op = [":?", ":-", ":+", "?", "-", "+"]
+            .into_iter()
+            .find(|o| after.starts_with(o));
+        // The braced pattern needs an operator and a `}` later on the same line.
+        let line_end = s[at..].find('\n').map(|x| at + x).unwrap_or(s.len());
+        let (Some(op), true) = (op, s[at..line_end].contains('}')) else {
+            return invalid();
+        };
+        let Some(close) = closing_brace(&s[at..line_end]) else {
+            return invalid();
+        };
+        let arg_start = at + 2 + n + op.len();
+        let arg = &s[arg_start.min(at + close)..at + close];
+        let value = map(name);
+        let replaced = match op {
+            ":-" => match value.filter(|v| !v.is_empty()) {
+                Some(v) => v,
+                None => substitute(arg, map)?,
+            },
+            "-" => match value {
+                Some(v) => v,
+                None => substitute(arg, map)?,
+            },
+            ":+" => match value {
+                Some(v) if !v.is_empty() => substitute(arg, map)?,
+                v => v.unwrap_or_default(),
+            },
+            "+" => match value {
+                Some(_) => substitute(arg, map)?,
+                None => String::new(),
+            },
+            ":?" => match value.filter(|v| !v.is_empty()) {
+                Some(v) => v,
+                None => {
+                    return Err(format!(
+                        "required variable {name} is missing a value: compose refuses the file"
+                    ));
+                }
+            },
+            _ => match value {
+                Some(v) => v,
+                None => {
+                    return Err(format!(
+                        "required variable {name} is missing a value: compose refuses the file"
+                    ));
+                }
+            },
+        };
+        out.push_str(&replaced);
+        i = at + close + 1;
+    }
+    out.push_str(&s[i..]);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn get(s: &str, env: &[(&str, &str)]) -> Vec<(String, String)> {
+        let env: Env = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let p = parse(s.as_bytes(), &env);
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        p.entries.iter().map(|e| (e.key.clone(), e.value.clone())).collect()
+    }
+
+    fn kv(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    // Cases after compose-go dotenv/godotenv_test.go and godotenv_var_expansion_test.go.
+    #[test]
+    fn cases_from_compose_go_tests() {
+        assert_eq!(
+            get("OPTION_A=1\nOPTION_B=2 # comment\nOPTION_C=x#y\n", &[]),
+            kv(&[("OPTION_A", "1"), ("OPTION_B", "2"), ("OPTION_C", "x#y")])
+        );
+        assert_eq!(
+            get("A='single $X'\nB=\"double\\nline\"\n", &[("X", "x")]),
+            kv(&[("A", "single $X"), ("B", "double\nline")])
+        );
+        assert_eq!(get("export A=b\nC: d\n", &[]), kv(&[("A", "b"), ("C", "d")]));
+        assert_eq!(
+            get("A=x\nB=${A}-$A-${NOPE:-def}-${NOPE-d2}-$$A\n", &[]),
+            kv(&[("A", "x"), ("B", "x-x-def-d2-$A")])
+        );
+        assert_eq!(get("A=\"esc \\$HOME\"\n", &[("HOME", "/h")]), kv(&[("A", "esc $HOME")]));
+        assert_eq!(get("H=$2b$10$abc\n", &[]), kv(&[("H", "$2b$10")]));
+        assert_eq!(get("A=${X:+alt}|${Y:+alt}\n", &[("X", "1")]), kv(&[("A", "alt|")]));
+        assert_eq!(
+            get("INHERIT\nA=1\n", &[("INHERIT", "from-env")]),
+            kv(&[("INHERIT", "from-env"), ("A", "1")])
+        );
+    }
+
+    #[test]
+    fn fatal_errors() {
+        for bad in ["A=\"open\n", "A=${\n", "A=${X:?needed}\n", "BAD KEY=x\n", "A!B=c\n"] {
+            let p = parse(bad.as_bytes(), &Env::new());
+            assert!(p.errors.first().is_some_and(|e| e.fatal), "{bad}");
+        }
+    }
+}

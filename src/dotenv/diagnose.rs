@@ -1,0 +1,243 @@
+//! Run several loaders over one file and explain, key by key, where they disagree and why.
+//! Only shapes and causes leave this module: fingerprints and lengths, never values.
+
+use super::{Env, LoadError, Loader, Options, Parsed};
+use crate::secret::short_sha;
+
+/// One distinct reading of a key, and the loaders that read it so.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Reading {
+    pub loaders: Vec<&'static str>,
+    /// None: these loaders do not set the key at all.
+    pub length: Option<usize>,
+    pub sha256: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unresolved: Option<&'static str>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct KeyReport {
+    pub key: String,
+    pub line: usize,
+    pub readings: Vec<Reading>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub causes: Vec<String>,
+}
+
+impl KeyReport {
+    pub fn agree(&self) -> bool {
+        self.readings.len() == 1
+    }
+}
+
+pub struct FileReport {
+    pub keys: Vec<KeyReport>,
+    pub errors: Vec<(Loader, LoadError)>,
+    pub parsed: Vec<(Loader, Parsed)>,
+}
+
+/// Every loader's reading of `bytes`, key by key in first-seen order.
+pub fn analyze(bytes: &[u8], loaders: &[Loader], env: &Env, opts: &Options) -> FileReport {
+    let parsed: Vec<(Loader, Parsed)> = loaders.iter().map(|l| (*l, l.parse(bytes, env, opts))).collect();
+    let mut keys: Vec<(String, usize)> = Vec::new();
+    for (_, p) in &parsed {
+        for e in &p.entries {
+            if !keys.iter().any(|(k, _)| *k == e.key) {
+                keys.push((e.key.clone(), e.line));
+            }
+        }
+    }
+    let text = String::from_utf8_lossy(bytes);
+    let mut reports = Vec::new();
+    for (key, line) in keys {
+        let mut readings: Vec<(Option<Vec<u8>>, Reading)> = Vec::new();
+        for (l, p) in &parsed {
+            let entry = l.lookup(p, &key);
+            let value = entry.map(|e| e.value.as_bytes().to_vec());
+            match readings.iter_mut().find(|(v, _)| *v == value) {
+                Some((_, r)) => r.loaders.push(l.name()),
+                None => readings.push((
+                    value.clone(),
+                    Reading {
+                        loaders: vec![l.name()],
+                        length: value.as_ref().map(Vec::len),
+                        sha256: value.as_deref().map(short_sha),
+                        unresolved: entry.and_then(|e| e.unresolved),
+                    },
+                )),
+            }
+        }
+        let causes = if readings.len() > 1 {
+            causes(&text, &key, &parsed)
+        } else {
+            Vec::new()
+        };
+        reports.push(KeyReport {
+            key,
+            line,
+            readings: readings.into_iter().map(|(_, r)| r).collect(),
+            causes,
+        });
+    }
+    let errors = parsed
+        .iter()
+        .flat_map(|(l, p)| p.errors.iter().map(|e| (*l, e.clone())))
+        .collect();
+    FileReport {
+        keys: reports,
+        errors,
+        parsed,
+    }
+}
+
+/// The raw text after `KEY=` on each line that defines `key` (as a loose, loader-neutral match).
+fn definitions<'a>(text: &'a str, key: &str) -> Vec<(usize, &'a str, &'a str)> {
+    let mut out = Vec::new();
+    for (i, line) in text.split('\n').enumerate() {
+        let l = line.trim_start_matches(['\u{feff}', ' ', '\t']);
+        let l2 = match l.strip_prefix("export") {
+            Some(r) if r.starts_with([' ', '\t']) => r.trim_start(),
+            _ => l,
+        };
+        if let Some(rest) = l2.strip_prefix(key) {
+            let r = rest.trim_start_matches([' ', '\t']);
+            if let Some(v) = r.strip_prefix('=').or_else(|| r.strip_prefix(':')) {
+                out.push((i + 1, line, v));
+            }
+        }
+    }
+    out
+}
+
+fn names(parsed: &[(Loader, Parsed)], pred: impl Fn(Loader) -> bool) -> String {
+    let v: Vec<&str> = parsed
+        .iter()
+        .map(|(l, _)| *l)
+        .filter(|l| pred(*l))
+        .map(|l| l.name())
+        .collect();
+    v.join(", ")
+}
+
+/// Hazards present in the key's definitions that explain why loaders disagree, in words.
+pub fn causes(text: &str, key: &str, parsed: &[(Loader, Parsed)]) -> Vec<String> {
+    use Loader::*;
+    let defs = definitions(text, key);
+    let mut out: Vec<String> = Vec::new();
+    let add = |out: &mut Vec<String>, s: String| {
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    };
+    let has = |l: Loader| parsed.iter().any(|(x, _)| *x == l);
+    if defs.len() > 1 {
+        let lines: Vec<String> = defs.iter().map(|(n, _, _)| n.to_string()).collect();
+        add(
+            &mut out,
+            format!(
+                "defined {} times (lines {}): dotenvy keeps the first, the others the last",
+                defs.len(),
+                lines.join(", ")
+            ),
+        );
+    }
+    for (_, line, raw) in &defs {
+        let value = raw.trim_end_matches('\r');
+        let t = value.trim_start_matches([' ', '\t']);
+        let quoted = t.starts_with('"') || t.starts_with('\'');
+        if line.trim_start().starts_with("export") && has(Docker) {
+            add(
+                &mut out,
+                "`export` prefix: docker takes `export KEY` as the variable name".into(),
+            );
+        }
+        if line.contains(&format!("{key} =")) || line.contains(&format!("{key}\t=")) || raw.starts_with([' ', '\t']) {
+            add(&mut out, "spaces around `=`: the shell runs `KEY` as a command, docker and compose reject or keep the spaces, dotenv loaders trim them".into());
+        }
+        if value.contains('$') {
+            let bcrypt = value.contains("$2a$") || value.contains("$2b$") || value.contains("$2y$");
+            let expanding = names(parsed, |l| {
+                matches!(l, Nextjs | Compose | Ruby | Dotenvy | Shell | Python)
+            });
+            let mut s =
+                format!("`$` expansion: {expanding} expand `$…` (python only `${{…}}`), node and docker keep it");
+            if bcrypt {
+                s.push_str("; a bcrypt-like `$2b$10$…` value is emptied or cut");
+            }
+            add(&mut out, s);
+        }
+        if !quoted && value.contains('#') {
+            add(&mut out, "`#` in an unquoted value: a comment for most loaders after a space (node, ruby: even without one), kept by docker".into());
+        }
+        if value.contains('\\') {
+            add(
+                &mut out,
+                "backslash escapes (`\\n`, `\\\"`, `\\\\`): each loader unescapes a different set, docker none".into(),
+            );
+        }
+        if quoted {
+            add(
+                &mut out,
+                "quotes: every loader but docker strips the surrounding quotes".into(),
+            );
+            let q = t.chars().next().unwrap_or('"');
+            if t[1..].find(q).is_none() {
+                add(&mut out, "multi-line value: the quote closes on a later line; docker and compose-style line readers stop at the line end".into());
+            }
+        }
+        if value.ends_with([' ', '\t']) && !value.trim_end().ends_with(['"', '\'']) {
+            add(
+                &mut out,
+                "trailing spaces: docker keeps them, the others trim them".into(),
+            );
+        }
+        if raw.ends_with('\r') {
+            add(
+                &mut out,
+                "CR LF line ending: loaders that split on LF only keep the CR".into(),
+            );
+        }
+        if value.contains("$(") || value.contains('`') {
+            add(
+                &mut out,
+                "command substitution: ruby and the shell would run it (authdoctor does not)".into(),
+            );
+        }
+    }
+    if text.starts_with('\u{feff}') && defs.first().is_some_and(|(n, _, _)| *n == 1) {
+        add(
+            &mut out,
+            "BOM before the first key: some loaders strip it, the shell reads it as part of the name".into(),
+        );
+    }
+    if out.is_empty() {
+        out.push("the loaders' grammars differ on this line; `--format json` shows each reading".into());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_disagreement_and_cause() {
+        let r = analyze(
+            b"A=\"quoted\"\nB=plain\n",
+            Loader::ALL,
+            &Env::new(),
+            &Options::default(),
+        );
+        let a = r.keys.iter().find(|k| k.key == "A").expect("A");
+        assert!(!a.agree());
+        assert!(a.causes.iter().any(|c| c.starts_with("quotes")), "{:?}", a.causes);
+        let docker = a
+            .readings
+            .iter()
+            .find(|x| x.loaders.contains(&"docker"))
+            .expect("docker reading");
+        assert_eq!(docker.length, Some(8));
+        let b = r.keys.iter().find(|k| k.key == "B").expect("B");
+        assert!(b.agree(), "{:?}", b.readings);
+    }
+}

@@ -1,0 +1,345 @@
+//! The Rust crate dotenvy 0.15 (`dotenvy::dotenv()`): physical lines joined while a quote is open,
+//! a line comment only after whitespace, `\` escapes limited to `\\ \' \" \$ \space \n`, `$NAME`
+//! and `${NAME}` substitution from the process environment first. The first error stops the load
+//! (what came before is set), and because a variable already set is never overwritten, the FIRST
+//! definition of a repeated key wins. Checked against the real crate by a property test.
+
+use super::{Entry, Env, LoadError, Parsed};
+use std::collections::HashMap;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    Complete,
+    Escape,
+    Strong,
+    StrongEscape,
+    Weak,
+    WeakEscape,
+    Comment,
+    White,
+}
+
+/// Run the line-joining state machine over one physical line; Some(pos) when a comment starts.
+fn scan(mut st: State, chunk: &str) -> (State, Option<usize>) {
+    for (pos, c) in chunk.char_indices() {
+        st = match st {
+            State::White => match c {
+                '#' => return (State::Comment, Some(pos)),
+                '\\' => State::Escape,
+                '"' => State::Weak,
+                '\'' => State::Strong,
+                _ => State::Complete,
+            },
+            State::Escape => State::Complete,
+            State::Complete => match c {
+                c if c.is_whitespace() && c != '\n' && c != '\r' => State::White,
+                '\\' => State::Escape,
+                '"' => State::Weak,
+                '\'' => State::Strong,
+                _ => State::Complete,
+            },
+            State::Weak => match c {
+                '\\' => State::WeakEscape,
+                '"' => State::Complete,
+                _ => State::Weak,
+            },
+            State::WeakEscape => State::Weak,
+            State::Strong => match c {
+                '\\' => State::StrongEscape,
+                '\'' => State::Complete,
+                _ => State::Strong,
+            },
+            State::StrongEscape => State::Strong,
+            State::Comment => return (State::Comment, None),
+        };
+    }
+    (st, None)
+}
+
+/// Logical lines with the physical line each starts on; Err(line) for an unfinished one at EOF.
+fn logical_lines(text: &str) -> Vec<Result<(String, usize), usize>> {
+    let mut out = Vec::new();
+    let physical: Vec<&str> = text.split_inclusive('\n').collect();
+    let mut i = 0;
+    while i < physical.len() {
+        let start = i + 1;
+        let mut buf = String::new();
+        let mut st = State::Complete;
+        loop {
+            if i >= physical.len() {
+                out.push(Err(start));
+                return out;
+            }
+            let chunk = physical[i];
+            let before = buf.len();
+            buf.push_str(chunk);
+            i += 1;
+            if buf.trim_start().starts_with('#') {
+                out.push(Ok((String::new(), start)));
+                break;
+            }
+            let (next, comment) = scan(st, &buf[before..]);
+            st = next;
+            match st {
+                State::Complete => {
+                    if buf.ends_with('\n') {
+                        buf.pop();
+                        if buf.ends_with('\r') {
+                            buf.pop();
+                        }
+                    }
+                    out.push(Ok((buf, start)));
+                    break;
+                }
+                State::Comment => {
+                    buf.truncate(before + comment.unwrap_or(0));
+                    out.push(Ok((buf, start)));
+                    break;
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+struct Vars<'a> {
+    env: &'a Env,
+    /// Variables a load has set so far (first definition wins), layered over `env`.
+    set: HashMap<String, String>,
+    data: HashMap<String, Option<String>>,
+}
+
+impl Vars<'_> {
+    fn get(&self, name: &str) -> String {
+        if let Some(v) = self.set.get(name).or_else(|| self.env.get(name)) {
+            return v.clone();
+        }
+        self.data.get(name).cloned().flatten().unwrap_or_default()
+    }
+}
+
+enum Sub {
+    None,
+    Block,
+    Braced,
+}
+
+fn parse_value(input: &str, vars: &Vars) -> Result<String, ()> {
+    let (mut strong, mut weak, mut escaped, mut expecting_end) = (false, false, false, false);
+    let mut out = String::new();
+    let mut sub = Sub::None;
+    let mut name = String::new();
+    for c in input.chars() {
+        if expecting_end {
+            if c == ' ' || c == '\t' {
+                continue;
+            } else if c == '#' {
+                break;
+            }
+            return Err(());
+        } else if escaped {
+            match c {
+                '\\' | '\'' | '"' | '$' | ' ' => out.push(c),
+                'n' => out.push('\n'),
+                _ => return Err(()),
+            }
+            escaped = false;
+        } else if strong {
+            if c == '\'' {
+                strong = false;
+            } else {
+                out.push(c);
+            }
+        } else if !matches!(sub, Sub::None) {
+            if c.is_alphanumeric() {
+                name.push(c);
+            } else if matches!(sub, Sub::Block) {
+                if c == '{' && name.is_empty() {
+                    sub = Sub::Braced;
+                } else {
+                    out.push_str(&vars.get(&std::mem::take(&mut name)));
+                    if c == '$' {
+                        sub = Sub::Block;
+                    } else {
+                        sub = Sub::None;
+                        out.push(c);
+                    }
+                }
+            } else if c == '}' {
+                sub = Sub::None;
+                out.push_str(&vars.get(&std::mem::take(&mut name)));
+            } else {
+                name.push(c);
+            }
+        } else if c == '$' {
+            sub = Sub::Block;
+        } else if weak {
+            if c == '"' {
+                weak = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else {
+                out.push(c);
+            }
+        } else if c == '\'' {
+            strong = true;
+        } else if c == '"' {
+            weak = true;
+        } else if c == '\\' {
+            escaped = true;
+        } else if c == ' ' || c == '\t' {
+            expecting_end = true;
+        } else {
+            out.push(c);
+        }
+    }
+    if matches!(sub, Sub::Braced) || strong || weak {
+        return Err(());
+    }
+    out.push_str(&vars.get(&name));
+    Ok(out)
+}
+
+fn parse_key(s: &str) -> Option<(String, &str)> {
+    if !s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+        return None;
+    }
+    let n = s
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+        .unwrap_or(s.len());
+    Some((s[..n].to_string(), &s[n..]))
+}
+
+/// Ok(None) for blank and comment lines, Err(()) for a line dotenvy rejects.
+fn parse_line(line: &str, vars: &Vars) -> Result<Option<(String, Option<String>)>, ()> {
+    let s = line.trim_end().trim_start();
+    if s.is_empty() || s.starts_with('#') {
+        return Ok(None);
+    }
+    let (mut key, mut rest) = parse_key(s).ok_or(())?;
+    rest = rest.trim_start();
+    if key == "export" && !rest.starts_with('=') {
+        let (k, r) = parse_key(rest).ok_or(())?;
+        key = k;
+        rest = r.trim_start();
+    }
+    rest = rest.strip_prefix('=').ok_or(())?.trim_start();
+    if rest.is_empty() || rest.starts_with('#') {
+        return Ok(Some((key, None)));
+    }
+    Ok(Some((key, Some(parse_value(rest, vars)?))))
+}
+
+/// `dotenvy::from_read_iter` semantics (no BOM removal, no environment writes) when `load` is
+/// false; `dotenvy::dotenv()` semantics when true.
+pub fn run(bytes: &[u8], env: &Env, load: bool) -> Parsed {
+    let mut text = super::lossy(bytes);
+    if load && text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    let mut vars = Vars {
+        env,
+        set: HashMap::new(),
+        data: HashMap::new(),
+    };
+    let mut entries = Vec::new();
+    for item in logical_lines(&text) {
+        let (line, n) = match item {
+            Ok(x) => x,
+            Err(n) => {
+                return Parsed {
+                    entries,
+                    errors: vec![error(n)],
+                };
+            }
+        };
+        match parse_line(&line, &vars) {
+            Ok(None) => {}
+            Ok(Some((key, value))) => {
+                let v = value.clone().unwrap_or_default();
+                vars.data.insert(key.clone(), value);
+                if load && !vars.env.contains_key(&key) && !vars.set.contains_key(&key) {
+                    vars.set.insert(key.clone(), v.clone());
+                }
+                entries.push(Entry::new(key, v, n));
+            }
+            Err(()) => {
+                return Parsed {
+                    entries,
+                    errors: vec![error(n)],
+                };
+            }
+        }
+    }
+    Parsed {
+        entries,
+        errors: Vec::new(),
+    }
+}
+
+fn error(line: usize) -> LoadError {
+    LoadError {
+        line,
+        message: "dotenvy stops here with a LineParse error; later lines are not loaded".into(),
+        fatal: false,
+    }
+}
+
+pub fn parse(bytes: &[u8], env: &Env) -> Parsed {
+    run(bytes, env, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn get(s: &str) -> Vec<(String, String)> {
+        run(s.as_bytes(), &Env::new(), false)
+            .entries
+            .iter()
+            .map(|e| (e.key.clone(), e.value.clone()))
+            .collect()
+    }
+
+    // The cases of dotenvy 0.15's own test_parse_line_env.
+    #[test]
+    fn cases_from_dotenvy_tests() {
+        let t = "\nKEY=1\nKEY2=\"2\"\nKEY3='3'\nKEY4='fo ur'\nKEY5=\"fi ve\"\nKEY6=s\\ ix\nKEY7=\nKEY8=     \nKEY9=   # foo\nKEY10  =\"whitespace before =\"\nKEY11=    \"whitespace after =\"\nexport=\"export as key\"\nexport   SHELL_LOVER=1\n";
+        let want = [
+            ("KEY", "1"),
+            ("KEY2", "2"),
+            ("KEY3", "3"),
+            ("KEY4", "fo ur"),
+            ("KEY5", "fi ve"),
+            ("KEY6", "s ix"),
+            ("KEY7", ""),
+            ("KEY8", ""),
+            ("KEY9", ""),
+            ("KEY10", "whitespace before ="),
+            ("KEY11", "whitespace after ="),
+            ("export", "export as key"),
+            ("SHELL_LOVER", "1"),
+        ];
+        let got = get(t);
+        assert_eq!(
+            got,
+            want.iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn first_definition_wins_when_loading() {
+        let p = parse(b"A=1\nA=2\nB=$A\n", &Env::new());
+        assert_eq!(
+            crate::dotenv::Loader::Dotenvy.lookup(&p, "A").map(|e| e.value.as_str()),
+            Some("1")
+        );
+        assert_eq!(
+            crate::dotenv::Loader::Dotenvy.lookup(&p, "B").map(|e| e.value.as_str()),
+            Some("1")
+        );
+    }
+}

@@ -1,0 +1,326 @@
+//! @next/env (Next.js `loadEnvConfig`): dotenv 16.3.1's parse, then the bundled dotenv-expand,
+//! across `.env.$mode.local`, `.env.local` (not in test mode), `.env.$mode`, `.env`; the first file
+//! that defines a key wins, and a variable already in the process environment wins over all.
+//!
+//! The expansion is dotenv-expand's `_interpolate`: repeatedly take the LAST `$` not preceded by a
+//! backslash, match `${NAME:-default}` / `$NAME` there, and replace the FIRST occurrence of that
+//! text in the value (a JS `String.replace` with a string pattern, `$`-patterns in the
+//! replacement included) by process env, else default, else this file's value, else "".
+//! Values are re-expanded until no `$` is left, so `$2b$10$…` hashes are emptied.
+
+use super::{Entry, Env, LoadError, Parsed};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// JS recursion runs out of stack around here; Next.js then logs "Failed to load env" and the file
+/// contributes nothing.
+const MAX_DEPTH: usize = 5_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Development,
+    Production,
+    Test,
+}
+
+impl Mode {
+    pub fn from_name(s: &str) -> Option<Mode> {
+        match s {
+            "development" | "dev" => Some(Mode::Development),
+            "production" | "prod" => Some(Mode::Production),
+            "test" => Some(Mode::Test),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Development => "development",
+            Mode::Production => "production",
+            Mode::Test => "test",
+        }
+    }
+
+    /// The files Next.js reads, highest priority first.
+    pub fn files(self) -> Vec<String> {
+        let m = self.name();
+        let mut v = vec![format!(".env.{m}.local")];
+        if self != Mode::Test {
+            v.push(".env.local".to_string());
+        }
+        v.push(format!(".env.{m}"));
+        v.push(".env".to_string());
+        v
+    }
+}
+
+/// One file read on its own, as if it were the only file Next.js found.
+pub fn parse_one(text: &str, env: &Env) -> Parsed {
+    let mut process = env.clone();
+    let (parsed, error) = expand_file(text, &mut process);
+    match error {
+        Some(e) => Parsed {
+            entries: Vec::new(),
+            errors: vec![e],
+        },
+        None => Parsed {
+            entries: parsed,
+            errors: Vec::new(),
+        },
+    }
+}
+
+/// Parse and expand one file against (and into) the process environment, as `processEnv` does.
+fn expand_file(text: &str, process: &mut Env) -> (Vec<Entry>, Option<LoadError>) {
+    let all = super::node::entries(text);
+    // A JS object keeps each key at its first insertion, with the last value.
+    let mut order: Vec<String> = Vec::new();
+    let mut parsed: BTreeMap<String, (String, usize)> = BTreeMap::new();
+    for e in &all {
+        if !parsed.contains_key(&e.key) {
+            order.push(e.key.clone());
+        }
+        parsed.insert(e.key.clone(), (e.value.clone(), e.line));
+    }
+    for key in &order {
+        let raw = match process.get(key) {
+            Some(v) => v.clone(),
+            None => parsed[key].0.clone(),
+        };
+        let current: BTreeMap<String, String> = parsed.iter().map(|(k, (v, _))| (k.clone(), v.clone())).collect();
+        let expanded = match interpolate(&raw, process, &current, 0) {
+            Some(v) => v,
+            None => {
+                let line = parsed[key].1;
+                return (
+                    Vec::new(),
+                    Some(LoadError {
+                        line,
+                        message: format!(
+                            "expanding {key} never ends (a variable refers to itself); Next.js logs \"Failed to load env\" and skips the whole file"
+                        ),
+                        fatal: true,
+                    }),
+                );
+            }
+        };
+        let resolved = expanded.replace("\\$", "$");
+        if let Some(slot) = parsed.get_mut(key) {
+            slot.0 = resolved;
+        }
+    }
+    for key in &order {
+        process.insert(key.clone(), parsed[key].0.clone());
+    }
+    let entries = order
+        .iter()
+        .map(|k| Entry::new(k.clone(), parsed[k].0.clone(), parsed[k].1))
+        .collect();
+    (entries, None)
+}
+
+/// Byte offset of the last `$` not preceded by a backslash.
+fn last_unescaped_dollar(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    (0..b.len())
+        .rev()
+        .find(|&i| b[i] == b'$' && (i == 0 || b[i - 1] != b'\\'))
+}
+
+fn is_word(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+/// `\${?(\w+)(?::-([^}\\]*))?}?` at the start of `s`: (matched text, name, default).
+fn match_reference(s: &str) -> Option<(String, String, Option<String>)> {
+    let mut rest = s.strip_prefix('$')?;
+    let mut matched = String::from("$");
+    if let Some(r) = rest.strip_prefix('{') {
+        rest = r;
+        matched.push('{');
+    }
+    let name_len = rest.find(|c: char| !is_word(c)).unwrap_or(rest.len());
+    if name_len == 0 {
+        return None;
+    }
+    let name = rest[..name_len].to_string();
+    matched.push_str(&name);
+    rest = &rest[name_len..];
+    let mut default = None;
+    if let Some(r) = rest.strip_prefix(":-") {
+        let d_len = r.find(['}', '\\']).unwrap_or(r.len());
+        default = Some(r[..d_len].to_string());
+        matched.push_str(":-");
+        matched.push_str(&r[..d_len]);
+        rest = &r[d_len..];
+    }
+    if rest.starts_with('}') {
+        matched.push('}');
+    }
+    Some((matched, name, default))
+}
+
+/// JavaScript `String.prototype.replace(string, string)`: first occurrence, with `$$`, `$&`,
+/// `` $` `` and `$'` in the replacement.
+fn js_replace_first(haystack: &str, needle: &str, replacement: &str) -> String {
+    let Some(at) = haystack.find(needle) else {
+        return haystack.to_string();
+    };
+    let (before, after) = (&haystack[..at], &haystack[at + needle.len()..]);
+    let mut rep = String::new();
+    let mut chars = replacement.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '$' {
+            match chars.peek() {
+                Some('$') => {
+                    rep.push('$');
+                    chars.next();
+                }
+                Some('&') => {
+                    rep.push_str(needle);
+                    chars.next();
+                }
+                Some('`') => {
+                    rep.push_str(before);
+                    chars.next();
+                }
+                Some('\'') => {
+                    rep.push_str(after);
+                    chars.next();
+                }
+                _ => rep.push('$'),
+            }
+        } else {
+            rep.push(c);
+        }
+    }
+    format!("{before}{rep}{after}")
+}
+
+fn interpolate(value: &str, process: &Env, parsed: &BTreeMap<String, String>, depth: usize) -> Option<String> {
+    let mut value = value.to_string();
+    // The JS recursion, as a loop with the same depth budget.
+    for _ in depth..MAX_DEPTH {
+        let Some(at) = last_unescaped_dollar(&value) else {
+            return Some(value);
+        };
+        let Some((matched, name, default)) = match_reference(&value[at..]) else {
+            return Some(value);
+        };
+        let pick = |v: Option<&String>| v.filter(|s| !s.is_empty()).cloned();
+        let replacement = pick(process.get(&name))
+            .or_else(|| default.clone().filter(|s| !s.is_empty()))
+            .or_else(|| pick(parsed.get(&name)))
+            .unwrap_or_default();
+        value = js_replace_first(&value, &matched, &replacement);
+    }
+    None
+}
+
+/// One key as Next.js resolves it across a project directory.
+#[derive(Debug)]
+pub struct Resolved {
+    pub file: String,
+    pub entry: Entry,
+}
+
+/// `loadEnvConfig(dir, dev)`: every file of `mode` that exists, in priority order.
+pub struct DirLoad {
+    pub files: Vec<String>,
+    pub keys: Vec<Resolved>,
+    pub errors: Vec<(String, LoadError)>,
+}
+
+pub fn load_dir(dir: &Path, mode: Mode, env: &Env) -> std::io::Result<DirLoad> {
+    let mut process = env.clone();
+    let mut files = Vec::new();
+    let mut keys: Vec<Resolved> = Vec::new();
+    let mut errors = Vec::new();
+    for name in mode.files() {
+        let path = dir.join(&name);
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) if e.kind() == std::io::ErrorKind::IsADirectory => continue,
+            Err(e) => return Err(e),
+        };
+        files.push(name.clone());
+        let text = super::lossy(&bytes);
+        let (entries, error) = expand_file(&text, &mut process);
+        if let Some(e) = error {
+            errors.push((name.clone(), e));
+            continue;
+        }
+        for entry in entries {
+            if env.contains_key(&entry.key) || keys.iter().any(|k| k.entry.key == entry.key) {
+                continue;
+            }
+            keys.push(Resolved {
+                file: name.clone(),
+                entry,
+            });
+        }
+    }
+    Ok(DirLoad { files, keys, errors })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str, env: &[(&str, &str)]) -> BTreeMap<String, String> {
+        let env: Env = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        parse_one(text, &env)
+            .entries
+            .iter()
+            .map(|e| (e.key.clone(), e.value.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn expands_like_dotenv_expand() {
+        let v = one("A=x\nB=$A-${A}-${C:-def}\nH=$2b$10$abcdef\nE=\\$A\nP=100$\n", &[]);
+        assert_eq!(v["B"], "x-x-def");
+        assert_eq!(v["H"], "", "bcrypt-like values are emptied");
+        assert_eq!(v["E"], "$A");
+        assert_eq!(v["P"], "100$");
+    }
+
+    #[test]
+    fn process_env_wins_and_feeds_expansion() {
+        let v = one(
+            "AUTH_SECRET=file\nREF=$HOME_DIR/x\n",
+            &[("AUTH_SECRET", "env"), ("HOME_DIR", "/h")],
+        );
+        assert_eq!(v["AUTH_SECRET"], "env");
+        assert_eq!(v["REF"], "/h/x");
+    }
+
+    #[test]
+    fn self_reference_fails_the_file() {
+        let p = parse_one("A=$A\nB=ok\n", &Env::new());
+        assert!(p.entries.is_empty());
+        assert!(p.errors[0].fatal);
+    }
+
+    #[test]
+    fn js_replacement_patterns() {
+        assert_eq!(js_replace_first("a$Xb", "$X", "p$$q"), "ap$qb");
+        assert_eq!(js_replace_first("a$Xb", "$X", "[$&]"), "a[$X]b");
+    }
+
+    #[test]
+    fn first_file_wins_across_a_directory() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join(".env"), "K=from-env\nONLY=base\n").expect("write");
+        std::fs::write(dir.path().join(".env.local"), "K=from-local\n").expect("write");
+        std::fs::write(dir.path().join(".env.test"), "K=from-test\n").expect("write");
+        let d = load_dir(dir.path(), Mode::Development, &Env::new()).expect("load");
+        assert_eq!(d.files, vec![".env.local", ".env"]);
+        let k = d.keys.iter().find(|k| k.entry.key == "K").expect("K");
+        assert_eq!((k.file.as_str(), k.entry.value.as_str()), (".env.local", "from-local"));
+        let t = load_dir(dir.path(), Mode::Test, &Env::new()).expect("load");
+        let k = t.keys.iter().find(|k| k.entry.key == "K").expect("K");
+        assert_eq!(k.entry.value, "from-test", ".env.local is not read in test mode");
+    }
+}

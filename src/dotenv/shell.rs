@@ -1,0 +1,453 @@
+//! POSIX sh `set -a; . ./.env`, emulated (never executed): quoting, backslashes, `#` comments,
+//! `$NAME` / `${NAME}` / `${NAME:-w}`-style expansion, `export`, several assignments per line.
+//! A line that would run a command (`KEY = value` runs `KEY`) is reported and skipped; a command
+//! substitution (`$(…)`, backquotes) is reported and left unexpanded; an unterminated quote is a
+//! syntax error that makes a script's shell exit. Checked against dash by the recording script.
+
+use super::{Entry, Env, LoadError, Parsed};
+
+struct Lexer<'a> {
+    b: &'a [char],
+    i: usize,
+    line: usize,
+}
+
+/// One word as the shell builds it: its expanded text, and whether it is `NAME=` assignment-shaped
+/// (name and `=` unquoted).
+struct Word {
+    text: String,
+    assignment: Option<(String, String)>,
+    unresolved: bool,
+}
+
+enum Tok {
+    Word(Word),
+    End,
+    /// `|`, `&`, `;;`, `<`, `>`, `(`, `)`: a command authdoctor does not run.
+    Operator,
+}
+
+struct Syntax(usize, &'static str);
+
+fn is_name_start(c: char) -> bool {
+    c.is_ascii_alphabetic() || c == '_'
+}
+
+fn is_name(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+impl Lexer<'_> {
+    fn peek(&self) -> Option<char> {
+        self.b.get(self.i).copied()
+    }
+
+    fn bump(&mut self) -> Option<char> {
+        let c = self.b.get(self.i).copied();
+        if c == Some('\n') {
+            self.line += 1;
+        }
+        self.i += 1;
+        c
+    }
+
+    /// Skip blanks, line continuations and a comment; then the next token.
+    fn next(&mut self, vars: &Env) -> Result<Tok, Syntax> {
+        loop {
+            match self.peek() {
+                Some(' ') | Some('\t') => {
+                    self.bump();
+                }
+                Some('\\') if self.b.get(self.i + 1) == Some(&'\n') => {
+                    self.bump();
+                    self.bump();
+                }
+                Some('#') => {
+                    while !matches!(self.peek(), None | Some('\n')) {
+                        self.bump();
+                    }
+                }
+                _ => break,
+            }
+        }
+        match self.peek() {
+            None => Ok(Tok::End),
+            Some('\n') | Some(';') => {
+                self.bump();
+                Ok(Tok::End)
+            }
+            Some('|' | '&' | '<' | '>' | '(' | ')') => {
+                self.bump();
+                Ok(Tok::Operator)
+            }
+            Some(_) => self.word(vars).map(Tok::Word),
+        }
+    }
+
+    fn word(&mut self, vars: &Env) -> Result<Word, Syntax> {
+        let mut text = String::new();
+        let mut literal_prefix = true;
+        let mut assign_at = None;
+        let mut unresolved = false;
+        while let Some(c) = self.peek() {
+            match c {
+                ' ' | '\t' | '\n' | ';' | '|' | '&' | '<' | '>' | '(' | ')' => break,
+                '\\' => {
+                    self.bump();
+                    match self.bump() {
+                        Some('\n') => {}
+                        Some(n) => text.push(n),
+                        None => {}
+                    }
+                    literal_prefix = false;
+                }
+                '\'' => {
+                    let start = self.line;
+                    self.bump();
+                    loop {
+                        match self.bump() {
+                            Some('\'') => break,
+                            Some(ch) => text.push(ch),
+                            None => return Err(Syntax(start, "unterminated single quote")),
+                        }
+                    }
+                    literal_prefix = false;
+                }
+                '"' => {
+                    let start = self.line;
+                    self.bump();
+                    loop {
+                        match self.peek() {
+                            None => return Err(Syntax(start, "unterminated double quote")),
+                            Some('"') => {
+                                self.bump();
+                                break;
+                            }
+                            Some('\\') => {
+                                self.bump();
+                                match self.bump() {
+                                    Some('\n') => {}
+                                    Some(n @ ('$' | '`' | '"' | '\\')) => text.push(n),
+                                    Some(n) => {
+                                        text.push('\\');
+                                        text.push(n);
+                                    }
+                                    None => return Err(Syntax(start, "unterminated double quote")),
+                                }
+                            }
+                            Some('$') => unresolved |= self.dollar(&mut text, vars)?,
+                            Some('`') => {
+                                self.backquote(&mut text)?;
+                                unresolved = true;
+                            }
+                            Some(ch) => {
+                                self.bump();
+                                text.push(ch);
+                            }
+                        }
+                    }
+                    literal_prefix = false;
+                }
+                '$' => {
+                    unresolved |= self.dollar(&mut text, vars)?;
+                    literal_prefix = false;
+                }
+                '`' => {
+                    self.backquote(&mut text)?;
+                    unresolved = true;
+                    literal_prefix = false;
+                }
+                '=' if literal_prefix && assign_at.is_none() => {
+                    self.bump();
+                    if !text.is_empty() && text.starts_with(is_name_start) && text.chars().all(is_name) {
+                        assign_at = Some(text.len());
+                    }
+                    text.push('=');
+                    literal_prefix = false;
+                }
+                '~' if text.is_empty() || (assign_at.is_some() && text.len() == assign_at.unwrap_or(0) + 1) => {
+                    self.bump();
+                    // Tilde expansion at the start of a word or of an assignment's value.
+                    if matches!(self.peek(), None | Some('/' | ' ' | '\t' | '\n' | ';')) {
+                        text.push_str(vars.get("HOME").map(String::as_str).unwrap_or("~"));
+                    } else {
+                        text.push('~');
+                    }
+                }
+                _ => {
+                    self.bump();
+                    text.push(c);
+                }
+            }
+        }
+        let assignment = assign_at.map(|at| (text[..at].to_string(), text[at + 1..].to_string()));
+        Ok(Word {
+            text,
+            assignment,
+            unresolved,
+        })
+    }
+
+    fn backquote(&mut self, text: &mut String) -> Result<(), Syntax> {
+        let start = self.line;
+        text.push('`');
+        self.bump();
+        loop {
+            match self.bump() {
+                Some('`') => break,
+                Some('\\') => {
+                    if let Some(n) = self.bump() {
+                        text.push('\\');
+                        text.push(n);
+                    }
+                }
+                Some(c) => text.push(c),
+                None => return Err(Syntax(start, "unterminated backquote")),
+            }
+        }
+        text.push('`');
+        Ok(())
+    }
+
+    /// Expand the `$…` at the cursor into `text`; true when it is a command substitution.
+    fn dollar(&mut self, text: &mut String, vars: &Env) -> Result<bool, Syntax> {
+        let start = self.line;
+        self.bump();
+        match self.peek() {
+            Some('(') => {
+                let mut depth = 0;
+                text.push('$');
+                loop {
+                    match self.bump() {
+                        Some('(') => {
+                            depth += 1;
+                            text.push('(');
+                        }
+                        Some(')') => {
+                            depth -= 1;
+                            text.push(')');
+                            if depth == 0 {
+                                return Ok(true);
+                            }
+                        }
+                        Some(c) => text.push(c),
+                        None => return Err(Syntax(start, "unterminated $(")),
+                    }
+                }
+            }
+            Some('{') => {
+                self.bump();
+                let mut inner = String::new();
+                let mut depth = 1;
+                loop {
+                    match self.bump() {
+                        Some('{') => {
+                            depth += 1;
+                            inner.push('{');
+                        }
+                        Some('}') => {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                            inner.push('}');
+                        }
+                        Some(c) => inner.push(c),
+                        None => return Err(Syntax(start, "missing }")),
+                    }
+                }
+                let n = inner.chars().take_while(|c| is_name(*c)).count();
+                let name: String = inner.chars().take(n).collect();
+                let rest: String = inner.chars().skip(n).collect();
+                if name.is_empty() {
+                    if let Some(v) = inner
+                        .strip_prefix('#')
+                        .filter(|v| v.chars().all(is_name) && !v.is_empty())
+                    {
+                        text.push_str(&vars.get(v).map(|s| s.chars().count()).unwrap_or(0).to_string());
+                        return Ok(false);
+                    }
+                    return Err(Syntax(start, "bad substitution"));
+                }
+                let value = vars.get(&name);
+                let op = [":-", ":=", ":+", ":?", "-", "=", "+", "?"]
+                    .into_iter()
+                    .find(|o| rest.starts_with(o));
+                let expanded = match op {
+                    None if rest.is_empty() => value.cloned().unwrap_or_default(),
+                    None => return Err(Syntax(start, "bad substitution")),
+                    Some(op) => {
+                        let word = &rest[op.len()..];
+                        let set = value.is_some();
+                        let nonempty = value.is_some_and(|v| !v.is_empty());
+                        let use_word = match op {
+                            ":-" | ":=" => !nonempty,
+                            "-" | "=" => !set,
+                            ":+" => nonempty,
+                            "+" => set,
+                            ":?" if !nonempty => return Err(Syntax(start, "parameter null or not set")),
+                            "?" if !set => return Err(Syntax(start, "parameter not set")),
+                            _ => false,
+                        };
+                        let alt = matches!(op, ":+" | "+");
+                        if use_word {
+                            word.to_string()
+                        } else if alt {
+                            String::new()
+                        } else {
+                            value.cloned().unwrap_or_default()
+                        }
+                    }
+                };
+                text.push_str(&expanded);
+                Ok(false)
+            }
+            Some(c) if is_name_start(c) => {
+                let mut name = String::new();
+                while let Some(c) = self.peek().filter(|c| is_name(*c)) {
+                    name.push(c);
+                    self.bump();
+                }
+                text.push_str(vars.get(&name).map(String::as_str).unwrap_or(""));
+                Ok(false)
+            }
+            // Special parameters ($1, $?, $$ …) are the running shell's, not the file's.
+            Some(c) if c.is_ascii_digit() || "@*#?$!-".contains(c) => {
+                self.bump();
+                let v = match c {
+                    '#' | '?' => "0",
+                    '0' => "sh",
+                    _ => "",
+                };
+                text.push_str(v);
+                Ok(c == '$' || c == '!')
+            }
+            _ => {
+                text.push('$');
+                Ok(false)
+            }
+        }
+    }
+}
+
+pub fn parse(bytes: &[u8], env: &Env) -> Parsed {
+    let text = super::lossy(bytes);
+    let chars: Vec<char> = text.chars().collect();
+    let mut lx = Lexer {
+        b: &chars,
+        i: 0,
+        line: 1,
+    };
+    let mut vars = env.clone();
+    let mut entries = Vec::new();
+    let mut errors = Vec::new();
+    loop {
+        let line = lx.line;
+        let mut words: Vec<Word> = Vec::new();
+        let mut operator = false;
+        let done = loop {
+            match lx.next(&vars) {
+                Ok(Tok::End) => break false,
+                Ok(Tok::Operator) => operator = true,
+                Ok(Tok::Word(w)) => words.push(w),
+                Err(Syntax(l, what)) => {
+                    errors.push(LoadError {
+                        line: l,
+                        message: format!("syntax error ({what}): the shell stops reading the file, and a script running `. ./.env` exits"),
+                        fatal: true,
+                    });
+                    break true;
+                }
+            }
+            if lx.peek().is_none() && lx.i >= chars.len() {
+                // Let the End token close this command on the next call.
+            }
+        };
+        if done {
+            break;
+        }
+        if !words.is_empty() {
+            let lead = words.iter().take_while(|w| w.assignment.is_some()).count();
+            let command = words.get(lead).map(|w| w.text.clone());
+            let persist = match command.as_deref() {
+                None => true,
+                Some("export") | Some("readonly") => true,
+                Some(_) => false,
+            };
+            if operator || !persist {
+                errors.push(LoadError {
+                    line,
+                    message: "this line runs a command (a `KEY = value` with spaces, or a pipe or redirection); authdoctor does not run it and sets nothing".into(),
+                    fatal: false,
+                });
+            } else {
+                let mut assigns: Vec<&Word> = words[..lead].iter().collect();
+                if command.is_some() {
+                    assigns.extend(words[lead + 1..].iter().filter(|w| w.assignment.is_some()));
+                }
+                for w in assigns {
+                    if let Some((k, v)) = &w.assignment {
+                        vars.insert(k.clone(), v.clone());
+                        let mut e = Entry::new(k.clone(), v.clone(), line);
+                        if w.unresolved {
+                            e.unresolved = Some("command substitution, which the shell runs and authdoctor does not");
+                        }
+                        entries.push(e);
+                    }
+                }
+            }
+        }
+        if lx.i >= chars.len() {
+            break;
+        }
+    }
+    Parsed { entries, errors }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn get(s: &str) -> Vec<(String, String)> {
+        let env: Env = [("HOME".to_string(), "/home/u".to_string())].into_iter().collect();
+        parse(s.as_bytes(), &env)
+            .entries
+            .iter()
+            .map(|e| (e.key.clone(), e.value.clone()))
+            .collect()
+    }
+
+    fn kv(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn quoting_and_expansion() {
+        assert_eq!(
+            get("A=1\nB=\"$A x\" C='$A'\nD=a\\ b # c\n"),
+            kv(&[("A", "1"), ("B", "1 x"), ("C", "$A"), ("D", "a b")])
+        );
+        assert_eq!(
+            get("export E=${A:-def}\nF=~/x\n"),
+            kv(&[("E", "def"), ("F", "/home/u/x")])
+        );
+        assert_eq!(
+            get("H=$2b$10$abc\n"),
+            kv(&[("H", "b0")]),
+            "$2 and $1 are positional parameters"
+        );
+        assert_eq!(get("M=\"l1\nl2\"\n"), kv(&[("M", "l1\nl2")]));
+    }
+
+    #[test]
+    fn commands_and_errors() {
+        let p = parse(b"K = v\nOK=1\n", &Env::new());
+        assert_eq!(p.entries.len(), 1);
+        assert!(!p.errors[0].fatal);
+        let p = parse(b"A=1\nB='open\nC=2\n", &Env::new());
+        assert_eq!(p.entries.len(), 1);
+        assert!(p.errors[0].fatal);
+        let p = parse(b"S=$(cat /etc/passwd)\n", &Env::new());
+        assert!(p.entries[0].unresolved.is_some());
+    }
+}
