@@ -11,7 +11,7 @@ fn fx(name: &str) -> String {
 #[test]
 fn identical_values_pass_with_exit_0() {
     let (code, v) = json(
-        ad().args(["compare", "a=tests/fixtures/redaction/frontend.env#AUTH_SECRET"])
+        ad().args(["compare", "a=tests/fixtures/redaction/plain.env#AUTH_SECRET"])
             .arg(format!("b={}", fx("exact"))),
     );
     assert_eq!(code, 0, "{v}");
@@ -69,7 +69,12 @@ fn exit_2_for_usage_errors() {
         r.stderr
     );
     let r = run(ad().args(["compare", "env:.env#K?loader=perl", "file:y"]));
-    assert!(r.stderr.contains("unknown loader 'perl' (known: node)"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("unknown loader 'perl' (known: node, nextjs, python, compose, docker, ruby, dotenvy, shell)"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -244,7 +249,7 @@ fn github_format_annotates_with_codes_and_locations() {
         "--format",
         "github",
         "compare",
-        "tests/fixtures/redaction/frontend.env#AUTH_SECRET",
+        "tests/fixtures/redaction/plain.env#AUTH_SECRET",
         &fx("mounted"),
     ]));
     assert_eq!(r.code, 1);

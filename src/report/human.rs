@@ -106,8 +106,16 @@ pub fn render(report: &Report, style: Style) -> String {
         }
     }
     if report.groups.is_some() && !topics.contains(&"Comparison") {
-        topics.insert(0, "Comparison");
+        topics.push("Comparison");
     }
+    // Sections in code order (AD1xx comparison before AD2xx hygiene before AD3xx loaders).
+    let rank = |t: &&str| {
+        ["Comparison", "Value hygiene", ".env loaders", "Tokens", "Platform"]
+            .iter()
+            .position(|x| x == t)
+            .unwrap_or(9)
+    };
+    topics.sort_by_key(rank);
     for topic in topics {
         let lines: Vec<&Finding> = report
             .findings
