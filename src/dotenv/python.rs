@@ -279,8 +279,10 @@ pub fn parse(bytes: &[u8], env: &Env, interpolate_vars: bool) -> Parsed {
             Some(v) => Some(v),
         };
         seen.push((key.clone(), resolved.clone()));
-        if let Some(v) = resolved {
-            entries.push(Entry::new(key, v, line));
+        match resolved {
+            Some(v) => entries.push(Entry::new(key, v, line)),
+            // The dict keeps the last binding: a later bare `KEY` (value None) unsets it.
+            None => entries.retain(|e: &Entry| e.key != key),
         }
     }
     Parsed { entries, errors }

@@ -23,11 +23,17 @@ struct Word {
 enum Tok {
     Word(Word),
     End,
-    /// `|`, `&`, `;;`, `<`, `>`, `(`, `)`: a command authdoctor does not run.
+    /// `|`, `&&`, `<`, `>`, `(`, `)`: a command authdoctor does not run.
     Operator,
+    /// `&`: the command before it runs in a background subshell, so its assignments do not persist.
+    Background,
 }
 
 struct Syntax(usize, &'static str);
+
+fn is_valid_name(s: &str) -> bool {
+    s.starts_with(is_name_start) && s.chars().all(is_name)
+}
 
 fn is_name_start(c: char) -> bool {
     c.is_ascii_alphabetic() || c == '_'
@@ -75,6 +81,10 @@ impl Lexer<'_> {
             Some('\n') | Some(';') => {
                 self.bump();
                 Ok(Tok::End)
+            }
+            Some('&') if self.b.get(self.i + 1) != Some(&'&') => {
+                self.bump();
+                Ok(Tok::Background)
             }
             Some('|' | '&' | '<' | '>' | '(' | ')') => {
                 self.bump();
@@ -291,7 +301,7 @@ impl Lexer<'_> {
                         };
                         let alt = matches!(op, ":+" | "+");
                         if use_word {
-                            word.to_string()
+                            expand_word(word, vars)?
                         } else if alt {
                             String::new()
                         } else {
@@ -311,16 +321,13 @@ impl Lexer<'_> {
                 text.push_str(vars.get(&name).map(String::as_str).unwrap_or(""));
                 Ok(false)
             }
-            // Special parameters ($1, $?, $$ …) are the running shell's, not the file's.
+            // Special parameters ($1, $?, $$ …) belong to the shell that sources the file, not to
+            // the file: their value is unknown here.
             Some(c) if c.is_ascii_digit() || "@*#?$!-".contains(c) => {
                 self.bump();
-                let v = match c {
-                    '#' | '?' => "0",
-                    '0' => "sh",
-                    _ => "",
-                };
-                text.push_str(v);
-                Ok(c == '$' || c == '!')
+                text.push('$');
+                text.push(c);
+                Ok(true)
             }
             _ => {
                 text.push('$');
@@ -328,6 +335,27 @@ impl Lexer<'_> {
             }
         }
     }
+}
+
+/// The `word` of `${NAME:-word}`: expanded and unquoted like any word.
+fn expand_word(word: &str, vars: &Env) -> Result<String, Syntax> {
+    let chars: Vec<char> = word.chars().collect();
+    let mut lx = Lexer {
+        b: &chars,
+        i: 0,
+        line: 1,
+    };
+    let mut out = String::new();
+    while lx.i < chars.len() {
+        match lx.peek() {
+            Some(c @ (' ' | '\t' | '\n' | ';' | '|' | '&' | '<' | '>' | '(' | ')')) => {
+                out.push(c);
+                lx.bump();
+            }
+            _ => out.push_str(&lx.word(vars)?.text),
+        }
+    }
+    Ok(out)
 }
 
 pub fn parse(bytes: &[u8], env: &Env) -> Parsed {
@@ -345,9 +373,14 @@ pub fn parse(bytes: &[u8], env: &Env) -> Parsed {
         let line = lx.line;
         let mut words: Vec<Word> = Vec::new();
         let mut operator = false;
+        let mut background = false;
         let done = loop {
             match lx.next(&vars) {
                 Ok(Tok::End) => break false,
+                Ok(Tok::Background) => {
+                    background = true;
+                    break false;
+                }
                 Ok(Tok::Operator) => operator = true,
                 Ok(Tok::Word(w)) => words.push(w),
                 Err(Syntax(l, what)) => {
@@ -374,7 +407,27 @@ pub fn parse(bytes: &[u8], env: &Env) -> Parsed {
                 Some("export") | Some("readonly") => true,
                 Some(_) => false,
             };
-            if operator || !persist {
+            let bad_name = matches!(command.as_deref(), Some("export") | Some("readonly"))
+                && words[lead + 1..]
+                    .iter()
+                    .any(|w| w.assignment.is_none() && !is_valid_name(&w.text));
+            if bad_name {
+                errors.push(LoadError {
+                    line,
+                    message:
+                        "`export` of something that is not a variable name (`export KEY = value`?): the shell exits"
+                            .into(),
+                    fatal: true,
+                });
+                break;
+            }
+            if background {
+                errors.push(LoadError {
+                    line,
+                    message: "an unquoted `&` runs the assignment before it in the background, where it is lost".into(),
+                    fatal: false,
+                });
+            } else if operator || !persist {
                 errors.push(LoadError {
                     line,
                     message: "this line runs a command (a `KEY = value` with spaces, or a pipe or redirection); authdoctor does not run it and sets nothing".into(),

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Re-record what the REAL .env loaders read from every case of the corpus, so the Rust tests can
+# compare authdoctor's emulations with them byte for byte. Installs the loaders it needs:
+#   npm: dotenv@16.3.1, dotenv@17.4.1, dotenv-expand@10.0.0, @next/env@16.4.6 (tools/loaders/package.json)
+#   PyPI: python-dotenv==1.2.4 (tools/loaders/requirements.txt, in tools/loaders/.venv)
+#   Debian: dash (POSIX sh)
+# Output: tests/fixtures/dotenv/recorded/*.json (committed; cargo test needs neither node nor python).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+tools=$root/tools/loaders
+cases=$root/tests/fixtures/dotenv/cases
+out=$root/tests/fixtures/dotenv/recorded
+mkdir -p "$out"
+
+python3 "$tools/cases.py" "$cases"
+(cd "$tools" && npm install --no-audit --no-fund --silent)
+[ -x "$tools/.venv/bin/python" ] || python3 -m venv "$tools/.venv"
+"$tools/.venv/bin/pip" install --quiet -r "$tools/requirements.txt"
+command -v dash >/dev/null || { apt-get update -qq && apt-get install -y -qq dash; }
+
+clean=(env -i PATH="$PATH" HOME=/nonexistent-home AD_FROM_ENV=from-process-env)
+"${clean[@]}" node "$tools/record-node.js" "$cases" "$out"
+"${clean[@]}" "$tools/.venv/bin/python" "$tools/record-python.py" "$cases" "$out"
+python3 "$tools/record-shell.py" "$cases" "$out"
+ls -l "$out"

@@ -1,0 +1,115 @@
+//! The loader emulations against recordings of the real loaders (scripts/record-loaders.sh):
+//! for every case of the corpus, the same keys with the same bytes, and a failure where the real
+//! loader failed.
+
+use authdoctor::dotenv::{Env, Loader, Options, Parsed};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+fn dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/dotenv")
+}
+
+/// What the program ends up with: each key's winning value, unresolved ones left out.
+fn effective(loader: Loader, p: &Parsed) -> (BTreeMap<String, String>, Vec<String>) {
+    let mut values = BTreeMap::new();
+    let mut unresolved = Vec::new();
+    for e in p.effective() {
+        if let Some(winner) = loader.lookup(p, &e.key) {
+            if winner.unresolved.is_some() {
+                unresolved.push(e.key.clone());
+            } else {
+                values.insert(e.key.clone(), winner.value.clone());
+            }
+        }
+    }
+    (values, unresolved)
+}
+
+fn check(recording: &str, loader: Loader, opts: Options) {
+    let path = dir().join("recorded").join(format!("{recording}.json"));
+    let rec: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("recording")).expect("JSON");
+    let env: Env = rec["env"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let cases = rec["cases"].as_object().expect("cases");
+    assert!(cases.len() >= 60, "{recording}: only {} cases", cases.len());
+    let mut failures = Vec::new();
+    for (name, want) in cases {
+        let bytes = std::fs::read(dir().join("cases").join(name)).expect("case file");
+        let parsed = loader.parse(&bytes, &env, &opts);
+        let fatal = parsed.errors.iter().any(|e| e.fatal);
+        if want.get("error").is_some() {
+            if !fatal {
+                failures.push(format!(
+                    "{name}: the real loader failed ({}), the emulation did not",
+                    want["error"]
+                ));
+            }
+            continue;
+        }
+        if fatal {
+            failures.push(format!(
+                "{name}: the emulation failed ({:?}), the real loader did not",
+                parsed.errors
+            ));
+            continue;
+        }
+        let (got, unresolved) = effective(loader, &parsed);
+        let want: BTreeMap<String, String> = want["values"]
+            .as_object()
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let want: BTreeMap<String, String> = want.into_iter().filter(|(k, _)| !unresolved.contains(k)).collect();
+        if got != want {
+            failures.push(format!("{name}:\n   real: {want:?}\n   ours: {got:?}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{recording} ({} of {} cases differ):\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn node_dotenv_16() {
+    check("node16", Loader::Node, Options::default());
+}
+
+#[test]
+fn node_dotenv_17() {
+    check("node17", Loader::Node, Options::default());
+}
+
+#[test]
+fn nextjs_env() {
+    check("nextjs", Loader::Nextjs, Options::default());
+}
+
+#[test]
+fn python_dotenv() {
+    check("python", Loader::Python, Options::default());
+}
+
+#[test]
+fn python_dotenv_without_interpolation() {
+    check("python-nointerp", Loader::Python, Options { interpolate: false });
+}
+
+#[test]
+fn posix_shell() {
+    check("shell", Loader::Shell, Options::default());
+}
