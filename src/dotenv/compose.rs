@@ -4,7 +4,7 @@
 //! `${VAR:+a}` / `${VAR:?err}` interpolation from the process environment, then earlier keys.
 //! `$$` is a literal `$`; a `$` not followed by a name is kept; a malformed `${` fails the file.
 
-use super::{Entry, Env, LoadError, Parsed, line_at};
+use super::{Entry, Env, LineCounter, LoadError, Parsed, line_at};
 use std::collections::BTreeMap;
 
 /// compose-go's isSpace: blanks that are not line breaks.
@@ -37,6 +37,7 @@ pub fn parse(bytes: &[u8], env: &Env) -> Parsed {
 }
 
 fn run(src: &str, env: &Env, out: &mut BTreeMap<String, String>, entries: &mut Vec<Entry>) -> Result<(), Fatal> {
+    let lines = LineCounter::new(src);
     let mut pos = 0;
     loop {
         // getStatementStart: skip whitespace and comment lines.
@@ -104,7 +105,7 @@ fn run(src: &str, env: &Env, out: &mut BTreeMap<String, String>, entries: &mut V
         if inherited {
             if let Some(v) = env.get(&key) {
                 out.insert(key.clone(), v.clone());
-                entries.push(Entry::new(key, v.clone(), line_at(src, stmt)));
+                entries.push(Entry::new(key, v.clone(), lines.at(stmt)));
             }
             continue;
         }
@@ -112,7 +113,7 @@ fn run(src: &str, env: &Env, out: &mut BTreeMap<String, String>, entries: &mut V
         pos += consumed;
         if !key.is_empty() {
             out.insert(key.clone(), value.clone());
-            entries.push(Entry::new(key, value, line_at(src, stmt)));
+            entries.push(Entry::new(key, value, lines.at(stmt)));
         }
     }
 }

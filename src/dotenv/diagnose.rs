@@ -1,8 +1,9 @@
 //! Run several loaders over one file and explain, key by key, where they disagree and why.
 //! Only shapes and causes leave this module: fingerprints and lengths, never values.
 
-use super::{Env, LoadError, Loader, Options, Parsed};
+use super::{Env, LoadError, Loader, Options, Parsed, Wins};
 use crate::secret::short_sha;
+use std::collections::HashMap;
 
 /// One distinct reading of a key, and the loaders that read it so.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -39,36 +40,57 @@ pub struct FileReport {
 /// Every loader's reading of `bytes`, key by key in first-seen order.
 pub fn analyze(bytes: &[u8], loaders: &[Loader], env: &Env, opts: &Options) -> FileReport {
     let parsed: Vec<(Loader, Parsed)> = loaders.iter().map(|l| (*l, l.parse(bytes, env, opts))).collect();
+    // Each loader's winning entry per key, built once (a 10,000-key file stays linear).
+    let winners: Vec<HashMap<&str, &super::Entry>> = parsed
+        .iter()
+        .map(|(l, p)| {
+            let mut m = HashMap::new();
+            for e in p.effective() {
+                match l.wins() {
+                    Wins::First => {
+                        m.entry(e.key.as_str()).or_insert(e);
+                    }
+                    Wins::Last => {
+                        m.insert(e.key.as_str(), e);
+                    }
+                }
+            }
+            m
+        })
+        .collect();
     let mut keys: Vec<(String, usize)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for (_, p) in &parsed {
         for e in &p.entries {
-            if !keys.iter().any(|(k, _)| *k == e.key) {
+            if seen.insert(e.key.clone()) {
                 keys.push((e.key.clone(), e.line));
             }
         }
     }
     let text = String::from_utf8_lossy(bytes);
+    let index = definitions(&text);
     let mut reports = Vec::new();
     for (key, line) in keys {
-        let mut readings: Vec<(Option<Vec<u8>>, Reading)> = Vec::new();
-        for (l, p) in &parsed {
-            let entry = l.lookup(p, &key);
-            let value = entry.map(|e| e.value.as_bytes().to_vec());
+        let mut readings: Vec<(Option<&[u8]>, Reading)> = Vec::new();
+        for (i, (l, _)) in parsed.iter().enumerate() {
+            let entry = winners[i].get(key.as_str()).copied();
+            let value = entry.map(|e| e.value.as_bytes());
             match readings.iter_mut().find(|(v, _)| *v == value) {
                 Some((_, r)) => r.loaders.push(l.name()),
                 None => readings.push((
-                    value.clone(),
+                    value,
                     Reading {
                         loaders: vec![l.name()],
-                        length: value.as_ref().map(Vec::len),
-                        sha256: value.as_deref().map(short_sha),
+                        length: value.map(<[u8]>::len),
+                        sha256: value.map(short_sha),
                         unresolved: entry.and_then(|e| e.unresolved),
                     },
                 )),
             }
         }
+        let defs = index.get(key.as_str()).map(Vec::as_slice).unwrap_or(&[]);
         let causes = if readings.len() > 1 {
-            causes(&text, &key, &parsed)
+            causes(&text, defs, &parsed)
         } else {
             Vec::new()
         };
@@ -90,20 +112,28 @@ pub fn analyze(bytes: &[u8], loaders: &[Loader], env: &Env, opts: &Options) -> F
     }
 }
 
-/// The raw text after `KEY=` on each line that defines `key` (as a loose, loader-neutral match).
-fn definitions<'a>(text: &'a str, key: &str) -> Vec<(usize, &'a str, &'a str)> {
-    let mut out = Vec::new();
+/// A definition: 1-based line number, the whole line, and the raw text after `KEY=`.
+pub type Definition<'a> = (usize, &'a str, &'a str);
+
+/// Every line that looks like `[export] KEY = …` or `KEY: …`, by key, in one pass (loader-neutral).
+pub fn definitions(text: &str) -> HashMap<&str, Vec<Definition<'_>>> {
+    let mut out: HashMap<&str, Vec<Definition>> = HashMap::new();
     for (i, line) in text.split('\n').enumerate() {
         let l = line.trim_start_matches(['\u{feff}', ' ', '\t']);
-        let l2 = match l.strip_prefix("export") {
+        let l = match l.strip_prefix("export") {
             Some(r) if r.starts_with([' ', '\t']) => r.trim_start(),
             _ => l,
         };
-        if let Some(rest) = l2.strip_prefix(key) {
-            let r = rest.trim_start_matches([' ', '\t']);
-            if let Some(v) = r.strip_prefix('=').or_else(|| r.strip_prefix(':')) {
-                out.push((i + 1, line, v));
-            }
+        let n = l
+            .find(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '.' | '-')))
+            .unwrap_or(l.len());
+        if n == 0 {
+            continue;
+        }
+        let (key, rest) = l.split_at(n);
+        let r = rest.trim_start_matches([' ', '\t']);
+        if let Some(v) = r.strip_prefix('=').or_else(|| r.strip_prefix(':')) {
+            out.entry(key).or_default().push((i + 1, line, v));
         }
     }
     out
@@ -120,9 +150,8 @@ fn names(parsed: &[(Loader, Parsed)], pred: impl Fn(Loader) -> bool) -> String {
 }
 
 /// Hazards present in the key's definitions that explain why loaders disagree, in words.
-pub fn causes(text: &str, key: &str, parsed: &[(Loader, Parsed)]) -> Vec<String> {
+pub fn causes(text: &str, defs: &[Definition], parsed: &[(Loader, Parsed)]) -> Vec<String> {
     use Loader::*;
-    let defs = definitions(text, key);
     let mut out: Vec<String> = Vec::new();
     let add = |out: &mut Vec<String>, s: String| {
         if !out.contains(&s) {
@@ -141,7 +170,7 @@ pub fn causes(text: &str, key: &str, parsed: &[(Loader, Parsed)]) -> Vec<String>
             ),
         );
     }
-    for (_, line, raw) in &defs {
+    for (_, line, raw) in defs {
         let value = raw.trim_end_matches('\r');
         let t = value.trim_start_matches([' ', '\t']);
         let quoted = t.starts_with('"') || t.starts_with('\'');
@@ -151,7 +180,8 @@ pub fn causes(text: &str, key: &str, parsed: &[(Loader, Parsed)]) -> Vec<String>
                 "`export` prefix: docker takes `export KEY` as the variable name".into(),
             );
         }
-        if line.contains(&format!("{key} =")) || line.contains(&format!("{key}\t=")) || raw.starts_with([' ', '\t']) {
+        let before_eq = line.len() - raw.len() - 1;
+        if line[..before_eq].ends_with([' ', '\t']) || raw.starts_with([' ', '\t']) {
             add(&mut out, "spaces around `=`: the shell runs `KEY` as a command, docker and compose reject or keep the spaces, dotenv loaders trim them".into());
         }
         if value.contains('$') {

@@ -227,3 +227,41 @@ pub fn line_at(text: &str, offset: usize) -> usize {
     }
     line
 }
+
+/// `line_at` for offsets that mostly grow: counts only the text since the last call, so a parser
+/// that asks for every key's line stays linear on a 10,000-line file.
+pub struct LineCounter<'a> {
+    text: &'a str,
+    offset: std::cell::Cell<usize>,
+    line: std::cell::Cell<usize>,
+}
+
+impl<'a> LineCounter<'a> {
+    pub fn new(text: &'a str) -> LineCounter<'a> {
+        LineCounter {
+            text,
+            offset: std::cell::Cell::new(0),
+            line: std::cell::Cell::new(1),
+        }
+    }
+
+    pub fn at(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        if offset < self.offset.get() {
+            self.offset.set(0);
+            self.line.set(1);
+        }
+        let b = self.text.as_bytes();
+        let mut line = self.line.get();
+        for i in self.offset.get()..offset {
+            match b[i] {
+                b'\n' => line += 1,
+                b'\r' if b.get(i + 1) != Some(&b'\n') => line += 1,
+                _ => {}
+            }
+        }
+        self.offset.set(offset);
+        self.line.set(line);
+        line
+    }
+}

@@ -87,8 +87,7 @@ fn expand_file(text: &str, process: &mut Env) -> (Vec<Entry>, Option<LoadError>)
             Some(v) => v.clone(),
             None => parsed[key].0.clone(),
         };
-        let current: BTreeMap<String, String> = parsed.iter().map(|(k, (v, _))| (k.clone(), v.clone())).collect();
-        let expanded = match interpolate(&raw, process, &current, 0) {
+        let expanded = match interpolate(&raw, process, &parsed, 0) {
             Some(v) => v,
             None => {
                 let line = parsed[key].1;
@@ -197,7 +196,7 @@ fn js_replace_first(haystack: &str, needle: &str, replacement: &str) -> String {
     format!("{before}{rep}{after}")
 }
 
-fn interpolate(value: &str, process: &Env, parsed: &BTreeMap<String, String>, depth: usize) -> Option<String> {
+fn interpolate(value: &str, process: &Env, parsed: &BTreeMap<String, (String, usize)>, depth: usize) -> Option<String> {
     let mut value = value.to_string();
     // The JS recursion, as a loop with the same depth budget.
     for _ in depth..MAX_DEPTH {
@@ -210,7 +209,7 @@ fn interpolate(value: &str, process: &Env, parsed: &BTreeMap<String, String>, de
         let pick = |v: Option<&String>| v.filter(|s| !s.is_empty()).cloned();
         let replacement = pick(process.get(&name))
             .or_else(|| default.clone().filter(|s| !s.is_empty()))
-            .or_else(|| pick(parsed.get(&name)))
+            .or_else(|| pick(parsed.get(&name).map(|(v, _)| v)))
             .unwrap_or_default();
         value = js_replace_first(&value, &matched, &replacement);
     }

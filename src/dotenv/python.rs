@@ -5,7 +5,7 @@
 //! Python opens the file as UTF-8 text with universal newlines, so CR LF and lone CR arrive as LF,
 //! a leading BOM is dropped, and invalid UTF-8 raises (the file does not load at all).
 
-use super::{Entry, Env, LoadError, Parsed};
+use super::{Entry, Env, LineCounter, LoadError, Parsed};
 
 /// `str.isspace()`, which Python's Unicode `\s` follows.
 fn py_space(c: char) -> bool {
@@ -20,6 +20,7 @@ fn hspace(c: char) -> bool {
 struct Reader<'a> {
     s: &'a str,
     pos: usize,
+    lines: LineCounter<'a>,
 }
 
 struct Fail;
@@ -38,7 +39,7 @@ impl<'a> Reader<'a> {
         &r[..n]
     }
     fn line(&self) -> usize {
-        1 + self.s[..self.pos].matches('\n').count()
+        self.lines.at(self.pos)
     }
 }
 
@@ -234,7 +235,11 @@ pub fn parse(bytes: &[u8], env: &Env, interpolate_vars: bool) -> Parsed {
     };
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let mut r = Reader { s: text, pos: 0 };
+    let mut r = Reader {
+        s: text,
+        pos: 0,
+        lines: LineCounter::new(text),
+    };
     let mut raw: Vec<(String, Option<String>, usize)> = Vec::new();
     let mut errors = Vec::new();
     while r.pos < r.s.len() {
@@ -244,7 +249,11 @@ pub fn parse(bytes: &[u8], env: &Env, interpolate_vars: bool) -> Parsed {
             Ok(None) => {}
             Err(Fail) => {
                 // python-dotenv skips from where the statement failed to the end of that line.
-                let mut at = Reader { s: r.s, pos: start };
+                let mut at = Reader {
+                    s: r.s,
+                    pos: start,
+                    lines: LineCounter::new(r.s),
+                };
                 at.take_while(py_space);
                 errors.push(LoadError {
                     line: at.line(),

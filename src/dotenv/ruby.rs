@@ -3,7 +3,7 @@
 //! `$VAR` / `${VAR}` substituted from ENV first, then earlier keys. `$(command)` is run by Ruby;
 //! authdoctor never runs it and marks the value unresolved.
 
-use super::{Entry, Env, LoadError, Parsed, line_at};
+use super::{Entry, Env, LineCounter, LoadError, Parsed};
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -118,6 +118,7 @@ fn commands(value: &str) -> (String, bool) {
 pub fn parse(bytes: &[u8], env: &Env) -> Parsed {
     let original = super::lossy(bytes);
     let text = original.replace("\r\n", "\n").replace('\r', "\n");
+    let lines = LineCounter::new(&text);
     let mut hash: Vec<(String, String)> = Vec::new();
     let mut entries = Vec::new();
     for caps in line_regex().captures_iter(&text) {
@@ -163,7 +164,7 @@ pub fn parse(bytes: &[u8], env: &Env) -> Parsed {
                 unresolved = Some("$(command) substitution, which Ruby runs and authdoctor does not");
             }
         }
-        let line = line_at(&text, key.start());
+        let line = lines.at(key.start());
         hash.push((key.as_str().to_string(), value.clone()));
         let mut e = Entry::new(key.as_str(), value, line);
         e.unresolved = unresolved;

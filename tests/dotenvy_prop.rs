@@ -1,0 +1,54 @@
+//! The dotenvy emulation against the real dotenvy 0.15 crate, on random files built from the
+//! characters that trip loaders up: `$ # ' " \ = space tab CR LF` plus a few letters.
+
+use authdoctor::dotenv::{dotenvy, process_env};
+use proptest::prelude::*;
+
+fn real(text: &str) -> (Vec<(String, String)>, bool) {
+    let mut out = Vec::new();
+    for item in ::dotenvy::from_read_iter(text.as_bytes()) {
+        match item {
+            Ok(kv) => out.push(kv),
+            Err(_) => return (out, true),
+        }
+    }
+    (out, false)
+}
+
+fn ours(text: &str) -> (Vec<(String, String)>, bool) {
+    let p = dotenvy::run(text.as_bytes(), &process_env(), false);
+    (
+        p.entries.iter().map(|e| (e.key.clone(), e.value.clone())).collect(),
+        !p.errors.is_empty(),
+    )
+}
+
+fn hazardous() -> impl Strategy<Value = String> {
+    let ch = prop::sample::select(vec![
+        '$', '#', '\'', '"', '\\', '=', ' ', '\t', '\r', '\n', 'K', 'a', 'b', 'n', '1', '{', '}', '_', '.',
+    ]);
+    prop::collection::vec(ch, 0..40).prop_map(|v| v.into_iter().collect())
+}
+
+fn line() -> impl Strategy<Value = String> {
+    (
+        prop::sample::select(vec!["K", "Ka", "K1", "export K", " K", "K ", "b"]),
+        hazardous(),
+    )
+        .prop_map(|(k, v)| format!("{k}={v}"))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_text_reads_as_the_real_crate_reads_it(text in hazardous()) {
+        prop_assert_eq!(ours(&text), real(&text), "text: {:?}", text);
+    }
+
+    #[test]
+    fn random_assignments_read_as_the_real_crate_reads_them(lines in prop::collection::vec(line(), 1..6)) {
+        let text = lines.join("\n");
+        prop_assert_eq!(ours(&text), real(&text), "text: {:?}", text);
+    }
+}
