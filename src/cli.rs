@@ -78,6 +78,17 @@ pub enum Command {
         #[arg(required = true, value_name = "[LABEL=]SOURCE")]
         sources: Vec<String>,
     },
+    /// How each .env loader reads every key of the files; where they disagree, and why.
+    Envfile {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<String>,
+        /// Only these loaders (comma-separated): node, nextjs, python, compose, docker, ruby, dotenvy, shell.
+        #[arg(long, value_delimiter = ',', value_name = "LOADERS")]
+        loaders: Vec<String>,
+        /// Only this key.
+        #[arg(long, value_name = "KEY")]
+        key: Option<String>,
+    },
     /// The long story of a finding code: why it happens, how to confirm, how to fix.
     Explain {
         /// A code such as AD102; `all` lists every code.

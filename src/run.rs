@@ -3,6 +3,7 @@
 use crate::cli::{Cli, ColorChoice, Command, Format, Global};
 use crate::report::redact::Redactor;
 use crate::report::{Report, human};
+use crate::secret::Secret;
 use crate::source::Outcome;
 use crate::usage::UsageError;
 use clap::{CommandFactory, Parser};
@@ -67,8 +68,20 @@ fn unicode_locale() -> bool {
 fn dispatch(cli: &Cli) -> Result<i32, UsageError> {
     let g = &cli.global;
     match &cli.command {
-        Command::Compare { sources } => checklist(g, |g| Box::pin(crate::commands::compare::run(sources, g))),
-        Command::Inspect { sources } => checklist(g, |g| Box::pin(crate::commands::inspect::run(sources, g))),
+        Command::Compare { sources } => {
+            checklist(g, |g| Box::pin(with_secrets(crate::commands::compare::run(sources, g))))
+        }
+        Command::Inspect { sources } => {
+            checklist(g, |g| Box::pin(with_secrets(crate::commands::inspect::run(sources, g))))
+        }
+        Command::Envfile { files, loaders, key } => checklist(g, |g| {
+            Box::pin(std::future::ready(crate::commands::envfile::run(
+                files,
+                loaders,
+                key.as_deref(),
+                g,
+            )))
+        }),
         Command::Explain { code } => {
             print_out(&crate::commands::explain::run(code, g.format)?);
             Ok(0)
@@ -86,7 +99,15 @@ fn dispatch(cli: &Cli) -> Result<i32, UsageError> {
     }
 }
 
-type Run<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(Report, Vec<Outcome>), UsageError>> + 'a>>;
+type Run<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(Report, Vec<Secret>), UsageError>> + 'a>>;
+
+/// The values a command read, for the redaction pass over its output.
+async fn with_secrets(
+    f: impl std::future::Future<Output = Result<(Report, Vec<Outcome>), UsageError>>,
+) -> Result<(Report, Vec<Secret>), UsageError> {
+    let (report, outcomes) = f.await?;
+    Ok((report, outcomes.iter().filter_map(|o| o.secret().cloned()).collect()))
+}
 
 /// Run a command that produces a checklist report, render it, and scrub it before printing.
 fn checklist<'a>(g: &'a Global, f: impl FnOnce(&'a Global) -> Run<'a>) -> Result<i32, UsageError> {
@@ -94,7 +115,7 @@ fn checklist<'a>(g: &'a Global, f: impl FnOnce(&'a Global) -> Run<'a>) -> Result
         .enable_all()
         .build()
         .map_err(|e| UsageError::new(format!("could not start the async runtime: {e}")))?;
-    let (report, outcomes) = rt.block_on(f(g))?;
+    let (report, secrets) = rt.block_on(f(g))?;
     let style = human::Style {
         unicode: unicode_locale(),
         quiet: g.quiet,
@@ -108,7 +129,7 @@ fn checklist<'a>(g: &'a Global, f: impl FnOnce(&'a Global) -> Run<'a>) -> Result
     let text = if g.reveal {
         text
     } else {
-        Redactor::new(outcomes.iter().filter_map(|o| o.secret()).map(|s| s.expose())).scrub(&text)
+        Redactor::new(secrets.iter().map(|s| s.expose())).scrub(&text)
     };
     print_out(&text);
     Ok(report.verdict(g.strict).exit_code())

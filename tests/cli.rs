@@ -231,6 +231,12 @@ fn json_output_validates_against_the_documented_schema() {
             "tests/fixtures/redaction/frontend.env#NOPE".into(),
         ],
         vec!["compare".into(), "--reveal".into(), fx("exact"), fx("truncated")],
+        vec![
+            "envfile".into(),
+            "tests/fixtures/dotenv/cases/31-bcrypt-unquoted.env".into(),
+            "tests/fixtures/dotenv/cases/62-command-substitution.env".into(),
+            "missing.env".into(),
+        ],
     ];
     for args in runs {
         let (_, v) = json(ad().args(&args));

@@ -1,6 +1,7 @@
 //! One module per subcommand: gather sources, run checks, build the report.
 
 pub mod compare;
+pub mod envfile;
 pub mod explain;
 pub mod inspect;
 pub mod sources;

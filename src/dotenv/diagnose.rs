@@ -16,6 +16,20 @@ pub struct Reading {
     pub unresolved: Option<&'static str>,
 }
 
+impl Reading {
+    /// `node, python: 64 bytes sha256:…` — shape and fingerprint only.
+    pub fn describe(&self) -> String {
+        let who = self.loaders.join(", ");
+        match (self.length, &self.sha256, self.unresolved) {
+            (Some(n), Some(h), Some(_)) => {
+                format!("{who}: would first run a command (as written: {n} bytes sha256:{h})")
+            }
+            (Some(n), Some(h), None) => format!("{who}: {n} bytes sha256:{h}"),
+            _ => format!("{who}: not set"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct KeyReport {
     pub key: String,
@@ -71,29 +85,52 @@ pub fn analyze(bytes: &[u8], loaders: &[Loader], env: &Env, opts: &Options) -> F
     let index = definitions(&text);
     let mut reports = Vec::new();
     for (key, line) in keys {
-        let mut readings: Vec<(Option<&[u8]>, Reading)> = Vec::new();
+        let mut readings: Vec<((Option<&[u8]>, bool), Reading)> = Vec::new();
         for (i, (l, _)) in parsed.iter().enumerate() {
             let entry = winners[i].get(key.as_str()).copied();
-            let value = entry.map(|e| e.value.as_bytes());
+            // A value the loader would still transform (a command it runs) is its own reading.
+            let value = (
+                entry.map(|e| e.value.as_bytes()),
+                entry.is_some_and(|e| e.unresolved.is_some()),
+            );
             match readings.iter_mut().find(|(v, _)| *v == value) {
                 Some((_, r)) => r.loaders.push(l.name()),
                 None => readings.push((
                     value,
                     Reading {
                         loaders: vec![l.name()],
-                        length: value.map(<[u8]>::len),
-                        sha256: value.map(short_sha),
+                        length: value.0.map(<[u8]>::len),
+                        sha256: value.0.map(short_sha),
                         unresolved: entry.and_then(|e| e.unresolved),
                     },
                 )),
             }
         }
         let defs = index.get(key.as_str()).map(Vec::as_slice).unwrap_or(&[]);
-        let causes = if readings.len() > 1 {
+        let mut causes = if readings.len() > 1 {
             causes(&text, defs, &parsed)
         } else {
             Vec::new()
         };
+        // Loaders that do not set the key because they stopped or skipped before it.
+        for (_, r) in readings.iter().filter(|(v, _)| v.0.is_none()) {
+            for name in &r.loaders {
+                let Some((_, p)) = parsed.iter().find(|(l, _)| l.name() == *name) else {
+                    continue;
+                };
+                if let Some(e) = p.errors.iter().find(|e| e.fatal || e.line <= line) {
+                    let what = if e.fatal {
+                        "rejects the whole file"
+                    } else {
+                        "stops or skips"
+                    };
+                    causes.insert(0, format!("{name} {what} at line {}", e.line));
+                }
+            }
+        }
+        if causes.len() > 1 {
+            causes.retain(|c| !c.starts_with("the loaders' grammars differ"));
+        }
         reports.push(KeyReport {
             key,
             line,
@@ -192,7 +229,7 @@ pub fn causes(text: &str, defs: &[Definition], parsed: &[(Loader, Parsed)]) -> V
             let mut s =
                 format!("`$` expansion: {expanding} expand `$…` (python only `${{…}}`), node and docker keep it");
             if bcrypt {
-                s.push_str("; a bcrypt-like `$2b$10$…` value is emptied or cut");
+                s.push_str("; a bcrypt-like hash (`$2b$…`) is emptied or cut short");
             }
             add(&mut out, s);
         }

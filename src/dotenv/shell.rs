@@ -6,6 +6,9 @@
 
 use super::{Entry, Env, LoadError, Parsed};
 
+const COMMAND: &str = "command substitution, which the shell runs and authdoctor does not";
+const PARAMETER: &str = "special parameter ($1, $$ …) of the shell that sources the file, unknown here";
+
 struct Lexer<'a> {
     b: &'a [char],
     i: usize,
@@ -17,7 +20,7 @@ struct Lexer<'a> {
 struct Word {
     text: String,
     assignment: Option<(String, String)>,
-    unresolved: bool,
+    unresolved: Option<&'static str>,
 }
 
 enum Tok {
@@ -98,7 +101,7 @@ impl Lexer<'_> {
         let mut text = String::new();
         let mut literal_prefix = true;
         let mut assign_at = None;
-        let mut unresolved = false;
+        let mut unresolved: Option<&'static str> = None;
         while let Some(c) = self.peek() {
             match c {
                 ' ' | '\t' | '\n' | ';' | '|' | '&' | '<' | '>' | '(' | ')' => break,
@@ -145,10 +148,10 @@ impl Lexer<'_> {
                                     None => return Err(Syntax(start, "unterminated double quote")),
                                 }
                             }
-                            Some('$') => unresolved |= self.dollar(&mut text, vars)?,
+                            Some('$') => unresolved = self.dollar(&mut text, vars)?.or(unresolved),
                             Some('`') => {
                                 self.backquote(&mut text)?;
-                                unresolved = true;
+                                unresolved = Some(COMMAND);
                             }
                             Some(ch) => {
                                 self.bump();
@@ -159,12 +162,12 @@ impl Lexer<'_> {
                     literal_prefix = false;
                 }
                 '$' => {
-                    unresolved |= self.dollar(&mut text, vars)?;
+                    unresolved = self.dollar(&mut text, vars)?.or(unresolved);
                     literal_prefix = false;
                 }
                 '`' => {
                     self.backquote(&mut text)?;
-                    unresolved = true;
+                    unresolved = Some(COMMAND);
                     literal_prefix = false;
                 }
                 '=' if literal_prefix && assign_at.is_none() => {
@@ -219,8 +222,8 @@ impl Lexer<'_> {
         Ok(())
     }
 
-    /// Expand the `$…` at the cursor into `text`; true when it is a command substitution.
-    fn dollar(&mut self, text: &mut String, vars: &Env) -> Result<bool, Syntax> {
+    /// Expand the `$…` at the cursor into `text`; Some(why) when its value is unknown here.
+    fn dollar(&mut self, text: &mut String, vars: &Env) -> Result<Option<&'static str>, Syntax> {
         let start = self.line;
         self.bump();
         match self.peek() {
@@ -237,7 +240,7 @@ impl Lexer<'_> {
                             depth -= 1;
                             text.push(')');
                             if depth == 0 {
-                                return Ok(true);
+                                return Ok(Some(COMMAND));
                             }
                         }
                         Some(c) => text.push(c),
@@ -275,7 +278,7 @@ impl Lexer<'_> {
                         .filter(|v| v.chars().all(is_name) && !v.is_empty())
                     {
                         text.push_str(&vars.get(v).map(|s| s.chars().count()).unwrap_or(0).to_string());
-                        return Ok(false);
+                        return Ok(None);
                     }
                     return Err(Syntax(start, "bad substitution"));
                 }
@@ -310,7 +313,7 @@ impl Lexer<'_> {
                     }
                 };
                 text.push_str(&expanded);
-                Ok(false)
+                Ok(None)
             }
             Some(c) if is_name_start(c) => {
                 let mut name = String::new();
@@ -319,7 +322,7 @@ impl Lexer<'_> {
                     self.bump();
                 }
                 text.push_str(vars.get(&name).map(String::as_str).unwrap_or(""));
-                Ok(false)
+                Ok(None)
             }
             // Special parameters ($1, $?, $$ …) belong to the shell that sources the file, not to
             // the file: their value is unknown here.
@@ -327,11 +330,11 @@ impl Lexer<'_> {
                 self.bump();
                 text.push('$');
                 text.push(c);
-                Ok(true)
+                Ok(Some(PARAMETER))
             }
             _ => {
                 text.push('$');
-                Ok(false)
+                Ok(None)
             }
         }
     }
@@ -442,9 +445,7 @@ pub fn parse(bytes: &[u8], env: &Env) -> Parsed {
                     if let Some((k, v)) = &w.assignment {
                         vars.insert(k.clone(), v.clone());
                         let mut e = Entry::new(k.clone(), v.clone(), line);
-                        if w.unresolved {
-                            e.unresolved = Some("command substitution, which the shell runs and authdoctor does not");
-                        }
+                        e.unresolved = w.unresolved;
                         entries.push(e);
                     }
                 }

@@ -97,6 +97,9 @@ pub fn render(report: &Report, style: Style) -> String {
     for f in report.findings.iter().filter(|f| topic_of(f.code) == "Sources") {
         finding_line(&mut out, f, style);
     }
+    if let Some(keys) = &report.keys {
+        render_keys(&mut out, keys, style);
+    }
 
     let mut topics: Vec<&'static str> = Vec::new();
     for f in &report.findings {
@@ -184,6 +187,56 @@ pub fn render(report: &Report, style: Style) -> String {
         );
     }
     out
+}
+
+fn render_keys(out: &mut String, keys: &[super::KeyRow], style: Style) {
+    let _ = writeln!(out, "\n{}", "Keys".bold());
+    if keys.is_empty() {
+        let _ = writeln!(out, "  {} no assignments found", style.mark(Severity::Info));
+    }
+    let width = keys
+        .iter()
+        .map(|k| k.key.chars().count())
+        .filter(|w| *w <= 30)
+        .max()
+        .unwrap_or(0);
+    let reading = |r: &crate::dotenv::diagnose::Reading| match (r.length, &r.sha256) {
+        (Some(n), Some(h)) => format!("{n} bytes  sha256:{h}"),
+        _ => "not set".to_string(),
+    };
+    for k in keys {
+        if style.quiet && k.agree {
+            continue;
+        }
+        let at = format!("[{}:{}]", k.file, k.line).dimmed();
+        if k.agree {
+            let r = &k.readings[0];
+            let n = r.loaders.len();
+            let who = if n == 1 {
+                r.loaders[0].to_string()
+            } else {
+                format!("{n} loaders agree")
+            };
+            let _ = writeln!(
+                out,
+                "  {} {:width$}  {who}: {}  {at}",
+                style.mark(Severity::Ok),
+                k.key,
+                reading(r)
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "  {} {:width$}  {} readings  {at}",
+                style.mark(Severity::Warning),
+                k.key,
+                k.readings.len()
+            );
+            for r in &k.readings {
+                let _ = writeln!(out, "      {}", r.describe());
+            }
+        }
+    }
 }
 
 fn plural(n: usize, what: &str) -> String {

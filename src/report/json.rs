@@ -12,6 +12,8 @@ struct Json<'a> {
     sources: &'a [super::SourceRow],
     #[serde(skip_serializing_if = "Option::is_none")]
     groups: Option<&'a Vec<Vec<String>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    keys: Option<&'a Vec<super::KeyRow>>,
     findings: &'a [crate::findings::Finding],
     next_steps: Vec<String>,
 }
@@ -25,6 +27,7 @@ pub fn render(report: &Report, strict: bool) -> String {
         exit_code: verdict.exit_code(),
         sources: &report.sources,
         groups: report.groups.as_ref(),
+        keys: report.keys.as_ref(),
         findings: &report.findings,
         next_steps: report.next_steps().into_iter().map(|(_, h)| h).collect(),
     };

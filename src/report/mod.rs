@@ -67,6 +67,18 @@ pub struct Dump {
     pub marks: Vec<usize>,
 }
 
+/// envfile: one key of one file, with the loaders grouped by the bytes they read.
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyRow {
+    pub file: String,
+    pub key: String,
+    pub line: usize,
+    pub agree: bool,
+    pub readings: Vec<crate::dotenv::diagnose::Reading>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub causes: Vec<String>,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Report {
     pub command: &'static str,
@@ -74,6 +86,8 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// compare: labels of the sources that hold equal values, one list per distinct value.
     pub groups: Option<Vec<Vec<String>>>,
+    /// envfile: every key's readings.
+    pub keys: Option<Vec<KeyRow>>,
     pub dumps: Vec<Dump>,
 }
 

@@ -1,0 +1,288 @@
+//! `authdoctor envfile FILE...`: every key as each loader reads it; disagreements and file hazards.
+
+use crate::cli::Global;
+use crate::dotenv::{Loader, Options, diagnose, process_env};
+use crate::findings::{Finding, Location};
+use crate::report::{KeyRow, Report, SourceRow};
+use crate::secret::Secret;
+use crate::source::MAX_SOURCE_BYTES;
+use crate::usage::UsageError;
+use std::io::Read;
+
+pub fn parse_loaders(names: &[String]) -> Result<Vec<Loader>, UsageError> {
+    if names.is_empty() {
+        return Ok(Loader::ALL.to_vec());
+    }
+    let mut out = Vec::new();
+    for n in names {
+        let Some(l) = Loader::from_name(n.trim()) else {
+            return Err(UsageError::new(format!("unknown loader '{}' in --loaders", n.trim()))
+                .hint(format!("known loaders: {}", Loader::names())));
+        };
+        if !out.contains(&l) {
+            out.push(l);
+        }
+    }
+    Ok(out)
+}
+
+fn read(path: &str) -> Result<Vec<u8>, String> {
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => format!("{path}: no such file"),
+        std::io::ErrorKind::PermissionDenied => format!("{path}: permission denied"),
+        _ => format!("{path}: {e}"),
+    })?;
+    if meta.is_dir() {
+        return Err(format!("{path}: is a directory; name the .env file inside it"));
+    }
+    let mut buf = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_SOURCE_BYTES as u64 + 1).read_to_end(&mut buf))
+        .map_err(|e| format!("{path}: {e}"))?;
+    if buf.len() > MAX_SOURCE_BYTES {
+        return Err(format!(
+            "{path}: more than {} MiB; a .env file is small, so this is probably the wrong file",
+            MAX_SOURCE_BYTES / (1024 * 1024)
+        ));
+    }
+    if let Some(pos) = buf.iter().position(|b| *b == 0) {
+        return Err(format!(
+            "{path}: not a text file (NUL byte at offset {pos}); a .env file is text"
+        ));
+    }
+    Ok(buf)
+}
+
+pub fn run(
+    files: &[String],
+    loaders: &[String],
+    key: Option<&str>,
+    _global: &Global,
+) -> Result<(Report, Vec<Secret>), UsageError> {
+    let loaders = parse_loaders(loaders)?;
+    let env = process_env();
+    let opts = Options::default();
+    let mut report = Report::new("envfile");
+    let mut rows = Vec::new();
+    let mut secrets = Vec::new();
+    for path in files {
+        let mut row = SourceRow {
+            label: path.clone(),
+            spec: path.clone(),
+            kind: "file".into(),
+            status: "ok".into(),
+            length: None,
+            sha256: None,
+            details: Default::default(),
+            facts: None,
+            hex: None,
+        };
+        let bytes = match read(path) {
+            Ok(b) => b,
+            Err(message) => {
+                row.status = "error".into();
+                report.findings.push(
+                    Finding::new("AD001", message)
+                        .sources([path.clone()])
+                        .hint("check the path; `authdoctor envfile` reads .env files"),
+                );
+                report.sources.push(row);
+                continue;
+            }
+        };
+        row.length = Some(bytes.len());
+        row.sha256 = Some(crate::secret::short_sha(&bytes));
+        let at = |line: usize| {
+            Some(Location {
+                file: path.clone(),
+                line,
+            })
+        };
+        file_hazards(path, &bytes, &mut report);
+        let analysis = diagnose::analyze(&bytes, &loaders, &env, &opts);
+        for (_, p) in &analysis.parsed {
+            secrets.extend(p.entries.iter().map(|e| Secret::new(e.value.as_bytes().to_vec())));
+        }
+        // Loader errors, one finding per loader and line.
+        for (l, e) in &analysis.errors {
+            let what = if e.fatal {
+                "rejects the file"
+            } else {
+                "skips a statement"
+            };
+            report.findings.push(
+                Finding::new(
+                    "AD307",
+                    format!("{path}: {} {what} at line {}: {}", l.name(), e.line, e.message),
+                )
+                .sources([path.clone()])
+                .at(at(e.line.max(1))),
+            );
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        let defs = diagnose::definitions(&text);
+        let mut keys = 0;
+        for k in analysis.keys {
+            if key.is_some_and(|want| want != k.key) {
+                continue;
+            }
+            keys += 1;
+            if let Some(d) = defs.get(k.key.as_str()).filter(|d| d.len() > 1) {
+                let lines: Vec<String> = d.iter().map(|(n, _, _)| n.to_string()).collect();
+                report.findings.push(
+                    Finding::new(
+                        "AD304",
+                        format!(
+                            "{path}: {} is defined {} times (lines {}); dotenvy keeps the first, the others the last",
+                            k.key,
+                            d.len(),
+                            lines.join(", ")
+                        ),
+                    )
+                    .sources([path.clone()])
+                    .at(at(k.line)),
+                );
+            }
+            let runs: Vec<&str> = k
+                .readings
+                .iter()
+                .filter(|r| r.unresolved.is_some())
+                .flat_map(|r| r.loaders.clone())
+                .collect();
+            if !runs.is_empty() {
+                report.findings.push(
+                    Finding::new(
+                        "AD303",
+                        format!(
+                            "{path}: {} holds a command substitution that {} would run; authdoctor compares the text as written",
+                            k.key,
+                            runs.join(", ")
+                        ),
+                    )
+                    .sources([path.clone()])
+                    .at(at(k.line)),
+                );
+            }
+            if !k.agree() {
+                let groups: Vec<String> = k
+                    .readings
+                    .iter()
+                    .map(crate::dotenv::diagnose::Reading::describe)
+                    .collect();
+                report.findings.push(
+                    Finding::new(
+                        "AD301",
+                        format!(
+                            "{path}: {}: {}. Cause: {}",
+                            k.key,
+                            groups.join("; "),
+                            k.causes.join("; ")
+                        ),
+                    )
+                    .sources([path.clone()])
+                    .at(at(k.line)),
+                );
+            }
+            if let Some(v) = env.get(&k.key)
+                && k.readings
+                    .iter()
+                    .filter_map(|r| r.sha256.as_deref())
+                    .all(|h| h != crate::secret::short_sha(v.as_bytes()))
+            {
+                report.findings.push(
+                    Finding::new(
+                        "AD308",
+                        format!(
+                            "{path}: {} is also set in this environment with a different value; node, nextjs, python, ruby and dotenvy keep the environment's",
+                            k.key
+                        ),
+                    )
+                    .sources([path.clone()])
+                    .at(at(k.line)),
+                );
+            }
+            rows.push(KeyRow {
+                file: path.clone(),
+                agree: k.agree(),
+                key: k.key,
+                line: k.line,
+                readings: k.readings,
+                causes: k.causes,
+            });
+        }
+        if let Some(want) = key
+            && keys == 0
+        {
+            row.status = "error".into();
+            let mut names: Vec<&str> = defs.keys().copied().collect();
+            names.sort();
+            report.findings.push(
+                Finding::new(
+                    "AD002",
+                    format!(
+                        "{path}: no loader finds a key {want} (keys in the file: {})",
+                        names.join(", ")
+                    ),
+                )
+                .sources([path.clone()]),
+            );
+        }
+        row.details.insert("keys".into(), keys.into());
+        row.details.insert("lines".into(), text.lines().count().into());
+        row.details.insert(
+            "loaders".into(),
+            loaders.iter().map(|l| l.name()).collect::<Vec<_>>().join(", ").into(),
+        );
+        report.sources.push(row);
+    }
+    report.keys = Some(rows);
+    Ok((report, secrets))
+}
+
+/// File-level hazards worth a warning even where every loader agrees.
+fn file_hazards(path: &str, bytes: &[u8], report: &mut Report) {
+    let at = |line: usize| {
+        Some(Location {
+            file: path.to_string(),
+            line,
+        })
+    };
+    if let Err(e) = std::str::from_utf8(bytes) {
+        let off = e.valid_up_to();
+        let line = bytes[..off].iter().filter(|b| **b == b'\n').count() + 1;
+        report.findings.push(
+            Finding::new(
+                "AD302",
+                format!(
+                    "{path}: byte 0x{:02x} at offset {off} (line {line}) is not UTF-8; python and docker refuse the file, the others replace it with U+FFFD",
+                    bytes[off]
+                ),
+            )
+            .sources([path.to_string()])
+            .at(at(line)),
+        );
+    }
+    if bytes.starts_with("\u{feff}".as_bytes()) {
+        report.findings.push(
+            Finding::new(
+                "AD305",
+                format!("{path}: starts with a BOM (EF BB BF); a shell reads it as part of the first name"),
+            )
+            .sources([path.to_string()])
+            .at(at(1)),
+        );
+    }
+    let crlf = bytes.windows(2).filter(|w| w == b"\r\n").count();
+    if crlf > 0 {
+        let first = bytes.windows(2).position(|w| w == b"\r\n").unwrap_or(0);
+        let line = bytes[..first].iter().filter(|b| **b == b'\n').count() + 1;
+        report.findings.push(
+            Finding::new(
+                "AD306",
+                format!("{path}: {crlf} line(s) end with CR LF, the first at line {line}"),
+            )
+            .sources([path.to_string()])
+            .at(at(line)),
+        );
+    }
+}
