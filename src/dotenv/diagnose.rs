@@ -51,6 +51,9 @@ pub struct FileReport {
     pub parsed: Vec<(Loader, Parsed)>,
 }
 
+/// What makes two readings the same: the bytes, and whether a command would still run first.
+type Identity<'a> = (Option<&'a [u8]>, bool);
+
 /// Every loader's reading of `bytes`, key by key in first-seen order.
 pub fn analyze(bytes: &[u8], loaders: &[Loader], env: &Env, opts: &Options) -> FileReport {
     let parsed: Vec<(Loader, Parsed)> = loaders.iter().map(|l| (*l, l.parse(bytes, env, opts))).collect();
@@ -85,7 +88,7 @@ pub fn analyze(bytes: &[u8], loaders: &[Loader], env: &Env, opts: &Options) -> F
     let index = definitions(&text);
     let mut reports = Vec::new();
     for (key, line) in keys {
-        let mut readings: Vec<((Option<&[u8]>, bool), Reading)> = Vec::new();
+        let mut readings: Vec<(Identity, Reading)> = Vec::new();
         for (i, (l, _)) in parsed.iter().enumerate() {
             let entry = winners[i].get(key.as_str()).copied();
             // A value the loader would still transform (a command it runs) is its own reading.
