@@ -115,7 +115,9 @@ fn checklist<'a>(g: &'a Global, f: impl FnOnce(&'a Global) -> Run<'a>) -> Result
         .enable_all()
         .build()
         .map_err(|e| UsageError::new(format!("could not start the async runtime: {e}")))?;
+    let started = std::time::Instant::now();
     let (report, secrets) = rt.block_on(f(g))?;
+    let checked = started.elapsed();
     let style = human::Style {
         unicode: unicode_locale(),
         quiet: g.quiet,
@@ -126,12 +128,22 @@ fn checklist<'a>(g: &'a Global, f: impl FnOnce(&'a Global) -> Run<'a>) -> Result
         Format::Json => crate::report::json::render(&report, g.strict),
         Format::Github => crate::report::github::render(&report, style),
     };
+    let rendered = started.elapsed();
     let text = if g.reveal {
         text
     } else {
         Redactor::new(secrets.iter().map(|s| s.expose())).scrub(&text)
     };
     print_out(&text);
+    if g.verbose {
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+        eprintln!(
+            "authdoctor: checks {:.1} ms, render {:.1} ms, redaction and output {:.1} ms",
+            ms(checked),
+            ms(rendered - checked),
+            ms(started.elapsed() - rendered)
+        );
+    }
     Ok(report.verdict(g.strict).exit_code())
 }
 

@@ -100,8 +100,14 @@ pub fn run(
         };
         file_hazards(path, &bytes, &mut report);
         let analysis = diagnose::analyze(&bytes, &loaders, &env, &opts);
+        // Every distinct value any loader read, for the redaction pass.
+        let mut distinct = std::collections::HashSet::new();
         for (_, p) in &analysis.parsed {
-            secrets.extend(p.entries.iter().map(|e| Secret::new(e.value.as_bytes().to_vec())));
+            for e in &p.entries {
+                if e.value.len() >= crate::report::redact::WINDOW && distinct.insert(e.value.as_str()) {
+                    secrets.push(Secret::new(e.value.as_bytes().to_vec()));
+                }
+            }
         }
         // Loader errors, one finding per loader and line.
         for (l, e) in &analysis.errors {

@@ -3,7 +3,7 @@
 
 use super::{Env, LoadError, Loader, Options, Parsed, Wins};
 use crate::secret::short_sha;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// One distinct reading of a key, and the loaders that read it so.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -51,17 +51,42 @@ pub struct FileReport {
     pub parsed: Vec<(Loader, Parsed)>,
 }
 
+/// Every loader's `Parsed`, in `loaders` order. Next.js runs dotenv's parse first, so node's
+/// reading is shared; a large file is parsed by all cores at once.
+pub fn parse_all(bytes: &[u8], loaders: &[Loader], env: &Env, opts: &Options) -> Vec<(Loader, Parsed)> {
+    let node = (loaders.contains(&Loader::Node) && loaders.contains(&Loader::Nextjs))
+        .then(|| super::node::entries(&super::lossy(bytes)));
+    let one = |l: Loader| match (&node, l) {
+        (Some(n), Loader::Node) => Parsed {
+            entries: n.clone(),
+            errors: Vec::new(),
+        },
+        (Some(n), Loader::Nextjs) => super::nextjs::from_node_entries(n, env),
+        _ => l.parse(bytes, env, opts),
+    };
+    if bytes.len() < 64 * 1024 {
+        return loaders.iter().map(|l| (*l, one(*l))).collect();
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = loaders.iter().map(|l| (*l, scope.spawn(move || one(*l)))).collect();
+        handles
+            .into_iter()
+            .map(|(l, h)| (l, h.join().unwrap_or_else(|_| l.parse(bytes, env, opts))))
+            .collect()
+    })
+}
+
 /// What makes two readings the same: the bytes, and whether a command would still run first.
 type Identity<'a> = (Option<&'a [u8]>, bool);
 
 /// Every loader's reading of `bytes`, key by key in first-seen order.
 pub fn analyze(bytes: &[u8], loaders: &[Loader], env: &Env, opts: &Options) -> FileReport {
-    let parsed: Vec<(Loader, Parsed)> = loaders.iter().map(|l| (*l, l.parse(bytes, env, opts))).collect();
+    let parsed = parse_all(bytes, loaders, env, opts);
     // Each loader's winning entry per key, built once (a 10,000-key file stays linear).
     let winners: Vec<HashMap<&str, &super::Entry>> = parsed
         .iter()
         .map(|(l, p)| {
-            let mut m = HashMap::new();
+            let mut m = HashMap::default();
             for e in p.effective() {
                 match l.wins() {
                     Wins::First => {
@@ -76,7 +101,7 @@ pub fn analyze(bytes: &[u8], loaders: &[Loader], env: &Env, opts: &Options) -> F
         })
         .collect();
     let mut keys: Vec<(String, usize)> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = rustc_hash::FxHashSet::default();
     for (_, p) in &parsed {
         for e in &p.entries {
             if seen.insert(e.key.clone()) {
@@ -157,7 +182,7 @@ pub type Definition<'a> = (usize, &'a str, &'a str);
 
 /// Every line that looks like `[export] KEY = …` or `KEY: …`, by key, in one pass (loader-neutral).
 pub fn definitions(text: &str) -> HashMap<&str, Vec<Definition<'_>>> {
-    let mut out: HashMap<&str, Vec<Definition>> = HashMap::new();
+    let mut out: HashMap<&str, Vec<Definition>> = HashMap::default();
     for (i, line) in text.split('\n').enumerate() {
         let l = line.trim_start_matches(['\u{feff}', ' ', '\t']);
         let l = match l.strip_prefix("export") {

@@ -5,7 +5,7 @@
 //! definition of a repeated key wins. Checked against the real crate by a property test.
 
 use super::{Entry, Env, LoadError, Parsed};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -240,8 +240,8 @@ pub fn run(bytes: &[u8], env: &Env, load: bool) -> Parsed {
     }
     let mut vars = Vars {
         env,
-        set: HashMap::new(),
-        data: HashMap::new(),
+        set: HashMap::default(),
+        data: HashMap::default(),
     };
     let mut entries = Vec::new();
     for item in logical_lines(&text) {

@@ -9,7 +9,7 @@
 //! Values are re-expanded until no `$` is left, so `$2b$10$…` hashes are emptied.
 
 use super::{Entry, Env, LoadError, Parsed};
-use std::collections::BTreeMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::Path;
 
 /// JS recursion runs out of stack around here; Next.js then logs "Failed to load env" and the file
@@ -56,66 +56,71 @@ impl Mode {
 
 /// One file read on its own, as if it were the only file Next.js found.
 pub fn parse_one(text: &str, env: &Env) -> Parsed {
-    let mut process = env.clone();
-    let (parsed, error) = expand_file(text, &mut process);
-    match error {
-        Some(e) => Parsed {
+    from_node_entries(&super::node::entries(text), env)
+}
+
+/// The same, from dotenv's parse of the file (which Next.js runs first), so a caller that has
+/// node's reading already does not parse twice.
+pub fn from_node_entries(all: &[Entry], env: &Env) -> Parsed {
+    let mut process = std::borrow::Cow::Borrowed(env);
+    match expand(all, &mut process, false) {
+        Ok(entries) => Parsed {
+            entries,
+            errors: Vec::new(),
+        },
+        Err(e) => Parsed {
             entries: Vec::new(),
             errors: vec![e],
-        },
-        None => Parsed {
-            entries: parsed,
-            errors: Vec::new(),
         },
     }
 }
 
-/// Parse and expand one file against (and into) the process environment, as `processEnv` does.
-fn expand_file(text: &str, process: &mut Env) -> (Vec<Entry>, Option<LoadError>) {
-    let all = super::node::entries(text);
+/// Expand one file's entries against the process environment, as `processEnv` does; with
+/// `publish`, the file's keys are then written into it for the files that follow.
+fn expand(all: &[Entry], process: &mut std::borrow::Cow<Env>, publish: bool) -> Result<Vec<Entry>, LoadError> {
     // A JS object keeps each key at its first insertion, with the last value.
-    let mut order: Vec<String> = Vec::new();
-    let mut parsed: BTreeMap<String, (String, usize)> = BTreeMap::new();
-    for e in &all {
-        if !parsed.contains_key(&e.key) {
-            order.push(e.key.clone());
+    let mut order: Vec<&str> = Vec::new();
+    let mut parsed: HashMap<&str, (String, usize)> = HashMap::with_capacity_and_hasher(all.len(), Default::default());
+    for e in all {
+        if parsed.insert(e.key.as_str(), (e.value.clone(), e.line)).is_none() {
+            order.push(e.key.as_str());
         }
-        parsed.insert(e.key.clone(), (e.value.clone(), e.line));
     }
     for key in &order {
-        let raw = match process.get(key) {
+        let raw = match process.get(*key) {
             Some(v) => v.clone(),
             None => parsed[key].0.clone(),
         };
-        let expanded = match interpolate(&raw, process, &parsed, 0) {
-            Some(v) => v,
-            None => {
-                let line = parsed[key].1;
-                return (
-                    Vec::new(),
-                    Some(LoadError {
-                        line,
-                        message: format!(
-                            "expanding {key} never ends (a variable refers to itself); Next.js logs \"Failed to load env\" and skips the whole file"
-                        ),
-                        fatal: true,
-                    }),
-                );
+        if !raw.contains('$') {
+            if let Some(slot) = parsed.get_mut(key) {
+                slot.0 = raw;
             }
+            continue;
+        }
+        let Some(expanded) = interpolate(&raw, process, &parsed, 0) else {
+            return Err(LoadError {
+                line: parsed[key].1,
+                message: format!(
+                    "expanding {key} never ends (a variable refers to itself); Next.js logs \"Failed to load env\" and skips the whole file"
+                ),
+                fatal: true,
+            });
         };
         let resolved = expanded.replace("\\$", "$");
         if let Some(slot) = parsed.get_mut(key) {
             slot.0 = resolved;
         }
     }
-    for key in &order {
-        process.insert(key.clone(), parsed[key].0.clone());
+    if publish {
+        let p = process.to_mut();
+        for key in &order {
+            p.insert(key.to_string(), parsed[key].0.clone());
+        }
     }
-    let entries = order
+    Ok(order
         .iter()
-        .map(|k| Entry::new(k.clone(), parsed[k].0.clone(), parsed[k].1))
-        .collect();
-    (entries, None)
+        .map(|k| Entry::new(*k, parsed[k].0.clone(), parsed[k].1))
+        .collect())
 }
 
 /// Byte offset of the last `$` not preceded by a backslash.
@@ -196,7 +201,7 @@ fn js_replace_first(haystack: &str, needle: &str, replacement: &str) -> String {
     format!("{before}{rep}{after}")
 }
 
-fn interpolate(value: &str, process: &Env, parsed: &BTreeMap<String, (String, usize)>, depth: usize) -> Option<String> {
+fn interpolate(value: &str, process: &Env, parsed: &HashMap<&str, (String, usize)>, depth: usize) -> Option<String> {
     let mut value = value.to_string();
     // The JS recursion, as a loop with the same depth budget.
     for _ in depth..MAX_DEPTH {
@@ -209,7 +214,7 @@ fn interpolate(value: &str, process: &Env, parsed: &BTreeMap<String, (String, us
         let pick = |v: Option<&String>| v.filter(|s| !s.is_empty()).cloned();
         let replacement = pick(process.get(&name))
             .or_else(|| default.clone().filter(|s| !s.is_empty()))
-            .or_else(|| pick(parsed.get(&name).map(|(v, _)| v)))
+            .or_else(|| pick(parsed.get(name.as_str()).map(|(v, _)| v)))
             .unwrap_or_default();
         value = js_replace_first(&value, &matched, &replacement);
     }
@@ -245,11 +250,16 @@ pub fn load_dir(dir: &Path, mode: Mode, env: &Env) -> std::io::Result<DirLoad> {
         };
         files.push(name.clone());
         let text = super::lossy(&bytes);
-        let (entries, error) = expand_file(&text, &mut process);
-        if let Some(e) = error {
-            errors.push((name.clone(), e));
-            continue;
-        }
+        let mut cow = std::borrow::Cow::Borrowed(&process);
+        let entries = match expand(&super::node::entries(&text), &mut cow, true) {
+            Ok(entries) => entries,
+            Err(e) => {
+                errors.push((name.clone(), e));
+                continue;
+            }
+        };
+        let next = cow.into_owned();
+        process = next;
         for entry in entries {
             if env.contains_key(&entry.key) || keys.iter().any(|k| k.entry.key == entry.key) {
                 continue;
@@ -266,6 +276,7 @@ pub fn load_dir(dir: &Path, mode: Mode, env: &Env) -> std::io::Result<DirLoad> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
 
     fn one(text: &str, env: &[(&str, &str)]) -> BTreeMap<String, String> {
         let env: Env = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();

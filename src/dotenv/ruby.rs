@@ -7,15 +7,15 @@ use super::{Entry, Env, LineCounter, LoadError, Parsed};
 use regex::Regex;
 use std::sync::OnceLock;
 
-fn line_regex() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
+fn line_regex() -> &'static regex::bytes::Regex {
+    static RE: OnceLock<regex::bytes::Regex> = OnceLock::new();
     RE.get_or_init(|| {
         // Ruby's \s is ASCII [ \t\r\n\f\v]; \w is ASCII; `.` stops at LF.
         let s = r"[ \t\r\n\x0C\x0B]";
         let pattern = format!(
-            r#"(?m)(?:^|\A){s}*(?:export{s}+)?([A-Za-z0-9_.]+)(?:{s}*={s}*?|:{s}+?)({s}*'(?:\\'|[^'])*'|{s}*"(?:\\"|[^"])*"|[^#\r\n]+)?{s}*(?:#[^\n]*)?(?:$|\z)"#
+            r#"(?m-u)(?:^|\A){s}*(?:export{s}+)?([A-Za-z0-9_.]+)(?:{s}*={s}*?|:{s}+?)({s}*'(?:\\'|[^'])*'|{s}*"(?:\\"|[^"])*"|[^#\r\n]+)?{s}*(?:#[^\n]*)?(?:$|\z)"#
         );
-        Regex::new(&pattern).unwrap_or_else(|e| panic!("ruby LINE regex does not compile: {e}"))
+        regex::bytes::Regex::new(&pattern).unwrap_or_else(|e| panic!("ruby LINE regex does not compile: {e}"))
     })
 }
 
@@ -48,7 +48,7 @@ fn unescape(s: &str) -> String {
     out
 }
 
-fn substitute_variables(value: &str, hash: &[(String, String)], env: &Env) -> String {
+fn substitute_variables(value: &str, hash: &rustc_hash::FxHashMap<String, String>, env: &Env) -> String {
     let mut out = String::new();
     let mut last = 0;
     for caps in variable_regex().captures_iter(value) {
@@ -65,10 +65,7 @@ fn substitute_variables(value: &str, hash: &[(String, String)], env: &Env) -> St
         } else if let Some(name) = caps.get(4) {
             let name = name.as_str();
             // combined_env = env.merge(ENV): the process environment wins.
-            let v = env
-                .get(name)
-                .cloned()
-                .or_else(|| hash.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.clone()));
+            let v = env.get(name).or_else(|| hash.get(name)).cloned();
             out.push_str(&v.unwrap_or_default());
         } else {
             out.push_str(text);
@@ -119,11 +116,11 @@ pub fn parse(bytes: &[u8], env: &Env) -> Parsed {
     let original = super::lossy(bytes);
     let text = original.replace("\r\n", "\n").replace('\r', "\n");
     let lines = LineCounter::new(&text);
-    let mut hash: Vec<(String, String)> = Vec::new();
+    let mut hash: rustc_hash::FxHashMap<String, String> = rustc_hash::FxHashMap::default();
     let mut entries = Vec::new();
-    for caps in line_regex().captures_iter(&text) {
+    for caps in line_regex().captures_iter(text.as_bytes()) {
         let Some(key) = caps.get(1) else { continue };
-        let raw = caps.get(2).map(|m| m.as_str()).unwrap_or("");
+        let raw = caps.get(2).map(|m| &text[m.start()..m.end()]).unwrap_or("");
         let stripped = ruby_strip(raw);
         // value.sub(/\A(['"])(.*)\1\z/m, '\2')
         let quote = match (stripped.chars().next(), stripped.chars().last()) {
@@ -136,10 +133,8 @@ pub fn parse(bytes: &[u8], env: &Env) -> Parsed {
             stripped
         };
         let legacy = hash
-            .iter()
-            .rev()
-            .find(|(k, _)| k == "DOTENV_LINEBREAK_MODE")
-            .map(|(_, v)| v.as_str())
+            .get("DOTENV_LINEBREAK_MODE")
+            .map(String::as_str)
             .or(env.get("DOTENV_LINEBREAK_MODE").map(String::as_str))
             == Some("legacy");
         let mut value = match quote {
@@ -156,7 +151,7 @@ pub fn parse(bytes: &[u8], env: &Env) -> Parsed {
             _ => inner.to_string(),
         };
         let mut unresolved = None;
-        if quote != Some('\'') {
+        if quote != Some('\'') && value.contains('$') {
             value = substitute_variables(&value, &hash, env);
             let (v, command) = commands(&value);
             value = v;
@@ -165,17 +160,24 @@ pub fn parse(bytes: &[u8], env: &Env) -> Parsed {
             }
         }
         let line = lines.at(key.start());
-        hash.push((key.as_str().to_string(), value.clone()));
-        let mut e = Entry::new(key.as_str(), value, line);
+        let key = &text[key.start()..key.end()];
+        hash.insert(key.to_string(), value.clone());
+        let mut e = Entry::new(key, value, line);
         e.unresolved = unresolved;
         entries.push(e);
     }
     // Lines the regex did not take: `export NAME` must name a key already set.
     let mut errors = Vec::new();
-    let rest = line_regex().replace_all(&text, "");
+    // (Only a file with `export` in it can have such a line: skip the second pass otherwise.)
+    let rest = if text.contains("export") {
+        line_regex().replace_all(text.as_bytes(), &b""[..])
+    } else {
+        std::borrow::Cow::Borrowed(&b""[..])
+    };
+    let rest = String::from_utf8_lossy(&rest);
     for line in rest.split(['\n', '\r']).filter(|l| !l.is_empty()) {
         let mut words = line.split_whitespace();
-        if words.next() == Some("export") && !words.all(|w| hash.iter().any(|(k, _)| k == w)) {
+        if words.next() == Some("export") && !words.all(|w| hash.contains_key(w)) {
             errors.push(LoadError {
                 line: 0,
                 message: "an `export NAME` line names a variable the file never sets: Dotenv raises FormatError".into(),
