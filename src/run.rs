@@ -122,6 +122,7 @@ fn checklist<'a>(g: &'a Global, f: impl FnOnce(&'a Global) -> Run<'a>) -> Result
         unicode: unicode_locale(),
         quiet: g.quiet,
         strict: g.strict,
+        verbose: g.verbose,
     };
     let text = match g.format {
         Format::Human => human::render(&report, style),

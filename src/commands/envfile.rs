@@ -101,7 +101,7 @@ pub fn run(
         file_hazards(path, &bytes, &mut report);
         let analysis = diagnose::analyze(&bytes, &loaders, &env, &opts);
         // Every distinct value any loader read, for the redaction pass.
-        let mut distinct = std::collections::HashSet::new();
+        let mut distinct = rustc_hash::FxHashSet::default();
         for (_, p) in &analysis.parsed {
             for e in &p.entries {
                 if e.value.len() >= crate::report::redact::WINDOW && distinct.insert(e.value.as_str()) {
@@ -126,15 +126,15 @@ pub fn run(
             );
         }
         let text = String::from_utf8_lossy(&bytes);
-        let defs = diagnose::definitions(&text);
         let mut keys = 0;
         for k in analysis.keys {
             if key.is_some_and(|want| want != k.key) {
                 continue;
             }
             keys += 1;
-            if let Some(d) = defs.get(k.key.as_str()).filter(|d| d.len() > 1) {
-                let lines: Vec<String> = d.iter().map(|(n, _, _)| n.to_string()).collect();
+            if k.defined_on.len() > 1 {
+                let d = &k.defined_on;
+                let lines: Vec<String> = d.iter().map(|n| n.to_string()).collect();
                 report.findings.push(
                     Finding::new(
                         "AD304",
@@ -220,6 +220,7 @@ pub fn run(
             && keys == 0
         {
             row.status = "error".into();
+            let defs = diagnose::definitions(&text);
             let mut names: Vec<&str> = defs.keys().copied().collect();
             names.sort();
             report.findings.push(

@@ -5,7 +5,7 @@
 //! `$$` is a literal `$`; a `$` not followed by a name is kept; a malformed `${` fails the file.
 
 use super::{Entry, Env, LineCounter, LoadError, Parsed, line_at};
-use std::collections::BTreeMap;
+use rustc_hash::FxHashMap as BTreeMap;
 
 /// compose-go's isSpace: blanks that are not line breaks.
 fn blank(c: char) -> bool {
@@ -18,7 +18,7 @@ pub fn parse(bytes: &[u8], env: &Env) -> Parsed {
     let text = super::lossy(bytes);
     let src = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let bom = text.len() - src.len();
-    let mut out: BTreeMap<String, String> = BTreeMap::new();
+    let mut out: BTreeMap<String, String> = BTreeMap::default();
     let mut entries = Vec::new();
     match run(src, env, &mut out, &mut entries) {
         Ok(()) => Parsed {

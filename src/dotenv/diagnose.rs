@@ -34,6 +34,9 @@ impl Reading {
 pub struct KeyReport {
     pub key: String,
     pub line: usize,
+    /// Every line that assigns the key (loader-neutral), for repeated-key warnings.
+    #[serde(skip)]
+    pub defined_on: Vec<usize>,
     pub readings: Vec<Reading>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub causes: Vec<String>,
@@ -101,20 +104,25 @@ pub fn analyze(bytes: &[u8], loaders: &[Loader], env: &Env, opts: &Options) -> F
         })
         .collect();
     let mut keys: Vec<(String, usize)> = Vec::new();
-    let mut seen = rustc_hash::FxHashSet::default();
+    let mut seen: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
     for (_, p) in &parsed {
-        for e in &p.entries {
-            if seen.insert(e.key.clone()) {
+        for e in p.effective() {
+            if seen.insert(e.key.as_str()) {
                 keys.push((e.key.clone(), e.line));
             }
         }
     }
+    drop(seen);
     let text = String::from_utf8_lossy(bytes);
     let index = definitions(&text);
     let mut reports = Vec::new();
     for (key, line) in keys {
         let mut readings: Vec<(Identity, Reading)> = Vec::new();
-        for (i, (l, _)) in parsed.iter().enumerate() {
+        for (i, (l, p)) in parsed.iter().enumerate() {
+            // A loader that rejects the whole file is reported once (AD307), not under every key.
+            if p.errors.iter().any(|e| e.fatal) {
+                continue;
+            }
             let entry = winners[i].get(key.as_str()).copied();
             // A value the loader would still transform (a command it runs) is its own reading.
             let value = (
@@ -160,6 +168,7 @@ pub fn analyze(bytes: &[u8], loaders: &[Loader], env: &Env, opts: &Options) -> F
             causes.retain(|c| !c.starts_with("the loaders' grammars differ"));
         }
         reports.push(KeyReport {
+            defined_on: defs.iter().map(|d| d.0).collect(),
             key,
             line,
             readings: readings.into_iter().map(|(_, r)| r).collect(),

@@ -56,44 +56,42 @@ fn scan(mut st: State, chunk: &str) -> (State, Option<usize>) {
     (st, None)
 }
 
-/// Logical lines with the physical line each starts on; Err(line) for an unfinished one at EOF.
-fn logical_lines(text: &str) -> Vec<Result<(String, usize), usize>> {
+/// Logical lines (slices of `text`: physical lines are contiguous, so no copy is needed) with the
+/// physical line each starts on; Err(line) for an unfinished one at EOF.
+fn logical_lines(text: &str) -> Vec<Result<(&str, usize), usize>> {
     let mut out = Vec::new();
-    let physical: Vec<&str> = text.split_inclusive('\n').collect();
-    let mut i = 0;
-    while i < physical.len() {
-        let start = i + 1;
-        let mut buf = String::new();
+    let mut pos = 0;
+    let mut line = 1;
+    while pos < text.len() {
+        let start_line = line;
+        let start = pos;
         let mut st = State::Complete;
         loop {
-            if i >= physical.len() {
-                out.push(Err(start));
+            if pos >= text.len() {
+                out.push(Err(start_line));
                 return out;
             }
-            let chunk = physical[i];
-            let before = buf.len();
-            buf.push_str(chunk);
-            i += 1;
-            if buf.trim_start().starts_with('#') {
-                out.push(Ok((String::new(), start)));
+            let end = text[pos..].find('\n').map_or(text.len(), |n| pos + n + 1);
+            let chunk_start = pos;
+            pos = end;
+            line += 1;
+            if text[start..end].trim_start().starts_with('#') {
+                out.push(Ok(("", start_line)));
                 break;
             }
-            let (next, comment) = scan(st, &buf[before..]);
+            let (next, comment) = scan(st, &text[chunk_start..end]);
             st = next;
             match st {
                 State::Complete => {
-                    if buf.ends_with('\n') {
-                        buf.pop();
-                        if buf.ends_with('\r') {
-                            buf.pop();
-                        }
+                    let mut l = &text[start..end];
+                    if let Some(x) = l.strip_suffix('\n') {
+                        l = x.strip_suffix('\r').unwrap_or(x);
                     }
-                    out.push(Ok((buf, start)));
+                    out.push(Ok((l, start_line)));
                     break;
                 }
                 State::Comment => {
-                    buf.truncate(before + comment.unwrap_or(0));
-                    out.push(Ok((buf, start)));
+                    out.push(Ok((&text[start..chunk_start + comment.unwrap_or(0)], start_line)));
                     break;
                 }
                 _ => {}
@@ -254,7 +252,7 @@ pub fn run(bytes: &[u8], env: &Env, load: bool) -> Parsed {
                 };
             }
         };
-        match parse_line(&line, &vars) {
+        match parse_line(line, &vars) {
             Ok(None) => {}
             Ok(Some((key, value))) => {
                 let v = value.clone().unwrap_or_default();

@@ -65,7 +65,7 @@ pub fn entries(text: &str) -> Vec<Entry> {
     for m in re.find_iter(b) {
         // Resolving capture groups costs more than finding the match; an unquoted one-line
         // assignment has only one way to match, so it is read directly.
-        let (key, value) = match ascii.then(|| simple(&text[m.start()..m.end()])).flatten() {
+        let (key, value) = match ascii.then(|| simple(&text[m.start()..m.end()], true)).flatten() {
             Some((k, v)) => (
                 m.start() + k.start..m.start() + k.end,
                 v.map(|v| m.start() + v.start..m.start() + v.end),
@@ -98,8 +98,12 @@ pub fn entries(text: &str) -> Vec<Entry> {
 }
 
 /// Key and value ranges of a matched span that is a plain `KEY=value` on one line: no quotes,
-/// no `export`, no `:` separator. None when the regex's own capture groups must decide.
-fn simple(span: &str) -> Option<(std::ops::Range<usize>, Option<std::ops::Range<usize>>)> {
+/// no `export`, no `:` separator. None when the regex's own capture groups must decide. Ruby's
+/// LINE regex has the same shape, without `-` in keys.
+pub(crate) fn simple(
+    span: &str,
+    dash_in_key: bool,
+) -> Option<(std::ops::Range<usize>, Option<std::ops::Range<usize>>)> {
     let b = span.as_bytes();
     if b.iter().any(|c| matches!(c, b'\'' | b'"' | b'`')) {
         return None;
@@ -109,7 +113,8 @@ fn simple(span: &str) -> Option<(std::ops::Range<usize>, Option<std::ops::Range<
         i += 1;
     }
     let key_start = i;
-    while i < b.len() && (b[i].is_ascii_alphanumeric() || matches!(b[i], b'_' | b'.' | b'-')) {
+    while i < b.len() && (b[i].is_ascii_alphanumeric() || matches!(b[i], b'_' | b'.') || (dash_in_key && b[i] == b'-'))
+    {
         i += 1;
     }
     if i == key_start || &span[key_start..i] == "export" {
@@ -193,7 +198,7 @@ mod tests {
                 let (Some(m), Some(k)) = (caps.get(0), caps.get(1)) else {
                     continue;
                 };
-                if let Some((key, value)) = simple(&text[m.start()..m.end()]) {
+                if let Some((key, value)) = simple(&text[m.start()..m.end()], true) {
                     assert_eq!(m.start() + key.start..m.start() + key.end, k.range(), "{:?}", f.path());
                     let v = caps.get(2).map(|v| v.range());
                     assert_eq!(

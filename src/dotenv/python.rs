@@ -270,29 +270,43 @@ pub fn parse(bytes: &[u8], env: &Env, interpolate_vars: bool) -> Parsed {
             break;
         }
     }
-    let mut seen: Vec<(String, Option<String>)> = Vec::new();
-    let mut entries = Vec::new();
+    // Each key's latest binding, as an index into `entries` (None: bound without a value).
+    let mut seen: rustc_hash::FxHashMap<String, Option<usize>> = rustc_hash::FxHashMap::default();
+    let mut entries: Vec<Entry> = Vec::with_capacity(raw.len());
+    let mut unset = false;
     for (key, value, line) in raw {
         let resolved = match value {
-            None => None,
-            Some(v) if interpolate_vars => {
+            Some(v) if interpolate_vars && v.contains("${") => {
                 // load_dotenv(override=False): the process environment over earlier keys.
                 let lookup = |name: &str| -> Option<Option<String>> {
                     if let Some(v) = env.get(name) {
                         return Some(Some(v.clone()));
                     }
-                    seen.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+                    seen.get(name).map(|i| i.map(|i| entries[i].value.clone()))
                 };
                 Some(interpolate(&v, &lookup))
             }
-            Some(v) => Some(v),
+            other => other,
         };
-        seen.push((key.clone(), resolved.clone()));
         match resolved {
-            Some(v) => entries.push(Entry::new(key, v, line)),
-            // The dict keeps the last binding: a later bare `KEY` (value None) unsets it.
-            None => entries.retain(|e: &Entry| e.key != key),
+            Some(v) => {
+                seen.insert(key.clone(), Some(entries.len()));
+                entries.push(Entry::new(key, v, line));
+            }
+            None => {
+                seen.insert(key, None);
+                unset = true;
+            }
         }
+    }
+    // The dict keeps the last binding: a later bare `KEY` (value None) unsets it.
+    if unset {
+        let keep: Vec<bool> = entries
+            .iter()
+            .map(|e| seen.get(&e.key).is_some_and(|i| i.is_some()))
+            .collect();
+        let mut k = keep.into_iter();
+        entries.retain(|_| k.next().unwrap_or(true));
     }
     Parsed { entries, errors }
 }

@@ -10,7 +10,12 @@ pub struct Style {
     pub unicode: bool,
     pub quiet: bool,
     pub strict: bool,
+    pub verbose: bool,
 }
+
+/// Up to this many keys agreeing everywhere are listed one by one; past it (a generated
+/// 10,000-line file) they are counted, and `-v` or `--format json` lists them.
+const LIST_AGREEING: usize = 60;
 
 impl Style {
     fn mark(&self, s: Severity) -> String {
@@ -204,8 +209,17 @@ fn render_keys(out: &mut String, keys: &[super::KeyRow], style: Style) {
         (Some(n), Some(h)) => format!("{n} bytes  sha256:{h}"),
         _ => "not set".to_string(),
     };
+    let agreeing = keys.iter().filter(|k| k.agree).count();
+    let list_agreeing = !style.quiet && (style.verbose || agreeing <= LIST_AGREEING);
+    if !list_agreeing && agreeing > 0 && !style.quiet {
+        let _ = writeln!(
+            out,
+            "  {} {agreeing} keys read the same by every loader (-v or --format json lists them)",
+            style.mark(Severity::Ok)
+        );
+    }
     for k in keys {
-        if style.quiet && k.agree {
+        if k.agree && !list_agreeing {
             continue;
         }
         let at = format!("[{}:{}]", k.file, k.line).dimmed();
