@@ -125,7 +125,7 @@ enum Sub {
 
 fn parse_value(input: &str, vars: &Vars) -> Result<String, ()> {
     let (mut strong, mut weak, mut escaped, mut expecting_end) = (false, false, false, false);
-    let mut out = String::new();
+    let mut out = String::with_capacity(input.len());
     let mut sub = Sub::None;
     let mut name = String::new();
     for c in input.chars() {

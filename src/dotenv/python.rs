@@ -44,6 +44,9 @@ impl<'a> Reader<'a> {
 }
 
 fn decode(value: &str, escapes: &[char]) -> String {
+    if !value.contains('\\') {
+        return value.to_string();
+    }
     let mut out = String::with_capacity(value.len());
     let mut chars = value.chars().peekable();
     while let Some(c) = chars.next() {

@@ -32,7 +32,10 @@ fn ruby_strip(s: &str) -> &str {
 
 /// `gsub(/\\([^$])/, '\1')`: drop a backslash before anything but `$`.
 fn unescape(s: &str) -> String {
-    let mut out = String::new();
+    if !s.contains('\\') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
         if c == '\\'

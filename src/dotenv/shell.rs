@@ -98,7 +98,7 @@ impl Lexer<'_> {
     }
 
     fn word(&mut self, vars: &Env) -> Result<Word, Syntax> {
-        let mut text = String::new();
+        let mut text = String::with_capacity(32);
         let mut literal_prefix = true;
         let mut assign_at = None;
         let mut unresolved: Option<&'static str> = None;
