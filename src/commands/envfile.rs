@@ -175,19 +175,21 @@ pub fn run(
                     .iter()
                     .map(crate::dotenv::diagnose::Reading::describe)
                     .collect();
-                report.findings.push(
-                    Finding::new(
-                        "AD301",
-                        format!(
-                            "{path}: {}: {}. Cause: {}",
-                            k.key,
-                            groups.join("; "),
-                            k.causes.join("; ")
-                        ),
-                    )
-                    .sources([path.clone()])
-                    .at(at(k.line)),
-                );
+                let mut f = Finding::new(
+                    "AD301",
+                    format!(
+                        "{path}: {}: {}. Cause: {}",
+                        k.key,
+                        groups.join("; "),
+                        k.causes.join("; ")
+                    ),
+                )
+                .sources([path.clone()])
+                .at(at(k.line));
+                if let Some(h) = diagnose::hint_for(&k.causes) {
+                    f = f.hint(h);
+                }
+                report.findings.push(f);
             }
             if let Some(v) = env.get(&k.key)
                 && k.readings

@@ -149,19 +149,21 @@ pub async fn fetch(spec: &Spec) -> Result<Fetched, FetchError> {
             .flat_map(|r| r.loaders.clone())
             .collect();
         let with = ours.map(|r| r.loaders.join(", ")).unwrap_or_default();
-        notes.push(
-            Finding::new(
-                "AD301",
-                format!(
-                    "{}: {with} read {key} one way, {} another: {}",
-                    spec.name(),
-                    others.join(", "),
-                    k.causes.join("; ")
-                ),
-            )
-            .sources([spec.name()])
-            .at(location.clone()),
-        );
+        let mut f = Finding::new(
+            "AD301",
+            format!(
+                "{}: {with} read {key} one way, {} another: {}",
+                spec.name(),
+                others.join(", "),
+                k.causes.join("; ")
+            ),
+        )
+        .sources([spec.name()])
+        .at(location.clone());
+        if let Some(h) = diagnose::hint_for(&k.causes) {
+            f = f.hint(h);
+        }
+        notes.push(f);
     }
     fetched.location = location;
     fetched.notes = notes;
