@@ -70,6 +70,7 @@ pub fn parse_all(bytes: &[u8], loaders: &[Loader], env: &Env, opts: &Options) ->
     if bytes.len() < 64 * 1024 {
         return loaders.iter().map(|l| (*l, one(*l))).collect();
     }
+    // A thread per loader: their costs differ a lot, and the scheduler balances them on the cores.
     std::thread::scope(|scope| {
         let handles: Vec<_> = loaders.iter().map(|l| (*l, scope.spawn(move || one(*l)))).collect();
         handles
