@@ -25,7 +25,7 @@ fn identity(item: &Yield) -> String {
     match item {
         Yield::Value(s) => format!("sha256:{}", sha256_hex(s.expose())),
         Yield::Fingerprints(f) => format!("sha256:{}", f.sha256),
-        Yield::Digest(d) => format!("digest:{}", d.digest),
+        Yield::Digest(d) => format!("digest:{}:{}", d.scope, d.digest),
     }
 }
 
@@ -65,13 +65,20 @@ pub fn compare(members: &[Member]) -> Comparison {
     let digest_groups: Vec<usize> = (0..groups.len())
         .filter(|&g| matches!(members[groups[g][0]].item, Yield::Digest(_)))
         .collect();
-    if !digest_groups.is_empty() && digest_groups.len() < groups.len() {
+    let scopes: std::collections::BTreeSet<&str> = digest_groups
+        .iter()
+        .filter_map(|&g| match members[groups[g][0]].item {
+            Yield::Digest(d) => Some(d.scope.as_str()),
+            _ => None,
+        })
+        .collect();
+    if !digest_groups.is_empty() && (digest_groups.len() < groups.len() || scopes.len() > 1) {
         let ds: Vec<String> = digest_groups.iter().flat_map(|&g| names(&groups[g])).collect();
         findings.push(
             Finding::new(
                 "AD111",
                 format!(
-                    "{} yields a store-side digest: it is compared only with other digests, never with a value",
+                    "{} yields a store-side digest: it is compared only with digests of the same app, never with a value",
                     ds.join(", ")
                 ),
             )
@@ -107,9 +114,12 @@ pub fn compare(members: &[Member]) -> Comparison {
                     Some(explain_fingerprints(f, &Fingerprints::of(v.expose()), &na, &nb))
                 }
                 (Yield::Fingerprints(f), Yield::Fingerprints(g)) => Some(explain_fingerprints(f, g, &na, &nb)),
-                (Yield::Digest(_), Yield::Digest(_)) => Some((
+                (Yield::Digest(da), Yield::Digest(db)) if da.scope == db.scope => Some((
                     "AD101",
-                    format!("{na} and {nb} have different store digests: the stored values differ"),
+                    format!(
+                        "{na} and {nb} have different store digests in {}: the stored values differ",
+                        da.scope
+                    ),
                 )),
                 _ => None,
             };
@@ -623,10 +633,12 @@ mod tests {
         use crate::source::Digest;
         let v = Yield::Value(Secret::new(S.to_vec()));
         let d1 = Yield::Digest(Digest {
+            scope: "fly:app".into(),
             digest: "abc123".into(),
             status: None,
         });
         let d2 = Yield::Digest(Digest {
+            scope: "fly:app".into(),
             digest: "abc123".into(),
             status: Some("Deployed".into()),
         });

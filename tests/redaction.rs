@@ -85,6 +85,17 @@ fn invocations() -> Vec<Vec<String>> {
             &format!("env:{D}/backend.env#AUTH_SECRET?loader=python&interpolate=false"),
             &format!("env:{D}/frontend.env#AUTH_SECRET?loader=shell"),
         ]),
+        s(&[
+            "compare",
+            "machine=fly-runtime:catwalk-backend#AUTH_SECRET",
+            &format!("file:{D}/exact"),
+            "fly:catwalk-backend#AUTH_SECRET",
+        ]),
+        s(&[
+            "inspect",
+            "fly-runtime:catwalk-backend#AUTH_SECRET",
+            &format!("fly-json:{D}/frontend.env#AUTH_SECRET"),
+        ]),
         s(&["explain", "AD102"]),
         s(&["explain", "all"]),
         s(&["sources"]),
@@ -100,6 +111,8 @@ fn no_output_contains_the_secret() {
     for args in invocations() {
         for format in ["human", "json", "github"] {
             let r = run(ad()
+                .env("FLYCTL", root().join("tests/fake-fly/fly"))
+                .env("FAKE_FLY_MACHINE_ENV", root().join(format!("{D}/machine.env")))
                 .args(&args)
                 .args(["--format", format])
                 .env("AD_REDACTION_SECRET", KNOWN)

@@ -376,6 +376,18 @@ already in the process environment, so a stale exported value silently wins over
 Confirm: `authdoctor compare env:FILE#KEY envvar:KEY`.\n\
 Fix: `unset KEY` in the shell or CI job, or update it to the file's value.",
     },
+    Entry {
+        code: "AD501",
+        severity: Error,
+        title: "Fly secret staged, not deployed to running machines",
+        hint: "Run `fly secrets deploy` so every machine gets the new value.",
+        explain: "Why: `fly secrets set --stage` (and some dashboard edits) store a new value without restarting \
+the machines, so the running app keeps the old one: the store says one thing, the process another. \
+`Partial` means a rolling deploy left some machines on the old value.\n\
+Confirm: `fly secrets list --app APP` marks the secret with `*` (staged) or `!` (partial); compare \
+`fly-runtime:APP#NAME` with the value you expect to see what the machine really holds.\n\
+Fix: `fly secrets deploy --app APP` (or `fly deploy`), then check again.",
+    },
 ];
 
 pub fn lookup(code: &str) -> Option<&'static Entry> {

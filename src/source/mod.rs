@@ -4,6 +4,7 @@ mod cmd;
 mod env;
 mod envvar;
 mod file;
+pub mod fly;
 mod stdin;
 
 use crate::findings::{Finding, Location};
@@ -22,6 +23,9 @@ pub enum Scheme {
     File,
     Stdin,
     Cmd,
+    Fly,
+    FlyJson,
+    FlyRuntime,
 }
 
 /// What `authdoctor sources` prints, and what the parser accepts.
@@ -70,6 +74,27 @@ loader=python takes ?interpolate=false",
         example: "cmd:kubectl get secret api -o jsonpath={.data.jwt} | base64 -d",
         yields: "the exact stdout of a command run by `sh -c` (no #key or ?options: the rest is the command)",
         options: &[],
+    },
+    SchemeInfo {
+        scheme: Scheme::Fly,
+        name: "fly",
+        example: "fly:catwalk-backend#AUTH_SECRET",
+        yields: "Fly secret presence, digest and deployment status, via `fly secrets list --json` (one call per app); a Fly digest is keyed: it shows presence and change, never equality with a value",
+        options: &[],
+    },
+    SchemeInfo {
+        scheme: Scheme::FlyJson,
+        name: "fly-json",
+        example: "fly-json:secrets.json#AUTH_SECRET",
+        yields: "the same from saved `fly secrets list` output (JSON of any flyctl version, or the table); `-` reads standard input",
+        options: &[],
+    },
+    SchemeInfo {
+        scheme: Scheme::FlyRuntime,
+        name: "fly-runtime",
+        example: "fly-runtime:catwalk-backend#AUTH_SECRET?machine=3d8d9d1b",
+        yields: "fingerprints of the variable as the running machine sees it, computed inside it over `fly ssh console`; the value never leaves the machine",
+        options: &["machine"],
     },
 ];
 
@@ -323,6 +348,25 @@ fn finish(input: &str, spec: Spec) -> Result<Spec, UsageError> {
             }
         }
         Scheme::Stdin => {}
+        Scheme::Fly | Scheme::FlyJson | Scheme::FlyRuntime => {
+            if spec.locator.is_empty() {
+                return Err(bad(
+                    input,
+                    format!(
+                        "{} needs {}",
+                        info.name,
+                        if spec.scheme == Scheme::FlyJson {
+                            "a file (or -)"
+                        } else {
+                            "an app name"
+                        }
+                    ),
+                ));
+            }
+            if spec.key.is_none() {
+                return Err(bad(input, format!("{} needs the secret's name after '#'", info.name)));
+            }
+        }
     }
     Ok(spec)
 }
@@ -396,6 +440,8 @@ impl Fingerprints {
 pub struct Digest {
     pub digest: String,
     pub status: Option<String>,
+    /// Digests are keyed by the store: only two of the same scope (one Fly app) can be compared.
+    pub scope: String,
 }
 
 /// What a source yields.
@@ -476,6 +522,11 @@ pub struct Context {
     pub timeout: Duration,
     /// Standard input, read once before fetching when a `-` source is present.
     pub stdin: Option<Secret>,
+    /// One `fly secrets list` per app per run, shared by every source of that app.
+    pub fly_lists: std::collections::HashMap<
+        String,
+        tokio::sync::OnceCell<Result<std::sync::Arc<Vec<fly::FlySecret>>, FetchError>>,
+    >,
 }
 
 /// The outcome of one source.
@@ -504,12 +555,28 @@ async fn fetch_one(spec: &Spec, ctx: &Context) -> Result<Fetched, FetchError> {
         Scheme::File => file::fetch(spec).await,
         Scheme::Stdin => stdin::fetch(ctx),
         Scheme::Cmd => cmd::fetch(spec).await,
+        Scheme::Fly => {
+            let app = &spec.locator;
+            let Some(cell) = ctx.fly_lists.get(app) else {
+                return Err(FetchError::unreadable("internal: no list planned for this app"));
+            };
+            let list = cell.get_or_init(|| fly::list_app(app)).await.clone()?;
+            fly::resolve(
+                spec,
+                &list,
+                &format!("fly secrets list --app {app}"),
+                &format!("fly:{app}"),
+            )
+        }
+        Scheme::FlyJson => fly::fetch_saved(spec, ctx.stdin.as_ref()).await,
+        Scheme::FlyRuntime => fly::fetch_runtime(spec).await,
     }
 }
 
 /// Fetch every source concurrently, each under the run's timeout; results keep the input order.
 pub async fn fetch_all(specs: Vec<Spec>, timeout: Duration) -> Result<Vec<Outcome>, UsageError> {
-    let stdin_count = specs.iter().filter(|s| s.scheme == Scheme::Stdin).count();
+    let reads_stdin = |s: &Spec| s.scheme == Scheme::Stdin || (s.scheme == Scheme::FlyJson && s.locator == "-");
+    let stdin_count = specs.iter().filter(|s| reads_stdin(s)).count();
     if stdin_count > 1 {
         return Err(UsageError::new("standard input ('-') can be read only once per run")
             .hint("give one source as '-' and the others as files (e.g. file:/dev/fd/3) or commands"));
@@ -522,7 +589,16 @@ pub async fn fetch_all(specs: Vec<Spec>, timeout: Duration) -> Result<Vec<Outcom
     } else {
         None
     };
-    let ctx = Context { timeout, stdin };
+    let fly_lists = specs
+        .iter()
+        .filter(|s| s.scheme == Scheme::Fly)
+        .map(|s| (s.locator.clone(), tokio::sync::OnceCell::new()))
+        .collect();
+    let ctx = Context {
+        timeout,
+        stdin,
+        fly_lists,
+    };
     let futures = specs.iter().map(|spec| {
         let ctx = &ctx;
         async move {

@@ -1,0 +1,203 @@
+//! Fly sources through a fake flyctl that prints each documented output shape.
+
+mod common;
+use common::*;
+
+fn fake_fly() -> String {
+    root().join("tests/fake-fly/fly").display().to_string()
+}
+
+fn fly() -> assert_cmd::Command {
+    let mut c = ad();
+    c.env("FLYCTL", fake_fly())
+        .env_remove("FAKE_FLY_VERSION")
+        .env_remove("FAKE_FLY_LOGGED_OUT");
+    c
+}
+
+fn finding<'a>(v: &'a serde_json::Value, code: &str) -> Option<&'a serde_json::Value> {
+    v["findings"].as_array()?.iter().find(|f| f["code"] == code)
+}
+
+#[test]
+fn every_flyctl_version_json_and_table() {
+    for version in ["0.3.177", "0.4.5", "0.4.6"] {
+        for ext in ["json", "txt"] {
+            let f = format!("tests/fixtures/fly/{version}/catwalk-backend.{ext}");
+            let (code, v) = json(ad().args(["inspect", &format!("b=fly-json:{f}#AUTH_SYNC_SECRET")]));
+            assert_eq!(code, 0, "{version} {ext}: {v}");
+            assert_eq!(v["sources"][0]["kind"], "digest");
+            assert_eq!(
+                v["sources"][0]["details"]["digest"], "b81e4c2d9a0f7365",
+                "{version} {ext}"
+            );
+        }
+    }
+}
+
+#[test]
+fn staged_and_partial_secrets_are_ad501() {
+    let (code, v) = json(fly().args(["inspect", "fly:catwalk-backend#AUTH_SECRET"]));
+    assert_eq!(code, 1, "{v}");
+    assert!(
+        finding(&v, "AD501").is_some_and(|f| f["message"].as_str().unwrap_or("").contains("staged")),
+        "{v}"
+    );
+    let (_, v) = json(fly().args(["inspect", "fly:catwalk-worker#AUTH_SECRET"]));
+    assert!(
+        finding(&v, "AD501").is_some_and(|f| f["message"].as_str().unwrap_or("").contains("partially")),
+        "{v}"
+    );
+    let (code, v) = json(
+        fly()
+            .args(["inspect", "fly:catwalk-backend#AUTH_SYNC_SECRET"])
+            .env("FAKE_FLY_VERSION", "0.4.5"),
+    );
+    assert_eq!(code, 0, "no status before 0.4.6: {v}");
+    let (_, v) = json(ad().args([
+        "inspect",
+        "fly-json:tests/fixtures/fly/0.4.6/catwalk-backend.txt#AUTH_SECRET",
+    ]));
+    assert!(finding(&v, "AD501").is_some(), "the table's `* ` marks it staged: {v}");
+}
+
+#[test]
+fn digests_are_never_compared_with_values() {
+    let (code, v) = json(fly().args([
+        "compare",
+        "fly=fly:catwalk-backend#AUTH_SYNC_SECRET",
+        "local=file:tests/fixtures/redaction/exact",
+    ]));
+    assert!(finding(&v, "AD111").is_some(), "{v}");
+    assert!(finding(&v, "AD101").is_none() && finding(&v, "AD100").is_none(), "{v}");
+    assert_eq!(code, 0, "{v}");
+}
+
+#[test]
+fn digests_of_different_apps_are_not_compared() {
+    let (code, v) = json(fly().args([
+        "compare",
+        "api=fly:catwalk-backend#AUTH_SYNC_SECRET",
+        "worker=fly:catwalk-worker#QUEUE_URL",
+    ]));
+    assert_eq!(code, 0, "{v}");
+    assert!(
+        finding(&v, "AD101").is_none(),
+        "keyed digests of two apps say nothing about equality: {v}"
+    );
+    assert!(finding(&v, "AD111").is_some(), "{v}");
+}
+
+#[test]
+fn one_flyctl_call_per_app() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = dir.path().join("calls.log");
+    let r = run(fly()
+        .args([
+            "compare",
+            "a=fly:catwalk-backend#AUTH_SECRET",
+            "b=fly:catwalk-backend#AUTH_SYNC_SECRET",
+            "c=fly:catwalk-backend#DATABASE_URL",
+            "d=fly:catwalk-worker#AUTH_SECRET",
+        ])
+        .env("FAKE_FLY_LOG", &log));
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    let calls = std::fs::read_to_string(&log).expect("log");
+    assert_eq!(calls.lines().count(), 2, "{calls}");
+    assert!(calls.contains("secrets list --app catwalk-backend --json"), "{calls}");
+}
+
+#[test]
+fn clear_errors_for_missing_key_app_login_and_flyctl() {
+    let (code, v) = json(fly().args(["inspect", "fly:catwalk-backend#NEXTAUTH_SECRET"]));
+    assert_eq!(code, 3);
+    let msg = finding(&v, "AD002")
+        .and_then(|f| f["message"].as_str())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        msg.contains("names: AUTH_SECRET, AUTH_SYNC_SECRET, DATABASE_URL"),
+        "{msg}"
+    );
+
+    let r = run(fly().args(["inspect", "fly:no-such-app#AUTH_SECRET"]));
+    assert_eq!(r.code, 3);
+    assert!(r.stdout.contains("Fly has no such app"), "{}", r.stdout);
+
+    let r = run(fly()
+        .args(["inspect", "fly:catwalk-backend#AUTH_SECRET"])
+        .env("FAKE_FLY_LOGGED_OUT", "1"));
+    assert_eq!(r.code, 3);
+    assert!(
+        r.stdout.contains("not logged in") && r.stdout.contains("fly auth login"),
+        "{}",
+        r.stdout
+    );
+
+    let r = run(ad()
+        .args(["inspect", "fly:catwalk-backend#AUTH_SECRET"])
+        .env("FLYCTL", "/nonexistent/flyctl"));
+    assert_eq!(r.code, 3);
+    assert!(r.stdout.contains("could not run `/nonexistent/flyctl`"), "{}", r.stdout);
+    let r = run(ad()
+        .args(["inspect", "fly:catwalk-backend#AUTH_SECRET"])
+        .env_remove("FLYCTL")
+        .env("PATH", "/nonexistent"));
+    assert_eq!(r.code, 3);
+    assert!(r.stdout.contains("flyctl is not installed"), "{}", r.stdout);
+
+    let r = run(ad().args(["inspect", "fly-json:tests/fixtures/redaction/exact#AUTH_SECRET"]));
+    assert_eq!(r.code, 3);
+    assert!(r.stdout.contains("neither JSON nor a table"), "{}", r.stdout);
+}
+
+#[test]
+fn runtime_fingerprints_explain_against_local_values() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let machine = dir.path().join("machine.env");
+    // The running machine got the secret with a trailing newline (set from a file).
+    std::fs::write(&machine, format!("AUTH_SECRET='{KNOWN}\n'\n")).expect("write");
+    let (code, v) = json(
+        fly()
+            .args([
+                "compare",
+                "local=file:tests/fixtures/redaction/exact",
+                "machine=fly-runtime:catwalk-backend#AUTH_SECRET",
+            ])
+            .env("FAKE_FLY_MACHINE_ENV", &machine),
+    );
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(v["sources"][1]["kind"], "fingerprints");
+    let f = finding(&v, "AD102").expect("AD102");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("machine equals local after removing trailing whitespace"),
+        "{f}"
+    );
+
+    std::fs::write(&machine, format!("AUTH_SECRET={KNOWN}\n")).expect("write");
+    let (code, v) = json(
+        fly()
+            .args([
+                "compare",
+                "local=file:tests/fixtures/redaction/exact",
+                "machine=fly-runtime:catwalk-backend#AUTH_SECRET?machine=3d8d9d1b",
+            ])
+            .env("FAKE_FLY_MACHINE_ENV", &machine),
+    );
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["sources"][1]["details"]["machine"], "3d8d9d1b");
+
+    let (code, v) = json(
+        fly()
+            .args(["inspect", "fly-runtime:catwalk-backend#NOT_THERE_AD"])
+            .env("FAKE_FLY_MACHINE_ENV", &machine),
+    );
+    assert_eq!(code, 3);
+    assert!(finding(&v, "AD002").is_some(), "{v}");
+    let r = run(fly().args(["inspect", "fly-runtime:catwalk-backend#BAD-NAME"]));
+    assert_eq!(r.code, 3);
+    assert!(r.stdout.contains("is not an environment variable name"), "{}", r.stdout);
+}
