@@ -517,16 +517,16 @@ impl FetchError {
     }
 }
 
+/// A backend answer fetched once per run and shared by every source that needs it.
+pub type Shared<T> = tokio::sync::OnceCell<Result<std::sync::Arc<T>, FetchError>>;
+
 /// What every fetch of one run shares.
 pub struct Context {
     pub timeout: Duration,
     /// Standard input, read once before fetching when a `-` source is present.
     pub stdin: Option<Secret>,
     /// One `fly secrets list` per app per run, shared by every source of that app.
-    pub fly_lists: std::collections::HashMap<
-        String,
-        tokio::sync::OnceCell<Result<std::sync::Arc<Vec<fly::FlySecret>>, FetchError>>,
-    >,
+    pub fly_lists: std::collections::HashMap<String, Shared<Vec<fly::FlySecret>>>,
 }
 
 /// The outcome of one source.
