@@ -41,6 +41,27 @@ Fix: use the name the program really reads. If the program reads a name that is 
 reading it from somewhere else (the process environment, a platform secret), so add that place as a source.",
     },
     Entry {
+        code: "AD003",
+        severity: Error,
+        title: "an HTML page was served instead of the config script",
+        hint: "Check the config script's path: a single-page app answers unknown paths with index.html.",
+        explain: "Why: the URL answered with an HTML page (status 200, `text/html` or `<!doctype html>`), which \
+is what single-page apps and CDNs serve for any path they do not know: the config script lives somewhere \
+else, or was not deployed.\n\
+Confirm: open the URL in a browser and view the source; `curl -sI URL` shows the Content-Type.\n\
+Fix: use the real path of the script (see the page's <script src=…>), or deploy it.",
+    },
+    Entry {
+        code: "AD004",
+        severity: Error,
+        title: "the value at the path is not a string",
+        hint: "Point the path at the string itself.",
+        explain: "Why: the path leads to a number, boolean, null, array or object rather than a string, so there \
+is no secret text to compare.\n\
+Confirm: the message names the type found.\n\
+Fix: extend the path (`.key`, `[0]`) to the string.",
+    },
+    Entry {
         code: "AD100",
         severity: Ok,
         title: "all values identical",

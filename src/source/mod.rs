@@ -1,6 +1,7 @@
 //! Sources: the spec grammar `[LABEL=]SCHEME:REST`, and fetching what each spec yields.
 
 mod cmd;
+pub mod configjs;
 mod env;
 mod envvar;
 mod file;
@@ -26,6 +27,7 @@ pub enum Scheme {
     Fly,
     FlyJson,
     FlyRuntime,
+    ConfigJs,
 }
 
 /// What `authdoctor sources` prints, and what the parser accepts.
@@ -73,6 +75,13 @@ loader=python takes ?interpolate=false",
         name: "cmd",
         example: "cmd:kubectl get secret api -o jsonpath={.data.jwt} | base64 -d",
         yields: "the exact stdout of a command run by `sh -c` (no #key or ?options: the rest is the command)",
+        options: &[],
+    },
+    SchemeInfo {
+        scheme: Scheme::ConfigJs,
+        name: "configjs",
+        example: "configjs:https://demo.example.com/config.js#mcpEnhancedJwtSecret",
+        yields: "a string inside a served JS/JSON config (`window.X = {…}`, `var X = {…}`, `export default {…}`, JSON; JSON5 syntax), by dotted path with [index]; also a local path. One GET per URL, 5 redirects, 2 MiB",
         options: &[],
     },
     SchemeInfo {
@@ -348,6 +357,14 @@ fn finish(input: &str, spec: Spec) -> Result<Spec, UsageError> {
             }
         }
         Scheme::Stdin => {}
+        Scheme::ConfigJs => {
+            if spec.locator.is_empty() {
+                return Err(bad(input, "configjs needs a URL or a path: configjs:URL#path.to.key"));
+            }
+            if spec.key.is_none() {
+                return Err(bad(input, "configjs needs the path of the value after '#'"));
+            }
+        }
         Scheme::Fly | Scheme::FlyJson | Scheme::FlyRuntime => {
             if spec.locator.is_empty() {
                 return Err(bad(
@@ -527,6 +544,8 @@ pub struct Context {
     pub stdin: Option<Secret>,
     /// One `fly secrets list` per app per run, shared by every source of that app.
     pub fly_lists: std::collections::HashMap<String, Shared<Vec<fly::FlySecret>>>,
+    /// One GET per URL per run.
+    pub documents: std::collections::HashMap<String, Shared<configjs::Document>>,
 }
 
 /// The outcome of one source.
@@ -569,6 +588,19 @@ async fn fetch_one(spec: &Spec, ctx: &Context) -> Result<Fetched, FetchError> {
             )
         }
         Scheme::FlyJson => fly::fetch_saved(spec, ctx.stdin.as_ref()).await,
+        Scheme::ConfigJs => {
+            let doc = if configjs::is_url(&spec.locator) {
+                let Some(cell) = ctx.documents.get(&spec.locator) else {
+                    return Err(FetchError::unreadable("internal: no GET planned for this URL"));
+                };
+                cell.get_or_init(|| configjs::get(&spec.locator, ctx.timeout))
+                    .await
+                    .clone()?
+            } else {
+                configjs::read_local(spec).await?
+            };
+            configjs::extract(spec, &doc)
+        }
         Scheme::FlyRuntime => fly::fetch_runtime(spec).await,
     }
 }
@@ -594,10 +626,16 @@ pub async fn fetch_all(specs: Vec<Spec>, timeout: Duration) -> Result<Vec<Outcom
         .filter(|s| s.scheme == Scheme::Fly)
         .map(|s| (s.locator.clone(), tokio::sync::OnceCell::new()))
         .collect();
+    let documents = specs
+        .iter()
+        .filter(|s| s.scheme == Scheme::ConfigJs && configjs::is_url(&s.locator))
+        .map(|s| (s.locator.clone(), tokio::sync::OnceCell::new()))
+        .collect();
     let ctx = Context {
         timeout,
         stdin,
         fly_lists,
+        documents,
     };
     let futures = specs.iter().map(|spec| {
         let ctx = &ctx;

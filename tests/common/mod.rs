@@ -1,6 +1,8 @@
 //! Helpers shared by the CLI tests: run the real binary the way a user does.
 #![allow(dead_code)]
 
+pub mod http;
+
 use assert_cmd::Command;
 use std::path::PathBuf;
 
