@@ -1,5 +1,6 @@
 //! Sources: the spec grammar `[LABEL=]SCHEME:REST`, and fetching what each spec yields.
 
+pub mod aws;
 mod cmd;
 pub mod configjs;
 mod env;
@@ -28,6 +29,8 @@ pub enum Scheme {
     FlyJson,
     FlyRuntime,
     ConfigJs,
+    Ssm,
+    SecretsManager,
 }
 
 /// What `authdoctor sources` prints, and what the parser accepts.
@@ -76,6 +79,20 @@ loader=python takes ?interpolate=false",
         example: "cmd:kubectl get secret api -o jsonpath={.data.jwt} | base64 -d",
         yields: "the exact stdout of a command run by `sh -c` (no #key or ?options: the rest is the command)",
         options: &[],
+    },
+    SchemeInfo {
+        scheme: Scheme::Ssm,
+        name: "ssm",
+        example: "ssm:/quilt/mcp-server/jwt-secret?region=us-east-1&profile=p&version=3",
+        yields: "a decrypted AWS SSM parameter (NAME or ARN; ?label= instead of ?version=; ?endpoint= for a local endpoint); GetParameters in batches of 10; the standard AWS chain (env, profiles, SSO, AWS_ENDPOINT_URL)",
+        options: &["region", "profile", "version", "label", "endpoint"],
+    },
+    SchemeInfo {
+        scheme: Scheme::SecretsManager,
+        name: "secretsmanager",
+        example: "secretsmanager:prod/api#jwt_secret?region=eu-west-1",
+        yields: "an AWS Secrets Manager value (SecretString or SecretBinary), or one JSON field of it by dotted path; ?version_stage=",
+        options: &["region", "profile", "endpoint", "version_stage"],
     },
     SchemeInfo {
         scheme: Scheme::ConfigJs,
@@ -357,6 +374,25 @@ fn finish(input: &str, spec: Spec) -> Result<Spec, UsageError> {
             }
         }
         Scheme::Stdin => {}
+        Scheme::Ssm | Scheme::SecretsManager => {
+            if spec.locator.is_empty() {
+                return Err(bad(input, format!("{} needs a name: {}", info.name, info.example)));
+            }
+            if spec.scheme == Scheme::Ssm && spec.key.is_some() {
+                return Err(bad(
+                    input,
+                    "ssm takes no #key: the parameter is the value (use secretsmanager:ID#field for JSON secrets)",
+                ));
+            }
+            if spec.options.contains_key("version") && spec.options.contains_key("label") {
+                return Err(bad(input, "give ?version= or ?label=, not both"));
+            }
+            if let Some(v) = spec.options.get("version")
+                && !v.chars().all(|c| c.is_ascii_digit())
+            {
+                return Err(bad(input, "version= takes a number (use label= for a label)"));
+            }
+        }
         Scheme::ConfigJs => {
             if spec.locator.is_empty() {
                 return Err(bad(input, "configjs needs a URL or a path: configjs:URL#path.to.key"));
@@ -546,6 +582,13 @@ pub struct Context {
     pub fly_lists: std::collections::HashMap<String, Shared<Vec<fly::FlySecret>>>,
     /// One GET per URL per run.
     pub documents: std::collections::HashMap<String, Shared<configjs::Document>>,
+    /// AWS configuration per region/profile/endpoint, loaded only if an AWS source is used.
+    pub aws_configs: std::collections::HashMap<aws::Backend, Shared<aws_config::SdkConfig>>,
+    /// SSM GetParameters batches of at most 10 names per backend, and which batch has each name.
+    pub ssm_batches: Vec<(Vec<String>, Shared<aws::SsmBatch>)>,
+    pub ssm_index: std::collections::HashMap<(aws::Backend, String), usize>,
+    /// One GetSecretValue per secret and stage.
+    pub secrets: std::collections::HashMap<(aws::Backend, String, Option<String>), Shared<Secret>>,
 }
 
 /// The outcome of one source.
@@ -565,6 +608,14 @@ impl Outcome {
             _ => None,
         }
     }
+}
+
+/// The AWS configuration of one backend, loaded once per run.
+async fn aws_config_for(ctx: &Context, b: &aws::Backend) -> Result<std::sync::Arc<aws_config::SdkConfig>, FetchError> {
+    let Some(cell) = ctx.aws_configs.get(b) else {
+        return Err(FetchError::unreadable("internal: no AWS configuration planned"));
+    };
+    cell.get_or_init(|| aws::load(b, ctx.timeout)).await.clone()
 }
 
 async fn fetch_one(spec: &Spec, ctx: &Context) -> Result<Fetched, FetchError> {
@@ -588,6 +639,38 @@ async fn fetch_one(spec: &Spec, ctx: &Context) -> Result<Fetched, FetchError> {
             )
         }
         Scheme::FlyJson => fly::fetch_saved(spec, ctx.stdin.as_ref()).await,
+        Scheme::Ssm => {
+            let b = aws::Backend::of(spec);
+            let config = aws_config_for(ctx, &b).await?;
+            let key = (b.clone(), aws::ssm_selector(spec));
+            let Some(&i) = ctx.ssm_index.get(&key) else {
+                return Err(FetchError::unreadable("internal: no batch planned for this parameter"));
+            };
+            let (names, cell) = &ctx.ssm_batches[i];
+            let batch = cell
+                .get_or_init(|| aws::get_parameters(&config, names, b.profile.as_deref()))
+                .await
+                .clone()?;
+            let similar = if batch.find(&key.1).is_some() {
+                Vec::new()
+            } else {
+                aws::similar_parameters(&config, &spec.locator).await
+            };
+            aws::ssm_resolve(spec, &batch, similar)
+        }
+        Scheme::SecretsManager => {
+            let b = aws::Backend::of(spec);
+            let config = aws_config_for(ctx, &b).await?;
+            let stage = spec.options.get("version_stage").cloned();
+            let Some(cell) = ctx.secrets.get(&(b.clone(), spec.locator.clone(), stage.clone())) else {
+                return Err(FetchError::unreadable("internal: no call planned for this secret"));
+            };
+            let secret = cell
+                .get_or_init(|| aws::get_secret(&config, &spec.locator, stage.as_deref(), b.profile.as_deref()))
+                .await
+                .clone()?;
+            aws::secret_field(spec, &secret)
+        }
         Scheme::ConfigJs => {
             let doc = if configjs::is_url(&spec.locator) {
                 let Some(cell) = ctx.documents.get(&spec.locator) else {
@@ -631,11 +714,35 @@ pub async fn fetch_all(specs: Vec<Spec>, timeout: Duration) -> Result<Vec<Outcom
         .filter(|s| s.scheme == Scheme::ConfigJs && configjs::is_url(&s.locator))
         .map(|s| (s.locator.clone(), tokio::sync::OnceCell::new()))
         .collect();
+    let aws_configs = specs
+        .iter()
+        .filter(|s| matches!(s.scheme, Scheme::Ssm | Scheme::SecretsManager))
+        .map(|s| (aws::Backend::of(s), tokio::sync::OnceCell::new()))
+        .collect();
+    let (ssm_batches, ssm_index) = plan_ssm(&specs);
+    let secrets = specs
+        .iter()
+        .filter(|s| s.scheme == Scheme::SecretsManager)
+        .map(|s| {
+            (
+                (
+                    aws::Backend::of(s),
+                    s.locator.clone(),
+                    s.options.get("version_stage").cloned(),
+                ),
+                tokio::sync::OnceCell::new(),
+            )
+        })
+        .collect();
     let ctx = Context {
         timeout,
         stdin,
         fly_lists,
         documents,
+        aws_configs,
+        ssm_batches,
+        ssm_index,
+        secrets,
     };
     let futures = specs.iter().map(|spec| {
         let ctx = &ctx;
@@ -653,6 +760,34 @@ pub async fn fetch_all(specs: Vec<Spec>, timeout: Duration) -> Result<Vec<Outcom
         .zip(results)
         .map(|(spec, result)| Outcome { spec, result })
         .collect())
+}
+
+/// SSM GetParameters calls (at most 10 distinct names each, per backend) and where each name is.
+type SsmPlan = (
+    Vec<(Vec<String>, Shared<aws::SsmBatch>)>,
+    std::collections::HashMap<(aws::Backend, String), usize>,
+);
+
+fn plan_ssm(specs: &[Spec]) -> SsmPlan {
+    let mut by_backend: std::collections::BTreeMap<aws::Backend, Vec<String>> = Default::default();
+    for s in specs.iter().filter(|s| s.scheme == Scheme::Ssm) {
+        let names = by_backend.entry(aws::Backend::of(s)).or_default();
+        let sel = aws::ssm_selector(s);
+        if !names.contains(&sel) {
+            names.push(sel);
+        }
+    }
+    let mut batches = Vec::new();
+    let mut index = std::collections::HashMap::new();
+    for (backend, names) in by_backend {
+        for chunk in names.chunks(10) {
+            for n in chunk {
+                index.insert((backend.clone(), n.clone()), batches.len());
+            }
+            batches.push((chunk.to_vec(), tokio::sync::OnceCell::new()));
+        }
+    }
+    (batches, index)
 }
 
 fn timed_out(spec: &Spec, timeout: Duration) -> FetchError {

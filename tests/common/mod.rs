@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod http;
+pub mod moto;
 
 use assert_cmd::Command;
 use std::path::PathBuf;

@@ -1,0 +1,157 @@
+//! A real AWS-protocol endpoint for the tests: `moto_server` on 127.0.0.1 (PyPI `moto[server]`,
+//! installed by scripts/test.sh), started once per test binary and stopped when it exits, seeded
+//! through the AWS SDK.
+#![allow(dead_code)]
+
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+pub struct Moto {
+    pub endpoint: String,
+}
+
+fn moto_binary() -> String {
+    if let Ok(p) = std::env::var("AUTHDOCTOR_MOTO_SERVER")
+        && !p.is_empty()
+    {
+        return p;
+    }
+    let local = super::root().join("tools/.venv-test/bin/moto_server");
+    if local.is_file() {
+        return local.display().to_string();
+    }
+    "moto_server".to_string()
+}
+
+/// The shared moto_server of this test binary (started on first use).
+pub fn moto() -> &'static Moto {
+    static MOTO: OnceLock<Moto> = OnceLock::new();
+    MOTO.get_or_init(|| {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port");
+        let bin = moto_binary();
+        // A watchdog shell stops moto_server when this test process goes away.
+        let script = format!(
+            "\"$0\" -H 127.0.0.1 -p {port} >/dev/null 2>&1 & m=$!; while kill -0 {pid} 2>/dev/null; do sleep 0.5; done; kill $m",
+            pid = std::process::id()
+        );
+        Command::new("sh")
+            .arg("-c")
+            .arg(script)
+            .arg(&bin)
+            .env("MOTO_ENABLE_RECORDING", "True")
+            .env("MOTO_RECORDER_FILEPATH", std::env::temp_dir().join(format!("authdoctor-moto-{port}.log")))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("could not start {bin} ({e}): run `bash scripts/test.sh`, which installs moto[server]"));
+        let started = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "moto_server ({bin}) did not start on port {port}: run `bash scripts/test.sh`, which installs moto[server]"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Moto { endpoint: format!("http://127.0.0.1:{port}") }
+    })
+}
+
+impl Moto {
+    pub fn config(&self) -> aws_config::SdkConfig {
+        let creds = aws_sdk_ssm::config::Credentials::new("testing", "testing", None, None, "tests");
+        rt().block_on(
+            aws_config::defaults(aws_config::BehaviorVersion::latest())
+                .region(aws_config::Region::new("us-east-1"))
+                .credentials_provider(creds)
+                .endpoint_url(&self.endpoint)
+                .load(),
+        )
+    }
+
+    pub fn put_parameter(&self, name: &str, value: &str) {
+        let c = aws_sdk_ssm::Client::new(&self.config());
+        rt().block_on(
+            c.put_parameter()
+                .name(name)
+                .value(value)
+                .r#type(aws_sdk_ssm::types::ParameterType::SecureString)
+                .overwrite(true)
+                .send(),
+        )
+        .unwrap_or_else(|e| panic!("put_parameter {name}: {e:?}"));
+    }
+
+    pub fn put_secret(&self, id: &str, value: &str) {
+        let c = aws_sdk_secretsmanager::Client::new(&self.config());
+        if rt()
+            .block_on(c.create_secret().name(id).secret_string(value).send())
+            .is_err()
+        {
+            rt().block_on(c.put_secret_value().secret_id(id).secret_string(value).send())
+                .unwrap_or_else(|e| panic!("put_secret_value {id}: {e:?}"));
+        }
+    }
+
+    pub fn put_binary_secret(&self, id: &str, value: &[u8]) {
+        let c = aws_sdk_secretsmanager::Client::new(&self.config());
+        rt().block_on(
+            c.create_secret()
+                .name(id)
+                .secret_binary(aws_sdk_secretsmanager::primitives::Blob::new(value))
+                .send(),
+        )
+        .unwrap_or_else(|e| panic!("create_secret {id}: {e:?}"));
+    }
+
+    /// Start recording requests; `calls` then counts those with this X-Amz-Target.
+    pub fn start_recording(&self) {
+        let _ = http_post(&format!("{}/moto-api/recorder/start-recording", self.endpoint));
+    }
+
+    pub fn calls(&self, target: &str) -> usize {
+        let body = http_get(&format!("{}/moto-api/recorder/download-recording", self.endpoint));
+        body.lines()
+            .filter(|l| l.contains(&format!("\"X-Amz-Target\": \"{target}\"")))
+            .count()
+    }
+}
+
+fn rt() -> &'static tokio::runtime::Runtime {
+    static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RT.get_or_init(|| {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime")
+    })
+}
+
+fn http(method: &str, url: &str) -> String {
+    use std::io::{Read, Write};
+    let rest = url.strip_prefix("http://").expect("http url");
+    let (host, path) = rest
+        .split_once('/')
+        .map(|(h, p)| (h, format!("/{p}")))
+        .unwrap_or((rest, "/".into()));
+    let mut s = TcpStream::connect(host).expect("connect moto");
+    let _ = write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    );
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    out.split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default()
+}
+
+fn http_get(url: &str) -> String {
+    http("GET", url)
+}
+
+fn http_post(url: &str) -> String {
+    http("POST", url)
+}
