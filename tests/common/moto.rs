@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 
 pub struct Moto {
     pub endpoint: String,
+    /// The watchdog shell; it ends with this process.
+    _watchdog: std::process::Child,
 }
 
 fn moto_binary() -> String {
@@ -36,7 +38,7 @@ pub fn moto() -> &'static Moto {
             "\"$0\" -H 127.0.0.1 -p {port} >/dev/null 2>&1 & m=$!; while kill -0 {pid} 2>/dev/null; do sleep 0.5; done; kill $m",
             pid = std::process::id()
         );
-        Command::new("sh")
+        let watchdog = Command::new("sh")
             .arg("-c")
             .arg(script)
             .arg(&bin)
@@ -55,7 +57,7 @@ pub fn moto() -> &'static Moto {
             );
             std::thread::sleep(Duration::from_millis(100));
         }
-        Moto { endpoint: format!("http://127.0.0.1:{port}") }
+        Moto { endpoint: format!("http://127.0.0.1:{port}"), _watchdog: watchdog }
     })
 }
 
