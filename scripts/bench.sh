@@ -69,3 +69,41 @@ print(f"{name:<42} median {statistics.median(times)*1e3:6.2f} ms  mean {statisti
 PY
   fi
 done
+
+# Remote sources are fetched concurrently: four config.js URLs that each answer after 300 ms should
+# cost about one (target: under 1.3 x 300 ms plus start-up), and an SSM source with no credentials
+# at all must fail fast (target: under 2 s, no multi-second instance-metadata stall).
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+python3 - "$port" <<'PY' &
+import http.server, sys, time
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        time.sleep(0.3)
+        body = b"window.C = { secret: 'Hk3mP9wQ2vX7zR5tY1uB8nC4dF6gJ0aL3sE9kW2x' };"
+        self.send_response(200); self.send_header("Content-Type", "application/javascript")
+        self.send_header("Content-Length", str(len(body))); self.end_headers(); self.wfile.write(body)
+    def log_message(self, *a): pass
+http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+PY
+server=$!
+trap 'kill $server 2>/dev/null; rm -rf "$out"' EXIT
+for _ in $(seq 50); do python3 -c "import socket; socket.create_connection(('127.0.0.1', $port))" 2>/dev/null && break; sleep 0.1; done
+u="http://127.0.0.1:$port"
+python3 - "$bin" "$u" <<'PY'
+import statistics, subprocess, sys, time, os, tempfile
+bin, u = sys.argv[1], sys.argv[2]
+def timeit(args, n=15, env=None):
+    times = []
+    for _ in range(n):
+        t = time.perf_counter(); subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env); times.append(time.perf_counter() - t)
+    return statistics.median(times)
+one = timeit([bin, "inspect", f"configjs:{u}/a.js#secret"])
+four = timeit([bin, "compare"] + [f"s{i}=configjs:{u}/{i}.js#secret" for i in range(4)])
+start = timeit([bin, "sources"])
+print(f"{'remote: 1 config.js answering in 300 ms':<42} median {one*1e3:7.1f} ms")
+print(f"{'remote: 4 config.js, 300 ms each':<42} median {four*1e3:7.1f} ms  (target < {1.3*300 + start*1e3:.0f} ms = 1.3 x 300 + start-up {start*1e3:.1f} ms)")
+home = tempfile.mkdtemp()
+env = {"PATH": os.environ.get("PATH", ""), "HOME": home}
+nocred = timeit([bin, "inspect", "ssm:/quilt/x?region=us-east-1&endpoint=http://127.0.0.1:9"], n=5, env=env)
+print(f"{'ssm: no credentials anywhere, fails in':<42} median {nocred*1e3:7.1f} ms  (target < 2000 ms)")
+PY

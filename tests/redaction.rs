@@ -21,8 +21,41 @@ fn all_forms() -> Vec<String> {
     v
 }
 
+/// The known secret served in a config.js over HTTP, stored in SSM and in Secrets Manager (moto).
+fn remote_forms() -> Vec<String> {
+    use std::sync::OnceLock;
+    static SERVER: OnceLock<common::http::Server> = OnceLock::new();
+    let server = SERVER.get_or_init(|| {
+        common::http::serve(|path| match path {
+            "/config.js" => common::http::Response::ok(
+                "application/javascript",
+                format!("window.C = {{ jwt: '{KNOWN}', n: 1 }};"),
+            ),
+            _ => common::http::Response::status(404),
+        })
+    });
+    let m = common::moto::moto();
+    m.put_parameter("/redaction/jwt", &format!("{KNOWN}\n"));
+    m.put_secret("redaction/api", &format!("{{\"jwt\": \"{KNOWN}\"}}"));
+    vec![
+        format!("served=configjs:{}/config.js#jwt", server.base),
+        format!("configjs:{}/config.js#missing", server.base),
+        format!("ssm=ssm:/redaction/jwt?region=us-east-1&endpoint={}", m.endpoint),
+        format!("ssm:/redaction/nope?region=us-east-1&endpoint={}", m.endpoint),
+        format!(
+            "sm=secretsmanager:redaction/api#jwt?region=us-east-1&endpoint={}",
+            m.endpoint
+        ),
+        format!(
+            "secretsmanager:redaction/api#nope?region=us-east-1&endpoint={}",
+            m.endpoint
+        ),
+    ]
+}
+
 fn invocations() -> Vec<Vec<String>> {
-    let forms = all_forms();
+    let mut forms = all_forms();
+    forms.extend(remote_forms());
     let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<String>>();
     let mut runs = vec![
         [vec!["compare".to_string()], forms.clone()].concat(),
@@ -111,6 +144,8 @@ fn no_output_contains_the_secret() {
     for args in invocations() {
         for format in ["human", "json", "github"] {
             let r = run(ad()
+                .env("AWS_ACCESS_KEY_ID", "testing")
+                .env("AWS_SECRET_ACCESS_KEY", "testing")
                 .env("FLYCTL", root().join("tests/fake-fly/fly"))
                 .env("FAKE_FLY_MACHINE_ENV", root().join(format!("{D}/machine.env")))
                 .args(&args)

@@ -11,6 +11,7 @@ use crate::findings::Finding;
 use crate::report::{Dump, Report, SourceRow};
 use crate::source::{Outcome, Spec, Yield};
 use crate::usage::UsageError;
+use std::io::IsTerminal;
 use std::time::Duration;
 
 /// Parse every spec, refusing duplicate labels; fetch them all concurrently.
@@ -24,7 +25,22 @@ pub async fn fetch(raw: &[String], global: &Global) -> Result<Vec<Outcome>, Usag
         }
     }
     let started = std::time::Instant::now();
-    let outcomes = crate::source::fetch_all(specs, Duration::from_secs_f64(global.timeout)).await?;
+    // A progress line on stderr, only on a terminal and only when something remote is awaited.
+    let remote = specs.iter().filter(|s| s.scheme.is_remote()).count();
+    let progress = (remote > 0 && !global.quiet && std::io::stderr().is_terminal()).then(|| {
+        let p = indicatif::ProgressBar::new(specs.len() as u64);
+        p.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} fetching {pos}/{len} sources ({elapsed})")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        p.enable_steady_tick(Duration::from_millis(100));
+        p
+    });
+    let outcomes = crate::source::fetch_all(specs, Duration::from_secs_f64(global.timeout), progress.as_ref()).await;
+    if let Some(p) = progress {
+        p.finish_and_clear();
+    }
+    let outcomes = outcomes?;
     if global.verbose {
         eprintln!(
             "authdoctor: fetched {} source(s) in {:.1} ms",

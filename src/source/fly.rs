@@ -422,6 +422,39 @@ mod tests {
         );
     }
 
+    /// A machine without sha256sum: openssl (or busybox) computes the same digests; without any,
+    /// the script says so instead of guessing.
+    #[test]
+    fn runtime_script_falls_back_to_openssl_and_reports_no_tool() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for tool in ["wc", "tr", "openssl"] {
+            let Some(path) = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+                .map(|d| d.join(tool))
+                .find(|p| p.is_file())
+            else {
+                return;
+            };
+            std::os::unix::fs::symlink(path, dir.path().join(tool)).expect("link");
+        }
+        let run = |path: &std::path::Path| {
+            let out = std::process::Command::new("/bin/sh")
+                .arg("-c")
+                .arg(runtime_script("AD_RT_TOOL"))
+                .env("AD_RT_TOOL", "value\n")
+                .env("PATH", path)
+                .output()
+                .expect("sh");
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        };
+        let text = run(dir.path());
+        let (fp, tool) = parse_runtime(&text).expect("parse").expect("set");
+        assert_eq!(tool, "openssl");
+        assert_eq!(fp, Fingerprints::of(b"value\n"));
+        std::fs::remove_file(dir.path().join("openssl")).expect("rm");
+        let err = parse_runtime(&run(dir.path())).expect_err("no tool");
+        assert!(err.contains("no sha256sum, openssl or busybox"), "{err}");
+    }
+
     #[test]
     fn script_fits_in_single_quotes() {
         assert!(!runtime_script("X").contains('\''));

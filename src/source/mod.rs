@@ -125,6 +125,14 @@ loader=python takes ?interpolate=false",
 ];
 
 impl Scheme {
+    /// Sources that wait on a network or another program: worth a progress line.
+    pub fn is_remote(self) -> bool {
+        matches!(
+            self,
+            Scheme::Fly | Scheme::FlyRuntime | Scheme::ConfigJs | Scheme::Ssm | Scheme::SecretsManager | Scheme::Cmd
+        )
+    }
+
     pub fn info(self) -> &'static SchemeInfo {
         SCHEMES.iter().find(|i| i.scheme == self).unwrap_or(&SCHEMES[0])
     }
@@ -689,7 +697,11 @@ async fn fetch_one(spec: &Spec, ctx: &Context) -> Result<Fetched, FetchError> {
 }
 
 /// Fetch every source concurrently, each under the run's timeout; results keep the input order.
-pub async fn fetch_all(specs: Vec<Spec>, timeout: Duration) -> Result<Vec<Outcome>, UsageError> {
+pub async fn fetch_all(
+    specs: Vec<Spec>,
+    timeout: Duration,
+    progress: Option<&indicatif::ProgressBar>,
+) -> Result<Vec<Outcome>, UsageError> {
     let reads_stdin = |s: &Spec| s.scheme == Scheme::Stdin || (s.scheme == Scheme::FlyJson && s.locator == "-");
     let stdin_count = specs.iter().filter(|s| reads_stdin(s)).count();
     if stdin_count > 1 {
@@ -747,11 +759,15 @@ pub async fn fetch_all(specs: Vec<Spec>, timeout: Duration) -> Result<Vec<Outcom
     let futures = specs.iter().map(|spec| {
         let ctx = &ctx;
         async move {
-            match tokio::time::timeout(ctx.timeout, fetch_one(spec, ctx)).await {
+            let r = match tokio::time::timeout(ctx.timeout, fetch_one(spec, ctx)).await {
                 Ok(r) => r,
                 // Dropping the fetch stops its work: a command's child is killed on drop.
                 Err(_) => Err(timed_out(spec, ctx.timeout)),
+            };
+            if let Some(p) = progress {
+                p.inc(1);
             }
+            r
         }
     });
     let results = futures_util::future::join_all(futures).await;
