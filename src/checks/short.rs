@@ -10,7 +10,13 @@ impl ValueCheck for Short {
         "AD201"
     }
     fn run(&self, v: &[u8]) -> Option<String> {
-        (v.len() < MIN_HMAC_KEY).then(|| format!("{} bytes, fewer than the {MIN_HMAC_KEY} an HS256 key needs", v.len()))
+        (v.len() < MIN_HMAC_KEY).then(|| {
+            format!(
+                "{} byte{}, fewer than the {MIN_HMAC_KEY} an HS256 key needs",
+                v.len(),
+                if v.len() == 1 { "" } else { "s" }
+            )
+        })
     }
 }
 

@@ -60,7 +60,11 @@ pub fn render(report: &Report, style: Style) -> String {
         .filter(|w| *w <= 24)
         .max()
         .unwrap_or(0);
-    let _ = writeln!(out, "\n{}", "Sources".bold());
+    let all_ok = report.sources.iter().all(|s| s.status == "ok")
+        && report.findings.iter().all(|f| topic_of(f.code) != "Sources");
+    if !(style.quiet && all_ok) {
+        let _ = writeln!(out, "\n{}", "Sources".bold());
+    }
     for s in &report.sources {
         let ok = s.status == "ok";
         if style.quiet && ok {
@@ -69,7 +73,7 @@ pub fn render(report: &Report, style: Style) -> String {
         let mark = style.mark(if ok { Severity::Ok } else { Severity::Error });
         let label = format!("{:width$}", s.label);
         if ok {
-            let size = s.length.map(|l| format!("{l} bytes")).unwrap_or_else(|| s.kind.clone());
+            let size = s.length.map(|l| plural(l, "byte")).unwrap_or_else(|| s.kind.clone());
             let sha = s.sha256.as_deref().map(|h| format!("sha256:{h}")).unwrap_or_default();
             let mut prov = Vec::new();
             if let Some(l) = s.details.get("loader").and_then(|v| v.as_str()) {
