@@ -7,6 +7,7 @@ pub mod commands;
 pub mod compare;
 pub mod dotenv;
 pub mod findings;
+pub mod jwt;
 pub mod report;
 pub mod run;
 pub mod secret;

@@ -1,0 +1,1 @@
+//! Which candidate verifies a token's signature, and whether its claims pass.
