@@ -59,7 +59,7 @@ fn segment(s: &str, n: usize, name: &str) -> Result<Vec<u8>, String> {
         return Err(format!("{label} has an impossible base64url length ({}): the token is probably truncated", s.len()));
     }
     URL_SAFE_NO_PAD.decode(s).map_err(|e| match e {
-        base64::DecodeError::InvalidLastSymbol(..) => format!("{label} ends in characters that cannot end base64url: the token is probably truncated"),
+        base64::DecodeError::InvalidLastSymbol { .. } => format!("{label} ends in characters that cannot end base64url: the token is probably truncated"),
         e => format!("{label} is not base64url: {e}"),
     })
 }
