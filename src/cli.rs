@@ -89,6 +89,11 @@ pub enum Command {
         #[arg(long, value_name = "KEY")]
         key: Option<String>,
     },
+    /// Decode, verify and sign JWTs; open Auth.js/NextAuth session cookies.
+    Jwt {
+        #[command(subcommand)]
+        command: JwtCommand,
+    },
     /// The long story of a finding code: why it happens, how to confirm, how to fix.
     Explain {
         /// A code such as AD102; `all` lists every code.
@@ -100,5 +105,75 @@ pub enum Command {
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum JwtCommand {
+    /// Header and claims with human times; no verification.
+    Decode {
+        /// The token, `Bearer …`, an `Authorization:`/`Cookie:` line, a file holding one, or - (stdin).
+        token: Option<String>,
+    },
+    /// Which secret or key verifies the token, and whether its claims pass.
+    Verify {
+        /// The token, `Bearer …`, an `Authorization:`/`Cookie:` line, a file holding one, or - (stdin).
+        token: Option<String>,
+        /// Candidate shared secrets: any source, labelled (e.g. backend=ssm:/app/jwt).
+        #[arg(long = "secret", value_name = "[LABEL=]SOURCE")]
+        secrets: Vec<String>,
+        /// A PEM public key or certificate, or a JWK/JWKS file.
+        #[arg(long = "key", value_name = "FILE")]
+        keys: Vec<String>,
+        /// A JWKS URL or file; keys matched by `kid`.
+        #[arg(long, value_name = "URL|FILE")]
+        jwks: Option<String>,
+        /// Fetch the JWKS from the token issuer's OpenID configuration.
+        #[arg(long)]
+        discover: bool,
+        /// The audience the verifier expects.
+        #[arg(long, value_name = "A")]
+        aud: Option<String>,
+        /// The issuer the verifier expects.
+        #[arg(long, value_name = "I")]
+        iss: Option<String>,
+        /// Allowed algorithms (repeat); default: any the key fits, never `none`.
+        #[arg(long = "alg", value_name = "ALG")]
+        algs: Vec<String>,
+        /// A claim that must be present (repeat).
+        #[arg(long = "require", value_name = "CLAIM")]
+        require: Vec<String>,
+        /// Seconds of clock skew allowed for exp/nbf.
+        #[arg(long, default_value_t = 60, value_name = "SECS")]
+        leeway: u64,
+        /// The Auth.js cookie name to derive the key with (default: the cookie's, else the usual two).
+        #[arg(long, value_name = "NAME")]
+        salt: Option<String>,
+    },
+    /// Sign a token and print only the token.
+    Sign {
+        /// The shared secret for HS256/384/512: any source.
+        #[arg(long, value_name = "SOURCE")]
+        secret: Option<String>,
+        /// A private PEM key for RS*/PS*/ES*/EdDSA.
+        #[arg(long, value_name = "FILE")]
+        key: Option<String>,
+        #[arg(long, default_value = "HS256")]
+        alg: String,
+        /// A claim as k=v; v is read as JSON when it parses (numbers, true, arrays), else as a string.
+        #[arg(long = "claim", value_name = "K=V")]
+        claim: Vec<String>,
+        /// Claims as one JSON object.
+        #[arg(long, value_name = "JSON")]
+        claims: Option<String>,
+        /// Lifetime: 90s, 30m, 1h, 7d.
+        #[arg(long, value_name = "DURATION")]
+        exp: Option<String>,
+        #[arg(long)]
+        aud: Option<String>,
+        #[arg(long)]
+        iss: Option<String>,
+        #[arg(long)]
+        kid: Option<String>,
     },
 }

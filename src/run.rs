@@ -1,6 +1,6 @@
 //! From parsed arguments to printed output and an exit code; the binary's `main` calls `main()`.
 
-use crate::cli::{Cli, ColorChoice, Command, Format, Global};
+use crate::cli::{Cli, ColorChoice, Command, Format, Global, JwtCommand};
 use crate::report::redact::Redactor;
 use crate::report::{Report, human};
 use crate::secret::Secret;
@@ -82,6 +82,49 @@ fn dispatch(cli: &Cli) -> Result<i32, UsageError> {
                 g,
             )))
         }),
+        Command::Jwt { command } => match command {
+            JwtCommand::Decode { token } => checklist(g, |_| {
+                Box::pin(std::future::ready(crate::commands::jwt::decode(token.as_deref())))
+            }),
+            JwtCommand::Verify { .. } => {
+                let args = crate::commands::jwt::dispatch_verify(command)
+                    .ok_or_else(|| UsageError::new("internal: verify arguments"))?;
+                checklist(g, move |g| Box::pin(crate::commands::jwt::verify(args, g)))
+            }
+            JwtCommand::Sign {
+                secret,
+                key,
+                alg,
+                claim,
+                claims,
+                exp,
+                aud,
+                iss,
+                kid,
+            } => {
+                let rt = runtime()?;
+                let args = crate::commands::jwt::SignArgs {
+                    secret: secret.as_deref(),
+                    key: key.as_deref(),
+                    alg,
+                    claim,
+                    claims: claims.as_deref(),
+                    exp: exp.as_deref(),
+                    aud: aud.as_deref(),
+                    iss: iss.as_deref(),
+                    kid: kid.as_deref(),
+                };
+                let (token, _) = rt.block_on(crate::commands::jwt::sign(args, g))?;
+                match g.format {
+                    Format::Json => print_out(&format!(
+                        "{}\n",
+                        serde_json::json!({"schema": "authdoctor/1", "command": "jwt sign", "token": token})
+                    )),
+                    _ => print_out(&format!("{token}\n")),
+                }
+                Ok(0)
+            }
+        },
         Command::Explain { code } => {
             print_out(&crate::commands::explain::run(code, g.format)?);
             Ok(0)
@@ -99,6 +142,13 @@ fn dispatch(cli: &Cli) -> Result<i32, UsageError> {
     }
 }
 
+fn runtime() -> Result<tokio::runtime::Runtime, UsageError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| UsageError::new(format!("could not start the async runtime: {e}")))
+}
+
 type Run<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(Report, Vec<Secret>), UsageError>> + 'a>>;
 
 /// The values a command read, for the redaction pass over its output.
@@ -111,10 +161,7 @@ async fn with_secrets(
 
 /// Run a command that produces a checklist report, render it, and scrub it before printing.
 fn checklist<'a>(g: &'a Global, f: impl FnOnce(&'a Global) -> Run<'a>) -> Result<i32, UsageError> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| UsageError::new(format!("could not start the async runtime: {e}")))?;
+    let rt = runtime()?;
     let started = std::time::Instant::now();
     let (report, secrets) = rt.block_on(f(g))?;
     let checked = started.elapsed();

@@ -4,6 +4,7 @@ pub mod compare;
 pub mod envfile;
 pub mod explain;
 pub mod inspect;
+pub mod jwt;
 pub mod sources;
 
 use crate::cli::Global;

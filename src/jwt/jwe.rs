@@ -51,7 +51,11 @@ pub fn key_for(flavor: Flavor, enc: &str, secret: &[u8], salt: &str) -> Option<Z
     Some(match flavor {
         Flavor::AuthJsV5 => derive(secret, salt, &format!("Auth.js Generated Encryption Key ({salt})"), len),
         Flavor::NextAuthV4 => {
-            let info = if salt.is_empty() { "NextAuth.js Generated Encryption Key".to_string() } else { format!("NextAuth.js Generated Encryption Key ({salt})") };
+            let info = if salt.is_empty() {
+                "NextAuth.js Generated Encryption Key".to_string()
+            } else {
+                format!("NextAuth.js Generated Encryption Key ({salt})")
+            };
             derive(secret, salt, &info, len)
         }
     })
@@ -89,7 +93,10 @@ pub fn decrypt(jwe: &Jwe, key: &[u8]) -> Option<Vec<u8>> {
                 return None;
             }
             let mut buf = jwe.ciphertext.clone();
-            let pt = cbc::Decryptor::<aes::Aes256>::new_from_slices(enc_key, &jwe.iv).ok()?.decrypt_padded::<Pkcs7>(&mut buf).ok()?;
+            let pt = cbc::Decryptor::<aes::Aes256>::new_from_slices(enc_key, &jwe.iv)
+                .ok()?
+                .decrypt_padded::<Pkcs7>(&mut buf)
+                .ok()?;
             Some(pt.to_vec())
         }
         "A256GCM" => {
@@ -120,10 +127,14 @@ pub fn open(jwe: &Jwe, candidates: &[&[u8]], salts: &[String]) -> Result<Opened,
     let alg = jwe.header.get("alg").and_then(|v| v.as_str()).unwrap_or("");
     let enc = jwe.header.get("enc").and_then(|v| v.as_str()).unwrap_or("");
     if alg != "dir" {
-        return Err(format!("alg {alg:?}: only `dir` (a key derived from the secret, as Auth.js and NextAuth use) can be opened here"));
+        return Err(format!(
+            "alg {alg:?}: only `dir` (a key derived from the secret, as Auth.js and NextAuth use) can be opened here"
+        ));
     }
     if enc != "A256CBC-HS512" && enc != "A256GCM" {
-        return Err(format!("enc {enc:?} is neither A256CBC-HS512 (Auth.js v5) nor A256GCM (NextAuth v4)"));
+        return Err(format!(
+            "enc {enc:?} is neither A256CBC-HS512 (Auth.js v5) nor A256GCM (NextAuth v4)"
+        ));
     }
     let kid = jwe.header.get("kid").and_then(|v| v.as_str());
     let mut tries: Vec<(Flavor, String)> = salts.iter().map(|s| (Flavor::AuthJsV5, s.clone())).collect();
@@ -132,20 +143,41 @@ pub fn open(jwe: &Jwe, candidates: &[&[u8]], salts: &[String]) -> Result<Opened,
     }
     for (i, secret) in candidates.iter().enumerate() {
         for (flavor, salt) in &tries {
-            let Some(key) = key_for(*flavor, enc, secret, salt) else { continue };
+            let Some(key) = key_for(*flavor, enc, secret, salt) else {
+                continue;
+            };
             if let Some(k) = kid
                 && thumbprint(&key) != k
             {
                 continue;
             }
             if let Some(pt) = decrypt(jwe, &key) {
-                let claims = serde_json::from_slice(&pt).map_err(|e| format!("decrypted, but the payload is not JSON: {e}"))?;
-                return Ok(Opened { candidate: i, flavor: *flavor, salt: salt.clone(), claims });
+                let claims =
+                    serde_json::from_slice(&pt).map_err(|e| format!("decrypted, but the payload is not JSON: {e}"))?;
+                return Ok(Opened {
+                    candidate: i,
+                    flavor: *flavor,
+                    salt: salt.clone(),
+                    claims,
+                });
             }
         }
     }
-    let tried: Vec<String> = tries.iter().map(|(f, s)| if s.is_empty() { f.name().to_string() } else { format!("{} salt {s}", f.name()) }).collect();
-    Err(format!("none of {} candidate secret(s) decrypts it (tried {})", candidates.len(), tried.join("; ")))
+    let tried: Vec<String> = tries
+        .iter()
+        .map(|(f, s)| {
+            if s.is_empty() {
+                f.name().to_string()
+            } else {
+                format!("{} salt {s}", f.name())
+            }
+        })
+        .collect();
+    Err(format!(
+        "none of {} candidate secret(s) decrypts it (tried {})",
+        candidates.len(),
+        tried.join("; ")
+    ))
 }
 
 #[cfg(test)]
@@ -162,14 +194,25 @@ mod tests {
     fn opens_what_the_libraries_made() {
         let rec = recorded();
         for t in rec["tokens"].as_array().expect("tokens") {
-            let Ok(super::super::Token::Jwe(jwe)) = super::super::parse(t["token"].as_str().unwrap_or_default()) else { panic!("{}", t["name"]) };
-            let secrets: Vec<Vec<u8>> = t["secrets"].as_array().expect("secrets").iter().map(|s| s.as_str().unwrap_or_default().as_bytes().to_vec()).collect();
+            let Ok(super::super::Token::Jwe(jwe)) = super::super::parse(t["token"].as_str().unwrap_or_default()) else {
+                panic!("{}", t["name"])
+            };
+            let secrets: Vec<Vec<u8>> = t["secrets"]
+                .as_array()
+                .expect("secrets")
+                .iter()
+                .map(|s| s.as_str().unwrap_or_default().as_bytes().to_vec())
+                .collect();
             let refs: Vec<&[u8]> = secrets.iter().map(Vec::as_slice).collect();
             let salts: Vec<String> = AUTHJS_SALTS.iter().map(|s| s.to_string()).collect();
             let o = open(&jwe, &refs, &salts).unwrap_or_else(|e| panic!("{}: {e}", t["name"]));
             assert_eq!(o.claims["userId"], "3f2b8c1e", "{}", t["name"]);
             if let Some(signer) = t["signer"].as_str() {
-                assert_eq!(secrets[o.candidate], signer.as_bytes(), "the kid picked the rotated secret");
+                assert_eq!(
+                    secrets[o.candidate],
+                    signer.as_bytes(),
+                    "the kid picked the rotated secret"
+                );
             }
             assert!(open(&jwe, &[b"wrong-secret-0123456789abcdef0123456789".as_slice()], &salts).is_err());
         }

@@ -1,2 +1,117 @@
 //! Verification keys for asymmetric tokens: PEM public keys and certificates, JWKs, JWKS (file or
 //! URL) matched by `kid`, and OIDC discovery (`{iss}/.well-known/openid-configuration`).
+
+use jsonwebtoken::jwk::{Jwk, JwkSet};
+use jsonwebtoken::{Algorithm, DecodingKey};
+use std::time::Duration;
+
+/// One usable key and where it came from.
+pub struct Key {
+    pub label: String,
+    pub kid: Option<String>,
+    pub key: DecodingKey,
+}
+
+fn from_jwk(jwk: &Jwk, label: &str) -> Result<Key, String> {
+    let key =
+        DecodingKey::from_jwk(jwk).map_err(|e| format!("{label}: a JWK that is not a usable public key ({e})"))?;
+    Ok(Key {
+        label: label.to_string(),
+        kid: jwk.common.key_id.clone(),
+        key,
+    })
+}
+
+/// Keys in a JSON document: a JWK, or a JWKS (`{"keys": [...]}`).
+pub fn from_json(text: &str, label: &str) -> Result<Vec<Key>, String> {
+    if let Ok(set) = serde_json::from_str::<JwkSet>(text) {
+        let keys: Vec<Key> = set.keys.iter().filter_map(|k| from_jwk(k, label).ok()).collect();
+        if keys.is_empty() && !set.keys.is_empty() {
+            return Err(format!(
+                "{label}: none of its {} keys is a usable public key",
+                set.keys.len()
+            ));
+        }
+        return Ok(keys);
+    }
+    let jwk: Jwk = serde_json::from_str(text).map_err(|e| format!("{label}: neither a JWK nor a JWKS ({e})"))?;
+    Ok(vec![from_jwk(&jwk, label)?])
+}
+
+/// `--key FILE`: a PEM public key or certificate (RSA, EC, Ed25519), or a JWK/JWKS.
+pub fn from_file(path: &str) -> Result<Vec<Key>, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
+    let text = String::from_utf8_lossy(&bytes);
+    if text.trim_start().starts_with("-----BEGIN") {
+        if text.contains("PRIVATE KEY") {
+            return Err(format!(
+                "{path}: a private key; verification takes the public key (`openssl pkey -in {path} -pubout`)"
+            ));
+        }
+        for make in [
+            DecodingKey::from_rsa_pem,
+            DecodingKey::from_ec_pem,
+            DecodingKey::from_ed_pem,
+        ] {
+            if let Ok(key) = make(&bytes) {
+                return Ok(vec![Key {
+                    label: path.to_string(),
+                    kid: None,
+                    key,
+                }]);
+            }
+        }
+        return Err(format!(
+            "{path}: a PEM block that is no RSA, EC or Ed25519 public key or certificate"
+        ));
+    }
+    from_json(&text, path)
+}
+
+async fn get_text(url: &str, timeout: Duration) -> Result<String, String> {
+    let doc = crate::source::configjs::get(url, timeout)
+        .await
+        .map_err(|e| e.message)?;
+    Ok(doc.text.clone())
+}
+
+/// `--jwks URL|FILE`.
+pub async fn jwks(location: &str, timeout: Duration) -> Result<Vec<Key>, String> {
+    if crate::source::configjs::is_url(location) {
+        let text = get_text(location, timeout).await?;
+        from_json(&text, location)
+    } else {
+        let text = std::fs::read_to_string(location).map_err(|e| format!("{location}: {e}"))?;
+        from_json(&text, location)
+    }
+}
+
+/// `--discover`: the issuer's OpenID configuration, then its `jwks_uri`.
+pub async fn discover(issuer: &str, timeout: Duration) -> Result<(String, Vec<Key>), String> {
+    if !crate::source::configjs::is_url(issuer) {
+        return Err(format!(
+            "the token's issuer {issuer:?} is not an https URL, so there is nothing to discover; give --jwks"
+        ));
+    }
+    let url = format!("{}/.well-known/openid-configuration", issuer.trim_end_matches('/'));
+    let text = get_text(&url, timeout).await?;
+    let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{url}: not JSON ({e})"))?;
+    let jwks_uri = doc
+        .get("jwks_uri")
+        .and_then(|v| v.as_str())
+        .ok_or_else(|| format!("{url}: no jwks_uri"))?
+        .to_string();
+    let keys = jwks(&jwks_uri, timeout).await?;
+    Ok((jwks_uri, keys))
+}
+
+/// Keys that may have signed a token with this `kid` and `alg`.
+pub fn select<'a>(keys: &'a [Key], kid: Option<&str>, alg: Algorithm) -> Vec<&'a Key> {
+    keys.iter()
+        .filter(|k| k.key.family() == alg.family())
+        .filter(|k| match (kid, &k.kid) {
+            (Some(want), Some(have)) => want == have,
+            _ => true,
+        })
+        .collect()
+}

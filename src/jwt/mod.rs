@@ -44,9 +44,14 @@ const NAMES_JWE: [&str; 5] = ["header", "encrypted key", "IV", "ciphertext", "ta
 fn segment(s: &str, n: usize, name: &str) -> Result<Vec<u8>, String> {
     let label = format!("segment {n} ({name})");
     if let Some(p) = s.find('=') {
-        return Err(format!("{label} has '=' padding at offset {p}; JWS/JWE segments are unpadded base64url (RFC 7515 §2)"));
+        return Err(format!(
+            "{label} has '=' padding at offset {p}; JWS/JWE segments are unpadded base64url (RFC 7515 §2)"
+        ));
     }
-    if let Some((p, c)) = s.char_indices().find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_')) {
+    if let Some((p, c)) = s
+        .char_indices()
+        .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+    {
         let what = match c {
             '+' | '/' => format!("'{c}', standard base64 rather than base64url"),
             ' ' | '\t' | '\n' | '\r' => "whitespace".to_string(),
@@ -56,18 +61,32 @@ fn segment(s: &str, n: usize, name: &str) -> Result<Vec<u8>, String> {
         return Err(format!("{label} has {what} at offset {p}"));
     }
     if s.len() % 4 == 1 {
-        return Err(format!("{label} has an impossible base64url length ({}): the token is probably truncated", s.len()));
+        return Err(format!(
+            "{label} has an impossible base64url length ({}): the token is probably truncated",
+            s.len()
+        ));
     }
     URL_SAFE_NO_PAD.decode(s).map_err(|e| match e {
-        base64::DecodeError::InvalidLastSymbol { .. } => format!("{label} ends in characters that cannot end base64url: the token is probably truncated"),
+        base64::DecodeError::InvalidLastSymbol { .. } => {
+            format!("{label} ends in characters that cannot end base64url: the token is probably truncated")
+        }
         e => format!("{label} is not base64url: {e}"),
     })
 }
 
 fn json_segment(bytes: &[u8], n: usize, name: &str) -> Result<Value, String> {
     serde_json::from_slice(bytes).map_err(|e| {
-        let hint = if e.is_eof() { ": it ends early, the token is probably truncated" } else { "" };
-        format!("segment {n} ({name}) is not JSON (line {}, column {}: {}){hint}", e.line(), e.column(), e)
+        let hint = if e.is_eof() {
+            ": it ends early, the token is probably truncated"
+        } else {
+            ""
+        };
+        format!(
+            "segment {n} ({name}) is not JSON (line {}, column {}: {}){hint}",
+            e.line(),
+            e.column(),
+            e
+        )
     })
 }
 
@@ -95,12 +114,21 @@ pub fn parse(token: &str) -> Result<Token, String> {
             if !parts[2].is_empty() {
                 segment(parts[2], 3, NAMES_JWS[2])?;
             }
-            Ok(Token::Jws(Jws { header, claims, signing_input: format!("{}.{}", parts[0], parts[1]), signature: parts[2].to_string() }))
+            Ok(Token::Jws(Jws {
+                header,
+                claims,
+                signing_input: format!("{}.{}", parts[0], parts[1]),
+                signature: parts[2].to_string(),
+            }))
         }
         5 => {
             let mut decoded = Vec::new();
             for (i, p) in parts.iter().enumerate() {
-                decoded.push(if p.is_empty() { Vec::new() } else { segment(p, i + 1, NAMES_JWE[i])? });
+                decoded.push(if p.is_empty() {
+                    Vec::new()
+                } else {
+                    segment(p, i + 1, NAMES_JWE[i])?
+                });
             }
             let header = json_segment(&decoded[0], 1, "header")?;
             if header.get("enc").and_then(Value::as_str).is_none() {
@@ -120,7 +148,11 @@ pub fn parse(token: &str) -> Result<Token, String> {
         n => Err(format!(
             "the token has {n} segment{} separated by '.'; a signed JWT (JWS) has 3 and an encrypted one (JWE) has 5{}",
             if n == 1 { "" } else { "s" },
-            if n == 1 { ": this looks like an opaque token or a secret, not a JWT" } else { "" }
+            if n == 1 {
+                ": this looks like an opaque token or a secret, not a JWT"
+            } else {
+                ""
+            }
         )),
     }
 }
@@ -165,7 +197,10 @@ pub fn intake(raw: &str) -> Result<Intake, String> {
     if is_cookie_line || (s.contains('=') && (s.contains("session-token") || s.contains(';'))) {
         let (name, value, chunks) = session_cookie(&s)?;
         if chunks > 1 {
-            out.stripped.push(format!("cookie {name} joined from {chunks} chunks ({name}.0 … {name}.{})", chunks - 1));
+            out.stripped.push(format!(
+                "cookie {name} joined from {chunks} chunks ({name}.0 … {name}.{})",
+                chunks - 1
+            ));
         } else {
             out.stripped.push(format!("the cookie name {name}"));
         }
@@ -180,13 +215,19 @@ pub fn intake(raw: &str) -> Result<Intake, String> {
 fn session_cookie(s: &str) -> Result<(String, String, usize), String> {
     let pairs: Vec<(String, String)> = s
         .split(';')
-        .filter_map(|p| p.trim().split_once('=').map(|(k, v)| (k.trim().to_string(), v.trim().to_string())))
+        .filter_map(|p| {
+            p.trim()
+                .split_once('=')
+                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        })
         .collect();
     if pairs.is_empty() {
         return Err("a cookie line with no name=value pair".into());
     }
     let base = |k: &str| match k.rsplit_once('.') {
-        Some((b, n)) if n.chars().all(|c| c.is_ascii_digit()) && !n.is_empty() => (b.to_string(), n.parse::<usize>().ok()),
+        Some((b, n)) if n.chars().all(|c| c.is_ascii_digit()) && !n.is_empty() => {
+            (b.to_string(), n.parse::<usize>().ok())
+        }
         _ => (k.to_string(), None),
     };
     // Prefer a session-token cookie; else the only cookie there is.
@@ -197,7 +238,10 @@ fn session_cookie(s: &str) -> Result<(String, String, usize), String> {
         .or_else(|| (pairs.len() == 1).then(|| base(&pairs[0].0).0));
     let Some(name) = wanted else {
         let names: Vec<String> = pairs.iter().map(|(k, _)| k.clone()).collect();
-        return Err(format!("no session-token cookie among {}; paste that cookie's value", names.join(", ")));
+        return Err(format!(
+            "no session-token cookie among {}; paste that cookie's value",
+            names.join(", ")
+        ));
     };
     let mut chunks: Vec<(usize, String)> = pairs
         .iter()
@@ -207,12 +251,18 @@ fn session_cookie(s: &str) -> Result<(String, String, usize), String> {
         })
         .collect();
     if chunks.is_empty() {
-        let v = pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone()).unwrap_or_default();
+        let v = pairs
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
         return Ok((name, v, 1));
     }
     chunks.sort_by_key(|(n, _)| *n);
     if chunks.iter().enumerate().any(|(i, (n, _))| i != *n) {
-        return Err(format!("cookie {name} is chunked but chunk numbers are not 0, 1, 2 …: a chunk is missing"));
+        return Err(format!(
+            "cookie {name} is chunked but chunk numbers are not 0, 1, 2 …: a chunk is missing"
+        ));
     }
     let n = chunks.len();
     Ok((name, chunks.into_iter().map(|(_, v)| v).collect(), n))
@@ -220,7 +270,9 @@ fn session_cookie(s: &str) -> Result<(String, String, usize), String> {
 
 /// `2026-11-22 10:27:06 UTC (in 52 min)` for a NumericDate claim.
 pub fn human_time(secs: i64, now: i64) -> String {
-    let date = chrono::DateTime::from_timestamp(secs, 0).map(|d| d.format("%Y-%m-%d %H:%M:%S UTC").to_string()).unwrap_or_else(|| "out of range".into());
+    let date = chrono::DateTime::from_timestamp(secs, 0)
+        .map(|d| d.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+        .unwrap_or_else(|| "out of range".into());
     format!("{date} ({})", relative(secs - now))
 }
 
@@ -235,11 +287,18 @@ pub fn relative(delta: i64) -> String {
     } else {
         format!("{} days", a / 86_400)
     };
-    if delta >= 0 { format!("in {span}") } else { format!("{span} ago") }
+    if delta >= 0 {
+        format!("in {span}")
+    } else {
+        format!("{span} ago")
+    }
 }
 
 pub fn now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -250,7 +309,9 @@ mod tests {
 
     #[test]
     fn parses_the_rfc_7519_example() {
-        let Ok(Token::Jws(j)) = parse(RFC7519) else { panic!("not a JWS") };
+        let Ok(Token::Jws(j)) = parse(RFC7519) else {
+            panic!("not a JWS")
+        };
         assert_eq!(j.header["alg"], "HS256");
         assert_eq!(j.claims["iss"], "joe");
         assert_eq!(j.claims["exp"], 1300819380);
@@ -262,12 +323,32 @@ mod tests {
         let cases = [
             (format!("{}.{}", parts[0], parts[1]), "has 2 segments"),
             ("opaque-token-value".to_string(), "looks like an opaque token"),
-            (format!("{}.{}+x.{}", parts[0], parts[1], parts[2]), "'+', standard base64 rather than base64url"),
+            (
+                format!("{}.{}+x.{}", parts[0], parts[1], parts[2]),
+                "'+', standard base64 rather than base64url",
+            ),
             (format!("{}==.{}.{}", parts[0], parts[1], parts[2]), "'=' padding"),
-            (format!("{}.{}.{}", parts[0], &parts[1][..parts[1].len() - 3], parts[2]), "probably truncated"),
-            (format!("{}.{}.{}", URL_SAFE_NO_PAD.encode("{\"alg\":"), parts[1], parts[2]), "probably truncated"),
-            (format!("{}.{}.{}", URL_SAFE_NO_PAD.encode("{\"typ\":\"JWT\"}"), parts[1], parts[2]), "no \"alg\""),
-            (format!("{}.{}.{}", parts[0], URL_SAFE_NO_PAD.encode("[1]"), parts[2]), "not an object of claims"),
+            (
+                format!("{}.{}.{}", parts[0], &parts[1][..parts[1].len() - 3], parts[2]),
+                "probably truncated",
+            ),
+            (
+                format!("{}.{}.{}", URL_SAFE_NO_PAD.encode("{\"alg\":"), parts[1], parts[2]),
+                "probably truncated",
+            ),
+            (
+                format!(
+                    "{}.{}.{}",
+                    URL_SAFE_NO_PAD.encode("{\"typ\":\"JWT\"}"),
+                    parts[1],
+                    parts[2]
+                ),
+                "no \"alg\"",
+            ),
+            (
+                format!("{}.{}.{}", parts[0], URL_SAFE_NO_PAD.encode("[1]"), parts[2]),
+                "not an object of claims",
+            ),
         ];
         for (t, needle) in cases {
             let e = parse(&t).expect_err(needle);
@@ -279,11 +360,22 @@ mod tests {
     fn intake_strips_what_people_paste() {
         let i = intake(&format!("  Authorization: Bearer {RFC7519}\n")).expect("intake");
         assert_eq!(i.token, RFC7519);
-        assert_eq!(i.stripped, vec!["surrounding whitespace", "the `Authorization:` header name", "`Bearer `"]);
+        assert_eq!(
+            i.stripped,
+            vec![
+                "surrounding whitespace",
+                "the `Authorization:` header name",
+                "`Bearer `"
+            ]
+        );
         let i = intake(&format!("\"{RFC7519}\"")).expect("quotes");
         assert_eq!(i.token, RFC7519);
-        let i = intake("Cookie: theme=dark; authjs.session-token.1=BBB; authjs.session-token.0=AAA; other=1").expect("cookie");
-        assert_eq!((i.token.as_str(), i.cookie.as_deref()), ("AAABBB", Some("authjs.session-token")));
+        let i = intake("Cookie: theme=dark; authjs.session-token.1=BBB; authjs.session-token.0=AAA; other=1")
+            .expect("cookie");
+        assert_eq!(
+            (i.token.as_str(), i.cookie.as_deref()),
+            ("AAABBB", Some("authjs.session-token"))
+        );
         assert!(i.stripped.last().is_some_and(|s| s.contains("joined from 2 chunks")));
         let i = intake("__Secure-authjs.session-token=XYZ").expect("single");
         assert_eq!(i.cookie.as_deref(), Some("__Secure-authjs.session-token"));

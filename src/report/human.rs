@@ -44,12 +44,16 @@ pub fn render(report: &Report, style: Style) -> String {
     let title = format!("authdoctor {}", report.command);
     let dot = if style.unicode { "·" } else { "-" };
     let n = report.sources.len();
-    let _ = writeln!(
-        out,
-        "{} {dot} {n} source{}",
-        title.bold(),
-        if n == 1 { "" } else { "s" }
-    );
+    if n == 0 {
+        let _ = writeln!(out, "{}", title.bold());
+    } else {
+        let _ = writeln!(
+            out,
+            "{} {dot} {n} source{}",
+            title.bold(),
+            if n == 1 { "" } else { "s" }
+        );
+    }
 
     // Sources, with their own findings (AD0xx) underneath.
     // Long labels (a spec used as its own name) are not padded to, so short ones stay aligned.
@@ -62,7 +66,7 @@ pub fn render(report: &Report, style: Style) -> String {
         .unwrap_or(0);
     let all_ok = report.sources.iter().all(|s| s.status == "ok")
         && report.findings.iter().all(|f| topic_of(f.code) != "Sources");
-    if !(style.quiet && all_ok) {
+    if !(report.sources.is_empty() || style.quiet && all_ok) {
         let _ = writeln!(out, "\n{}", "Sources".bold());
     }
     for s in &report.sources {
@@ -108,6 +112,9 @@ pub fn render(report: &Report, style: Style) -> String {
     }
     if let Some(keys) = &report.keys {
         render_keys(&mut out, keys, style);
+    }
+    if let Some(t) = &report.token {
+        render_token(&mut out, t, style);
     }
 
     let mut topics: Vec<&'static str> = Vec::new();
@@ -254,6 +261,46 @@ fn render_keys(out: &mut String, keys: &[super::KeyRow], style: Style) {
                 let _ = writeln!(out, "      {}", r.describe());
             }
         }
+    }
+}
+
+fn render_token(out: &mut String, t: &super::TokenView, style: Style) {
+    let _ = writeln!(out, "\n{}", "Token".bold());
+    let _ = writeln!(
+        out,
+        "  {} {}, {}",
+        style.mark(Severity::Info),
+        t.kind,
+        plural(t.size, "byte")
+    );
+    if !t.stripped.is_empty() {
+        let _ = writeln!(
+            out,
+            "  {} took off: {}",
+            style.mark(Severity::Info),
+            t.stripped.join(", ")
+        );
+    }
+    let pretty = |v: &serde_json::Value| {
+        serde_json::to_string_pretty(v)
+            .unwrap_or_default()
+            .replace('\n', "\n    ")
+    };
+    if let Some(h) = &t.header {
+        let _ = writeln!(out, "  header:\n    {}", pretty(h));
+    }
+    if let Some(c) = &t.claims {
+        let _ = writeln!(out, "  claims:\n    {}", pretty(c));
+    }
+    for (k, v) in &t.times {
+        let _ = writeln!(out, "  {k}: {v}");
+    }
+    if !t.verified {
+        let _ = writeln!(
+            out,
+            "  {} not verified: `authdoctor jwt verify TOKEN --secret SOURCE` checks it",
+            style.mark(Severity::Info)
+        );
     }
 }
 

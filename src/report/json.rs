@@ -14,6 +14,8 @@ struct Json<'a> {
     groups: Option<&'a Vec<Vec<String>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     keys: Option<&'a Vec<super::KeyRow>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    token: Option<&'a super::TokenView>,
     findings: &'a [crate::findings::Finding],
     next_steps: Vec<String>,
 }
@@ -28,6 +30,7 @@ pub fn render(report: &Report, strict: bool) -> String {
         sources: &report.sources,
         groups: report.groups.as_ref(),
         keys: report.keys.as_ref(),
+        token: report.token.as_ref(),
         findings: &report.findings,
         next_steps: report.next_steps().into_iter().map(|(_, h)| h).collect(),
     };

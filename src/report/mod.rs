@@ -79,6 +79,21 @@ pub struct KeyRow {
     pub causes: Vec<String>,
 }
 
+/// jwt commands: what the token is, as far as it can be read (never the token itself).
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct TokenView {
+    pub kind: String,
+    pub size: usize,
+    pub stripped: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claims: Option<serde_json::Value>,
+    /// exp/iat/nbf as dates with "in 52 min" / "3 h ago".
+    pub times: BTreeMap<String, String>,
+    pub verified: bool,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Report {
     pub command: &'static str,
@@ -88,6 +103,8 @@ pub struct Report {
     pub groups: Option<Vec<Vec<String>>>,
     /// envfile: every key's readings.
     pub keys: Option<Vec<KeyRow>>,
+    /// jwt decode/verify: the token's header, claims and times.
+    pub token: Option<TokenView>,
     pub dumps: Vec<Dump>,
 }
 

@@ -1,0 +1,521 @@
+//! `authdoctor jwt decode | verify | sign`.
+
+use crate::cli::{Global, JwtCommand};
+use crate::findings::Finding;
+use crate::jwt::{self, Token, jwe, keys, verify};
+use crate::report::{Report, TokenView};
+use crate::secret::Secret;
+use crate::usage::UsageError;
+use serde_json::Value;
+use std::io::{IsTerminal, Read};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// The raw token text: an argument, a file holding one, or standard input.
+fn read_token(arg: Option<&str>) -> Result<String, UsageError> {
+    match arg {
+        None | Some("-") => {
+            if arg.is_none() && std::io::stdin().is_terminal() {
+                return Err(UsageError::new("no token given")
+                    .hint("pass the token as an argument, a file, or pipe it: `pbpaste | authdoctor jwt decode -`"));
+            }
+            let mut s = String::new();
+            std::io::stdin()
+                .take(1 << 20)
+                .read_to_string(&mut s)
+                .map_err(|e| UsageError::new(format!("could not read the token from standard input: {e}")))?;
+            Ok(s)
+        }
+        Some(a) if !a.contains('.') && std::path::Path::new(a).is_file() => {
+            std::fs::read_to_string(a).map_err(|e| UsageError::new(format!("{a}: {e}")))
+        }
+        Some(a) if std::path::Path::new(a).is_file() && a.len() < 4096 => {
+            std::fs::read_to_string(a).map_err(|e| UsageError::new(format!("{a}: {e}")))
+        }
+        Some(a) => Ok(a.to_string()),
+    }
+}
+
+fn times(claims: &Value, now: i64) -> std::collections::BTreeMap<String, String> {
+    ["exp", "iat", "nbf", "auth_time"]
+        .iter()
+        .filter_map(|k| {
+            claims
+                .get(*k)
+                .and_then(|v| v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)))
+                .map(|t| (k.to_string(), jwt::human_time(t, now)))
+        })
+        .collect()
+}
+
+/// Intake and parse; the report so far (token view, AD401/AD402/AD412) and the parsed token.
+fn read(arg: Option<&str>, command: &'static str) -> Result<(Report, Option<Token>, jwt::Intake), UsageError> {
+    let raw = read_token(arg)?;
+    let intake = jwt::intake(&raw).map_err(|e| UsageError::new(format!("could not find a token in the input: {e}")))?;
+    let mut report = Report::new(command);
+    let mut view = TokenView {
+        size: intake.token.len(),
+        stripped: intake.stripped.clone(),
+        ..Default::default()
+    };
+    let parsed = match jwt::parse(&intake.token) {
+        Ok(t) => Some(t),
+        Err(reason) => {
+            view.kind = "malformed".into();
+            report.findings.push(Finding::new("AD401", reason));
+            None
+        }
+    };
+    let now = jwt::now();
+    match &parsed {
+        Some(Token::Jws(j)) => {
+            view.kind = format!(
+                "signed JWT (JWS, {})",
+                j.header.get("alg").and_then(Value::as_str).unwrap_or("?")
+            );
+            view.header = Some(j.header.clone());
+            view.claims = Some(j.claims.clone());
+            view.times = times(&j.claims, now);
+        }
+        Some(Token::Jwe(e)) => {
+            let enc = e.header.get("enc").and_then(Value::as_str).unwrap_or("?");
+            let alg = e.header.get("alg").and_then(Value::as_str).unwrap_or("?");
+            view.kind = format!("encrypted JWT (JWE, alg {alg}, enc {enc})");
+            view.header = Some(e.header.clone());
+            let who = match (alg, enc) {
+                ("dir", "A256CBC-HS512") => "the shape of an Auth.js v5 session cookie",
+                ("dir", "A256GCM") => "the shape of a NextAuth v4 session cookie",
+                _ => "an encrypted token",
+            };
+            report.findings.push(Finding::new(
+                "AD402",
+                format!("{who}: encrypted, not signed; no HS256 verifier can accept it, and its claims can only be read with the secret"),
+            ));
+        }
+        None => {}
+    }
+    if intake.token.len() > jwt::LARGE_TOKEN {
+        report.findings.push(Finding::new(
+            "AD412",
+            format!(
+                "the token is {} bytes; many proxies refuse headers over 8 KB",
+                intake.token.len()
+            ),
+        ));
+    }
+    report.token = Some(view);
+    Ok((report, parsed, intake))
+}
+
+pub fn decode(token: Option<&str>) -> Result<(Report, Vec<Secret>), UsageError> {
+    let (report, _, _) = read(token, "jwt decode")?;
+    Ok((report, Vec::new()))
+}
+
+pub struct VerifyArgs<'a> {
+    pub token: Option<&'a str>,
+    pub secrets: &'a [String],
+    pub keys: &'a [String],
+    pub jwks: Option<&'a str>,
+    pub discover: bool,
+    pub expect: verify::Expect,
+    pub algs: &'a [String],
+    pub salt: Option<&'a str>,
+}
+
+pub async fn verify(a: VerifyArgs<'_>, global: &Global) -> Result<(Report, Vec<Secret>), UsageError> {
+    let (mut report, parsed, intake) = read(a.token, "jwt verify")?;
+    if a.secrets.is_empty() && a.keys.is_empty() && a.jwks.is_none() && !a.discover {
+        return Err(UsageError::new("nothing to verify with")
+            .hint("give --secret SOURCE (repeatable), --key FILE, --jwks URL|FILE or --discover"));
+    }
+    let outcomes = if a.secrets.is_empty() {
+        Vec::new()
+    } else {
+        super::fetch(a.secrets, global).await?
+    };
+    super::source_rows(&outcomes, &mut report, false);
+    let readable: Vec<(String, &Secret)> = outcomes
+        .iter()
+        .filter_map(|o| {
+            o.secret().map(|s| {
+                (
+                    if o.spec.label.is_some() {
+                        format!("{} ({})", o.spec.name(), o.spec.raw)
+                    } else {
+                        o.spec.raw.clone()
+                    },
+                    s,
+                )
+            })
+        })
+        .collect();
+    let values: Vec<&[u8]> = readable.iter().map(|(_, s)| s.expose()).collect();
+    let secrets: Vec<Secret> = readable.iter().map(|(_, s)| (*s).clone()).collect();
+    let timeout = Duration::from_secs_f64(global.timeout);
+    let now = jwt::now();
+    let Some(token) = parsed else {
+        return Ok((report, secrets));
+    };
+    match token {
+        Token::Jwe(e) => {
+            if values.is_empty() {
+                report.findings.push(Finding::new(
+                    "AD404",
+                    "an encrypted cookie opens only with its app's secret: give --secret SOURCE",
+                ));
+                return Ok((report, secrets));
+            }
+            let mut salts: Vec<String> = Vec::new();
+            for s in a.salt.into_iter().chain(intake.cookie.as_deref()) {
+                if !salts.iter().any(|x| x == s) {
+                    salts.push(s.to_string());
+                }
+            }
+            for s in jwe::AUTHJS_SALTS {
+                if !salts.iter().any(|x| x == s) {
+                    salts.push(s.to_string());
+                }
+            }
+            match jwe::open(&e, &values, &salts) {
+                Ok(o) => {
+                    let salt = if o.salt.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", salt {}", o.salt)
+                    };
+                    report.findings.push(
+                        Finding::new(
+                            "AD413",
+                            format!(
+                                "decrypted by {} as a {} cookie{salt}",
+                                readable[o.candidate].0,
+                                o.flavor.name()
+                            ),
+                        )
+                        .sources([readable[o.candidate].0.clone()]),
+                    );
+                    report.findings.extend(verify::claims(&o.claims, &a.expect, now));
+                    if let Some(v) = report.token.as_mut() {
+                        v.times = times(&o.claims, now);
+                        v.claims = Some(o.claims);
+                        v.verified = true;
+                    }
+                }
+                Err(why) => report.findings.push(Finding::new("AD404", why)),
+            }
+        }
+        Token::Jws(j) => verify_jws(&mut report, &j, &a, &readable, timeout, now).await,
+    }
+    Ok((report, secrets))
+}
+
+async fn verify_jws(
+    report: &mut Report,
+    j: &jwt::Jws,
+    a: &VerifyArgs<'_>,
+    readable: &[(String, &Secret)],
+    timeout: Duration,
+    now: i64,
+) {
+    let alg_name = j.header.get("alg").and_then(Value::as_str).unwrap_or("").to_string();
+    report.findings.extend(verify::claims(&j.claims, &a.expect, now));
+    if alg_name.eq_ignore_ascii_case("none") {
+        report.findings.push(Finding::new(
+            "AD409",
+            "alg is \"none\": the token is unsigned and no verifier may accept it",
+        ));
+        return;
+    }
+    if !a.algs.is_empty() && !a.algs.iter().any(|x| x == &alg_name) {
+        report.findings.push(Finding::new(
+            "AD409",
+            format!("alg {alg_name} is not among the allowed {:?}", a.algs),
+        ));
+        return;
+    }
+    let Ok(alg) = jsonwebtoken::Algorithm::from_str(&alg_name) else {
+        let known = ["ES512", "ES256K", "Ed448"].contains(&alg_name.as_str());
+        let msg = if known {
+            format!("{alg_name} is a JOSE algorithm authdoctor cannot check (jsonwebtoken does not implement it)")
+        } else {
+            format!("{alg_name:?} is not a JOSE signature algorithm")
+        };
+        report
+            .findings
+            .push(Finding::new(if known { "AD414" } else { "AD409" }, msg));
+        return;
+    };
+    let kid = j.header.get("kid").and_then(Value::as_str);
+    if alg.family() == jsonwebtoken::AlgorithmFamily::Hmac {
+        if readable.is_empty() {
+            report.findings.push(Finding::new("AD409", format!("an {alg_name} token is checked with a shared secret, but only public keys were given (accepting it would be algorithm confusion); give --secret")));
+            return;
+        }
+        let values: Vec<&[u8]> = readable.iter().map(|(_, s)| s.expose()).collect();
+        match verify::hmac(j, alg, &values) {
+            Some((i, how)) => {
+                let who = &readable[i].0;
+                if how == "as is" {
+                    report.findings.push(
+                        Finding::new("AD403", format!("{alg_name} signature verified by {who}")).sources([who.clone()]),
+                    );
+                } else {
+                    report.findings.push(
+                        Finding::new("AD403", format!("{alg_name} signature verified by {who} {how}"))
+                            .sources([who.clone()]),
+                    );
+                    report.findings.push(
+                        Finding::new(
+                            "AD415",
+                            format!(
+                                "{who} verifies only {how}: a verifier that uses the value as stored rejects this token"
+                            ),
+                        )
+                        .sources([who.clone()]),
+                    );
+                }
+                if let Some(v) = report.token.as_mut() {
+                    v.verified = true;
+                }
+            }
+            None => {
+                let mut distinct: Vec<&[u8]> = Vec::new();
+                for v in &values {
+                    if !distinct.contains(v) {
+                        distinct.push(v);
+                    }
+                }
+                let agree = match (values.len(), distinct.len()) {
+                    (1, _) => String::new(),
+                    (n, 1) => format!("; all {n} candidates hold the same value, so the issuer signs with another"),
+                    (n, d) => format!(
+                        "; the {n} candidates hold {d} different values (`authdoctor compare` explains how they differ)"
+                    ),
+                };
+                report.findings.push(Finding::new(
+                    "AD404",
+                    format!("no candidate verifies the {alg_name} signature (each tried as is, trimmed, base64-, base64url- and hex-decoded){agree}"),
+                ));
+            }
+        }
+        return;
+    }
+    // Asymmetric: keys from files, a JWKS, or the issuer's discovery document.
+    let mut all = Vec::new();
+    let mut notes = Vec::new();
+    for f in a.keys {
+        match keys::from_file(f) {
+            Ok(k) => all.extend(k),
+            Err(e) => notes.push(e),
+        }
+    }
+    if let Some(loc) = a.jwks {
+        match keys::jwks(loc, timeout).await {
+            Ok(k) => all.extend(k),
+            Err(e) => notes.push(e),
+        }
+    }
+    if a.discover {
+        match j.claims.get("iss").and_then(Value::as_str) {
+            Some(iss) => match keys::discover(iss, timeout).await {
+                Ok((_, k)) => all.extend(k),
+                Err(e) => notes.push(e),
+            },
+            None => notes.push("--discover needs an iss claim in the token".into()),
+        }
+    }
+    for n in &notes {
+        report
+            .findings
+            .push(Finding::new("AD001", n.clone()).hint("check the key file or URL"));
+    }
+    if all.is_empty() {
+        let why = if readable.is_empty() {
+            format!("an {alg_name} token needs a public key: give --key, --jwks or --discover")
+        } else {
+            format!(
+                "an {alg_name} token cannot be checked with a shared secret: give its public key (--key, --jwks or --discover)"
+            )
+        };
+        report
+            .findings
+            .push(Finding::new(if readable.is_empty() { "AD404" } else { "AD409" }, why));
+        return;
+    }
+    let fitting = keys::select(&all, kid, alg);
+    if fitting.is_empty() {
+        let kids: Vec<String> = all.iter().filter_map(|k| k.kid.clone()).collect();
+        let msg = match kid {
+            Some(k) => format!(
+                "no {alg_name} key with kid {k:?} (kids present: {})",
+                if kids.is_empty() {
+                    "none".to_string()
+                } else {
+                    kids.join(", ")
+                }
+            ),
+            None => format!("none of the {} key(s) is of the {alg_name} family", all.len()),
+        };
+        report.findings.push(
+            Finding::new("AD404", msg)
+                .hint("the issuer rotated its keys, or this is another issuer's key set: refresh the JWKS"),
+        );
+        return;
+    }
+    match verify::public(j, alg, &fitting) {
+        Some(i) => {
+            let k = fitting[i];
+            let kid = k.kid.as_deref().map(|k| format!(" (kid {k})")).unwrap_or_default();
+            report.findings.push(Finding::new(
+                "AD403",
+                format!("{alg_name} signature verified by the key from {}{kid}", k.label),
+            ));
+            if let Some(v) = report.token.as_mut() {
+                v.verified = true;
+            }
+        }
+        None => report.findings.push(Finding::new(
+            "AD404",
+            format!(
+                "none of the {} matching key(s) verifies the {alg_name} signature",
+                fitting.len()
+            ),
+        )),
+    }
+}
+
+/// `90s`, `30m`, `1h`, `7d`, or plain seconds.
+fn duration(s: &str) -> Result<i64, UsageError> {
+    let (num, unit) = s
+        .trim()
+        .split_at(s.trim().find(|c: char| !c.is_ascii_digit()).unwrap_or(s.trim().len()));
+    let n: i64 = num
+        .parse()
+        .map_err(|_| UsageError::new(format!("--exp {s:?} is not a duration")).hint("use 90s, 30m, 1h or 7d"))?;
+    let mult = match unit {
+        "" | "s" => 1,
+        "m" | "min" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return Err(UsageError::new(format!("--exp {s:?}: unknown unit {unit:?}")).hint("use s, m, h or d")),
+    };
+    Ok(n * mult)
+}
+
+pub struct SignArgs<'a> {
+    pub secret: Option<&'a str>,
+    pub key: Option<&'a str>,
+    pub alg: &'a str,
+    pub claim: &'a [String],
+    pub claims: Option<&'a str>,
+    pub exp: Option<&'a str>,
+    pub aud: Option<&'a str>,
+    pub iss: Option<&'a str>,
+    pub kid: Option<&'a str>,
+}
+
+/// The token, and the secrets read (for redaction of anything else printed).
+pub async fn sign(a: SignArgs<'_>, global: &Global) -> Result<(String, Vec<Secret>), UsageError> {
+    let alg = jsonwebtoken::Algorithm::from_str(a.alg).map_err(|_| {
+        UsageError::new(format!("--alg {:?} is not supported", a.alg))
+            .hint("HS256, HS384, HS512, RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384 or EdDSA")
+    })?;
+    let mut claims = match a.claims {
+        Some(j) => match serde_json::from_str::<Value>(j) {
+            Ok(Value::Object(o)) => o,
+            _ => {
+                return Err(UsageError::new("--claims must be one JSON object")
+                    .hint(r#"e.g. --claims '{"sub":"user-1","roles":["admin"]}'"#));
+            }
+        },
+        None => serde_json::Map::new(),
+    };
+    for c in a.claim {
+        let Some((k, v)) = c.split_once('=') else {
+            return Err(UsageError::new(format!("--claim {c:?} is not K=V")));
+        };
+        claims.insert(
+            k.to_string(),
+            serde_json::from_str(v).unwrap_or_else(|_| Value::String(v.to_string())),
+        );
+    }
+    let now = jwt::now();
+    claims.insert("iat".into(), now.into());
+    if let Some(e) = a.exp {
+        claims.insert("exp".into(), (now + duration(e)?).into());
+    }
+    if let Some(x) = a.aud {
+        claims.insert("aud".into(), x.into());
+    }
+    if let Some(x) = a.iss {
+        claims.insert("iss".into(), x.into());
+    }
+    let mut header = jsonwebtoken::Header::new(alg);
+    header.kid = a.kid.map(str::to_string);
+    let mut read = Vec::new();
+    let key = if alg.family() == jsonwebtoken::AlgorithmFamily::Hmac {
+        let Some(src) = a.secret else {
+            return Err(UsageError::new(format!("{} needs --secret SOURCE", a.alg)));
+        };
+        let outcomes = super::fetch(&[src.to_string()], global).await?;
+        let o = &outcomes[0];
+        let s = match &o.result {
+            Ok(_) => o
+                .secret()
+                .cloned()
+                .ok_or_else(|| UsageError::new(format!("{src}: yields no value to sign with")))?,
+            Err(e) => return Err(UsageError::new(format!("could not read the secret: {}", e.message))),
+        };
+        let k = jsonwebtoken::EncodingKey::from_secret(s.expose());
+        read.push(s);
+        k
+    } else {
+        let Some(path) = a.key else {
+            return Err(UsageError::new(format!("{} needs --key PRIVATE.pem", a.alg)));
+        };
+        let pem = std::fs::read(path).map_err(|e| UsageError::new(format!("{path}: {e}")))?;
+        let made = match alg.family() {
+            jsonwebtoken::AlgorithmFamily::Rsa => jsonwebtoken::EncodingKey::from_rsa_pem(&pem),
+            jsonwebtoken::AlgorithmFamily::Ec => jsonwebtoken::EncodingKey::from_ec_pem(&pem),
+            _ => jsonwebtoken::EncodingKey::from_ed_pem(&pem),
+        };
+        made.map_err(|e| UsageError::new(format!("{path}: not a private key for {} ({e})", a.alg)))?
+    };
+    let token = jsonwebtoken::encode(&header, &Value::Object(claims), &key)
+        .map_err(|e| UsageError::new(format!("could not sign: {e}")))?;
+    Ok((token, read))
+}
+
+pub fn dispatch_verify<'a>(c: &'a JwtCommand) -> Option<VerifyArgs<'a>> {
+    match c {
+        JwtCommand::Verify {
+            token,
+            secrets,
+            keys,
+            jwks,
+            discover,
+            aud,
+            iss,
+            algs,
+            require,
+            leeway,
+            salt,
+        } => Some(VerifyArgs {
+            token: token.as_deref(),
+            secrets,
+            keys,
+            jwks: jwks.as_deref(),
+            discover: *discover,
+            expect: verify::Expect {
+                aud: aud.clone(),
+                iss: iss.clone(),
+                require: require.clone(),
+                leeway: *leeway as i64,
+            },
+            algs,
+            salt: salt.as_deref(),
+        }),
+        _ => None,
+    }
+}
