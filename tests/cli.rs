@@ -232,6 +232,19 @@ fn json_output_validates_against_the_documented_schema() {
         ],
         vec!["compare".into(), "--reveal".into(), fx("exact"), fx("truncated")],
         vec![
+            "jwt".into(),
+            "decode".into(),
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIiwiZXhwIjoxfQ.c2ln".into(),
+        ],
+        vec![
+            "jwt".into(),
+            "verify".into(),
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIiwiZXhwIjoxfQ.c2ln".into(),
+            "--secret".into(),
+            fx("exact"),
+        ],
+        vec!["jwt".into(), "decode".into(), "not.a.jwt".into()],
+        vec![
             "envfile".into(),
             "tests/fixtures/dotenv/cases/31-bcrypt-unquoted.env".into(),
             "tests/fixtures/dotenv/cases/62-command-substitution.env".into(),

@@ -53,6 +53,19 @@ fn remote_forms() -> Vec<String> {
     ]
 }
 
+/// A token signed with the known secret (the signature is not the secret; it may be printed).
+fn signed() -> String {
+    let r = run(ad().args([
+        "jwt",
+        "sign",
+        "--secret",
+        &format!("file:{D}/exact"),
+        "--claim",
+        "sub=u",
+    ]));
+    r.stdout.trim().to_string()
+}
+
 fn invocations() -> Vec<Vec<String>> {
     let mut forms = all_forms();
     forms.extend(remote_forms());
@@ -128,6 +141,26 @@ fn invocations() -> Vec<Vec<String>> {
             "inspect",
             "fly-runtime:catwalk-backend#AUTH_SECRET",
             &format!("fly-json:{D}/frontend.env#AUTH_SECRET"),
+        ]),
+        s(&[
+            "jwt",
+            "verify",
+            &signed(),
+            "--secret",
+            &format!("a=file:{D}/mounted"),
+            "--secret",
+            &format!("b=file:{D}/upper"),
+            "--secret",
+            "c=envvar:AD_REDACTION_SECRET",
+        ]),
+        s(&["jwt", "verify", &signed(), "--secret", &format!("b=file:{D}/upper")]),
+        s(&["jwt", "decode", &signed()]),
+        s(&[
+            "jwt",
+            "verify",
+            "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..AAAAAAAAAAAAAAAA.AAAA.AAAAAAAAAAAAAAAAAAAAAA",
+            "--secret",
+            &format!("file:{D}/exact"),
         ]),
         s(&["explain", "AD102"]),
         s(&["explain", "all"]),
