@@ -107,3 +107,25 @@ env = {"PATH": os.environ.get("PATH", ""), "HOME": home}
 nocred = timeit([bin, "inspect", "ssm:/quilt/x?region=us-east-1&endpoint=http://127.0.0.1:9"], n=5, env=env)
 print(f"{'ssm: no credentials anywhere, fails in':<42} median {nocred*1e3:7.1f} ms  (target < 2000 ms)")
 PY
+
+# jwt decode / verify against jwt-cli (crates.io) on the same token and secret file: not slower.
+jwtcli=$(command -v jwt || true)
+if [ -z "$jwtcli" ]; then
+  [ -x tools/.bench/bin/jwt ] || cargo install --locked --quiet jwt-cli --root tools/.bench
+  jwtcli=tools/.bench/bin/jwt
+fi
+printf '%s' 'Qx7vN2mR9kL4pW8sT3yB6dF1hJ5nC0aE4gU7iK2oM9rX3zV8bY6wP1qS5tD0fHa2' > "$out/secret"
+tok=$("$bin" jwt sign --secret "file:$out/secret" --claim sub=user-1 --claim userId=42 --exp 1h)
+for pair in "jwt decode|$bin jwt decode $tok|$jwtcli decode $tok" \
+            "jwt verify, file secret|$bin jwt verify $tok --secret file:$out/secret|$jwtcli decode --secret @$out/secret $tok"; do
+  IFS='|' read -r name ours theirs <<<"$pair"
+  if command -v hyperfine >/dev/null; then
+    hyperfine --warmup 10 --runs 100 -N -i --export-json "$out/jwt.json" "$ours" "$theirs" >/dev/null 2>&1
+    python3 - "$out/jwt.json" "$name" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+print(f"{sys.argv[2] + ': authdoctor':<42} median {r[0]['median']*1e3:6.2f} ms")
+print(f"{sys.argv[2] + ': jwt-cli':<42} median {r[1]['median']*1e3:6.2f} ms")
+PY
+  fi
+done

@@ -74,18 +74,11 @@ fn dispatch(cli: &Cli) -> Result<i32, UsageError> {
         Command::Inspect { sources } => {
             checklist(g, |g| Box::pin(with_secrets(crate::commands::inspect::run(sources, g))))
         }
-        Command::Envfile { files, loaders, key } => checklist(g, |g| {
-            Box::pin(std::future::ready(crate::commands::envfile::run(
-                files,
-                loaders,
-                key.as_deref(),
-                g,
-            )))
-        }),
+        Command::Envfile { files, loaders, key } => {
+            checklist_sync(g, || crate::commands::envfile::run(files, loaders, key.as_deref(), g))
+        }
         Command::Jwt { command } => match command {
-            JwtCommand::Decode { token } => checklist(g, |_| {
-                Box::pin(std::future::ready(crate::commands::jwt::decode(token.as_deref())))
-            }),
+            JwtCommand::Decode { token } => checklist_sync(g, || crate::commands::jwt::decode(token.as_deref())),
             JwtCommand::Verify { .. } => {
                 let args = crate::commands::jwt::dispatch_verify(command)
                     .ok_or_else(|| UsageError::new("internal: verify arguments"))?;
@@ -163,7 +156,25 @@ async fn with_secrets(
 fn checklist<'a>(g: &'a Global, f: impl FnOnce(&'a Global) -> Run<'a>) -> Result<i32, UsageError> {
     let rt = runtime()?;
     let started = std::time::Instant::now();
-    let (report, secrets) = rt.block_on(f(g))?;
+    let result = rt.block_on(f(g))?;
+    render(g, result, started)
+}
+
+/// A command with nothing to await (decode, envfile): no async runtime to start.
+fn checklist_sync(
+    g: &Global,
+    f: impl FnOnce() -> Result<(Report, Vec<Secret>), UsageError>,
+) -> Result<i32, UsageError> {
+    let started = std::time::Instant::now();
+    let result = f()?;
+    render(g, result, started)
+}
+
+fn render(
+    g: &Global,
+    (report, secrets): (Report, Vec<Secret>),
+    started: std::time::Instant,
+) -> Result<i32, UsageError> {
     let checked = started.elapsed();
     let style = human::Style {
         unicode: unicode_locale(),

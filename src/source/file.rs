@@ -11,6 +11,13 @@ pub async fn fetch(spec: &Spec) -> Result<Fetched, FetchError> {
 /// Read a whole file, refusing directories and anything past the source size limit, with errors
 /// that say what to do. Shared with `env:`.
 pub(crate) async fn read_file(path: &str) -> Result<Vec<u8>, FetchError> {
+    // A plain blocking read: local files are small, and tokio's file I/O would start a thread pool
+    // just for them (a millisecond of a command meant to take a few).
+    read_file_sync(path)
+}
+
+pub(crate) fn read_file_sync(path: &str) -> Result<Vec<u8>, FetchError> {
+    use std::io::Read;
     let io_err = |e: std::io::Error| {
         let cwd = std::env::current_dir()
             .map(|d| d.display().to_string())
@@ -23,13 +30,16 @@ pub(crate) async fn read_file(path: &str) -> Result<Vec<u8>, FetchError> {
             _ => FetchError::unreadable(format!("{path}: {e}")),
         }
     };
-    let file = tokio::fs::File::open(path).await.map_err(io_err)?;
-    let meta = file.metadata().await.map_err(io_err)?;
+    let file = std::fs::File::open(path).map_err(io_err)?;
+    let meta = file.metadata().map_err(io_err)?;
     if meta.is_dir() {
         return Err(FetchError::unreadable(format!("{path}: is a directory")).hint("name a file inside it"));
     }
-    let (bytes, over) = super::read_capped(file).await.map_err(io_err)?;
-    if over {
+    let mut bytes = Vec::with_capacity((meta.len() as usize).min(super::MAX_SOURCE_BYTES + 1));
+    file.take(super::MAX_SOURCE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io_err)?;
+    if bytes.len() > super::MAX_SOURCE_BYTES {
         return Err(too_large(path));
     }
     Ok(bytes)
