@@ -448,6 +448,21 @@ fn sign_round_trips() {
 }
 
 #[test]
+fn oversized_tokens_warn() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let secret = format!("file:{}", write(dir.path(), "secret", SECRET));
+    let buckets: Vec<String> = (0..400).map(|i| format!("quilt-bucket-number-{i:04}")).collect();
+    let claims = serde_json::json!({"sub": "u", "buckets": buckets}).to_string();
+    let r = run(ad().args(["jwt", "sign", "--secret", &secret, "--claims", &claims]));
+    let (code, v) = json(ad().args(["jwt", "decode", r.stdout.trim()]));
+    assert_eq!(code, 0, "a warning: {v}");
+    assert!(
+        find(&v, "AD412").is_some_and(|f| f["message"].as_str().unwrap_or("").contains("bytes")),
+        "{v}"
+    );
+}
+
+#[test]
 fn malformed_tokens_are_ad401_never_a_panic() {
     let good = token("pyjwt.json", "pyjwt HS256")["token"]
         .as_str()
