@@ -5,9 +5,7 @@ use crate::dotenv::{Loader, Options, diagnose, process_env};
 use crate::findings::{Finding, Location};
 use crate::report::{KeyRow, Report, SourceRow};
 use crate::secret::Secret;
-use crate::source::MAX_SOURCE_BYTES;
 use crate::usage::UsageError;
-use std::io::Read;
 
 pub fn parse_loaders(names: &[String]) -> Result<Vec<Loader>, UsageError> {
     if names.is_empty() {
@@ -27,24 +25,7 @@ pub fn parse_loaders(names: &[String]) -> Result<Vec<Loader>, UsageError> {
 }
 
 fn read(path: &str) -> Result<Vec<u8>, String> {
-    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => format!("{path}: no such file"),
-        std::io::ErrorKind::PermissionDenied => format!("{path}: permission denied"),
-        _ => format!("{path}: {e}"),
-    })?;
-    if meta.is_dir() {
-        return Err(format!("{path}: is a directory; name the .env file inside it"));
-    }
-    let mut buf = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_SOURCE_BYTES as u64 + 1).read_to_end(&mut buf))
-        .map_err(|e| format!("{path}: {e}"))?;
-    if buf.len() > MAX_SOURCE_BYTES {
-        return Err(format!(
-            "{path}: more than {} MiB; a .env file is small, so this is probably the wrong file",
-            MAX_SOURCE_BYTES / (1024 * 1024)
-        ));
-    }
+    let buf = crate::source::read_file_sync(path).map_err(|e| e.message)?;
     if let Some(pos) = buf.iter().position(|b| *b == 0) {
         return Err(format!(
             "{path}: not a text file (NUL byte at offset {pos}); a .env file is text"
@@ -66,17 +47,7 @@ pub fn run(
     let mut rows = Vec::new();
     let mut secrets = Vec::new();
     for path in files {
-        let mut row = SourceRow {
-            label: path.clone(),
-            spec: path.clone(),
-            kind: "file".into(),
-            status: "ok".into(),
-            length: None,
-            sha256: None,
-            details: Default::default(),
-            facts: None,
-            hex: None,
-        };
+        let mut row = SourceRow::new(path.clone(), path.clone(), "file");
         let bytes = match read(path) {
             Ok(b) => b,
             Err(message) => {

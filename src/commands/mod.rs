@@ -56,17 +56,7 @@ pub async fn fetch(raw: &[String], global: &Global) -> Result<Vec<Outcome>, Usag
 pub fn source_rows(outcomes: &[Outcome], report: &mut Report, reveal: bool) {
     for o in outcomes {
         let name = o.spec.name().to_string();
-        let mut row = SourceRow {
-            label: name.clone(),
-            spec: o.spec.raw.clone(),
-            kind: "value".into(),
-            status: "ok".into(),
-            length: None,
-            sha256: None,
-            details: Default::default(),
-            facts: None,
-            hex: None,
-        };
+        let mut row = SourceRow::new(name.clone(), o.spec.raw.clone(), "value");
         match &o.result {
             Ok(f) => {
                 row.kind = f.yielded.kind().into();

@@ -57,25 +57,10 @@ pub fn entries(text: &str) -> Vec<Entry> {
     // dotenv: lines.replace(/\r\n?/mg, '\n')
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let (re, ascii) = line_regex(&text);
-    let b = text.as_bytes();
-    let mut locs = re.capture_locations();
     let mut out = Vec::new();
     let mut line = 1;
     let mut counted_to = 0;
-    for m in re.find_iter(b) {
-        // Resolving capture groups costs more than finding the match; an unquoted one-line
-        // assignment has only one way to match, so it is read directly.
-        let (key, value) = match ascii.then(|| simple(&text[m.start()..m.end()], true)).flatten() {
-            Some((k, v)) => (
-                m.start() + k.start..m.start() + k.end,
-                v.map(|v| m.start() + v.start..m.start() + v.end),
-            ),
-            None => {
-                re.captures_read_at(&mut locs, &b[..m.end()], m.start());
-                let Some(k) = locs.get(1) else { continue };
-                (k.0..k.1, locs.get(2).map(|v| v.0..v.1))
-            }
-        };
+    for (key, value) in assignments(re, &text, ascii.then_some(true)) {
         line += text[counted_to..key.start].matches('\n').count();
         counted_to = key.start;
         let value = value.map(|r| &text[r]).unwrap_or("");
@@ -95,6 +80,33 @@ pub fn entries(text: &str) -> Vec<Entry> {
         out.push(Entry::new(&text[key], value, line));
     }
     out
+}
+
+/// Key and value ranges of every match of a dotenv-style LINE regex (node's, or ruby's which has the
+/// same groups). Resolving capture groups costs more than finding the match, so with `shortcut`
+/// (`Some(dash_in_key)`) an unquoted one-line assignment, which can match only one way, is read
+/// directly.
+pub(crate) fn assignments<'a>(
+    re: &'a Regex,
+    text: &'a str,
+    shortcut: Option<bool>,
+) -> impl Iterator<Item = (std::ops::Range<usize>, Option<std::ops::Range<usize>>)> + 'a {
+    let b = text.as_bytes();
+    let mut locs = re.capture_locations();
+    re.find_iter(b).filter_map(move |m| {
+        let direct = shortcut.and_then(|dash| simple(&text[m.start()..m.end()], dash));
+        match direct {
+            Some((k, v)) => Some((
+                m.start() + k.start..m.start() + k.end,
+                v.map(|v| m.start() + v.start..m.start() + v.end),
+            )),
+            None => {
+                re.captures_read_at(&mut locs, &b[..m.end()], m.start());
+                let k = locs.get(1)?;
+                Some((k.0..k.1, locs.get(2).map(|v| v.0..v.1)))
+            }
+        }
+    })
 }
 
 /// Key and value ranges of a matched span that is a plain `KEY=value` on one line: no quotes,

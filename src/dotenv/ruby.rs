@@ -121,22 +121,7 @@ pub fn parse(bytes: &[u8], env: &Env) -> Parsed {
     let lines = LineCounter::new(&text);
     let mut hash: rustc_hash::FxHashMap<String, String> = rustc_hash::FxHashMap::default();
     let mut entries = Vec::new();
-    let re = line_regex();
-    let mut locs = re.capture_locations();
-    let b = text.as_bytes();
-    for m in re.find_iter(b) {
-        // As in node: a plain one-line `KEY=value` is read directly, anything else by the groups.
-        let (key, value) = match super::node::simple(&text[m.start()..m.end()], false) {
-            Some((k, v)) => (
-                m.start() + k.start..m.start() + k.end,
-                v.map(|v| m.start() + v.start..m.start() + v.end),
-            ),
-            None => {
-                re.captures_read_at(&mut locs, &b[..m.end()], m.start());
-                let Some(k) = locs.get(1) else { continue };
-                (k.0..k.1, locs.get(2).map(|v| v.0..v.1))
-            }
-        };
+    for (key, value) in super::node::assignments(line_regex(), &text, Some(false)) {
         let raw = value.map(|r| &text[r]).unwrap_or("");
         let stripped = ruby_strip(raw);
         // value.sub(/\A(['"])(.*)\1\z/m, '\2')

@@ -59,6 +59,23 @@ pub struct SourceRow {
     pub hex: Option<String>,
 }
 
+impl SourceRow {
+    /// A row that is `ok` until the caller says otherwise.
+    pub fn new(label: impl Into<String>, spec: impl Into<String>, kind: &str) -> SourceRow {
+        SourceRow {
+            label: label.into(),
+            spec: spec.into(),
+            kind: kind.into(),
+            status: "ok".into(),
+            length: None,
+            sha256: None,
+            details: BTreeMap::new(),
+            facts: None,
+            hex: None,
+        }
+    }
+}
+
 /// A value's bytes for the `--reveal` hex dump, with offsets to mark.
 #[derive(Debug, Clone)]
 pub struct Dump {

@@ -16,7 +16,7 @@ pub(crate) async fn read_file(path: &str) -> Result<Vec<u8>, FetchError> {
     read_file_sync(path)
 }
 
-pub(crate) fn read_file_sync(path: &str) -> Result<Vec<u8>, FetchError> {
+pub fn read_file_sync(path: &str) -> Result<Vec<u8>, FetchError> {
     use std::io::Read;
     let io_err = |e: std::io::Error| {
         let cwd = std::env::current_dir()

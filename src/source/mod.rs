@@ -6,6 +6,7 @@ pub mod configjs;
 mod env;
 mod envvar;
 mod file;
+pub use file::read_file_sync;
 pub mod fly;
 mod stdin;
 
