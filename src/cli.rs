@@ -89,6 +89,15 @@ pub enum Command {
         #[arg(long, value_name = "KEY")]
         key: Option<String>,
     },
+    /// Every secret group and token check of authdoctor.toml (found here or in a parent): for CI.
+    Check {
+        /// The config file (default: the nearest authdoctor.toml).
+        #[arg(long, value_name = "PATH")]
+        config: Option<String>,
+        /// Only these [[secret]]/[[token]] names (repeat).
+        #[arg(long, value_name = "NAME")]
+        only: Vec<String>,
+    },
     /// Decode, verify and sign JWTs; open Auth.js/NextAuth session cookies.
     Jwt {
         #[command(subcommand)]

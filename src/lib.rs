@@ -5,6 +5,7 @@ pub mod checks;
 pub mod cli;
 pub mod commands;
 pub mod compare;
+pub mod config;
 pub mod dotenv;
 pub mod findings;
 pub mod jwt;

@@ -118,6 +118,11 @@ fn dispatch(cli: &Cli) -> Result<i32, UsageError> {
                 Ok(0)
             }
         },
+        Command::Check { config, only } => {
+            let rt = runtime()?;
+            let (reports, secrets) = rt.block_on(crate::commands::check::run(config.as_deref(), only, g))?;
+            render_many(g, reports, secrets)
+        }
         Command::Explain { code } => {
             print_out(&crate::commands::explain::run(code, g.format)?);
             Ok(0)
@@ -168,6 +173,76 @@ fn checklist_sync(
     let started = std::time::Instant::now();
     let result = f()?;
     render(g, result, started)
+}
+
+/// `check`: one report per group, then the overall verdict (the worst of them).
+fn render_many(g: &Global, reports: Vec<Report>, secrets: Vec<Secret>) -> Result<i32, UsageError> {
+    let style = human::Style {
+        unicode: unicode_locale(),
+        quiet: g.quiet,
+        strict: g.strict,
+        verbose: g.verbose,
+    };
+    let rank = |v: crate::report::Verdict| match v {
+        crate::report::Verdict::Pass => 0,
+        crate::report::Verdict::Warn => 1,
+        crate::report::Verdict::Fail => 2,
+        crate::report::Verdict::Error => 3,
+    };
+    let worst = reports
+        .iter()
+        .map(|r| r.verdict(g.strict))
+        .max_by_key(|v| rank(*v))
+        .unwrap_or(crate::report::Verdict::Pass);
+    let text = match g.format {
+        Format::Json => {
+            let checks: Vec<serde_json::Value> = reports
+                .iter()
+                .filter_map(|r| {
+                    serde_json::from_str::<serde_json::Value>(&crate::report::json::render(r, g.strict)).ok()
+                })
+                .map(|mut v| {
+                    if let Some(o) = v.as_object_mut() {
+                        o.remove("schema");
+                    }
+                    v
+                })
+                .collect();
+            let out = serde_json::json!({
+                "schema": "authdoctor/1", "command": "check", "verdict": worst.as_str(), "exit_code": worst.exit_code(), "checks": checks,
+            });
+            format!("{}\n", serde_json::to_string_pretty(&out).unwrap_or_default())
+        }
+        _ => {
+            let mut out = String::new();
+            for r in &reports {
+                out.push_str(&if g.format == Format::Github {
+                    crate::report::github::render(r, style)
+                } else {
+                    human::render(r, style)
+                });
+                out.push('\n');
+            }
+            let count = |v: crate::report::Verdict| reports.iter().filter(|r| r.verdict(g.strict) == v).count();
+            out.push_str(&format!(
+                "check: {} group(s): {} pass, {} with warnings, {} failing, {} unreadable (exit {})\n",
+                reports.len(),
+                count(crate::report::Verdict::Pass),
+                count(crate::report::Verdict::Warn),
+                count(crate::report::Verdict::Fail),
+                count(crate::report::Verdict::Error),
+                worst.exit_code()
+            ));
+            out
+        }
+    };
+    let text = if g.reveal {
+        text
+    } else {
+        Redactor::new(secrets.iter().map(|s| s.expose())).scrub(&text)
+    };
+    print_out(&text);
+    Ok(worst.exit_code())
 }
 
 fn render(

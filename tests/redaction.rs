@@ -162,6 +162,7 @@ fn invocations() -> Vec<Vec<String>> {
             "--secret",
             &format!("file:{D}/exact"),
         ]),
+        s(&["check", "--config", "examples/authdoctor.toml"]),
         s(&["explain", "AD102"]),
         s(&["explain", "all"]),
         s(&["sources"]),

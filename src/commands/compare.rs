@@ -10,8 +10,14 @@ pub async fn run(sources: &[String], global: &Global) -> Result<(Report, Vec<cra
         return Err(UsageError::new("compare needs at least two sources").hint("use `authdoctor inspect` for one"));
     }
     let outcomes = super::fetch(sources, global).await?;
-    let mut report = Report::new("compare");
-    super::source_rows(&outcomes, &mut report, global.reveal);
+    let report = build(&outcomes.iter().collect::<Vec<_>>(), global.reveal, "compare");
+    Ok((report, outcomes))
+}
+
+/// The comparison report for sources already fetched (`compare`, and each group of `check`).
+pub fn build(outcomes: &[&crate::source::Outcome], reveal: bool, command: &'static str) -> Report {
+    let mut report = Report::new(command);
+    super::source_rows(outcomes, &mut report, reveal);
 
     // Only readable sources take part; an unreadable one already made the verdict `error`.
     let readable: Vec<usize> = (0..outcomes.len()).filter(|&i| outcomes[i].result.is_ok()).collect();
@@ -46,8 +52,8 @@ pub async fn run(sources: &[String], global: &Global) -> Result<(Report, Vec<cra
             }
         }
     }
-    if global.reveal {
-        report.dumps = super::dumps(&outcomes, &marks);
+    if reveal {
+        report.dumps = super::dumps(outcomes, &marks);
     }
-    Ok((report, outcomes))
+    report
 }

@@ -8,7 +8,7 @@ use crate::usage::UsageError;
 pub async fn run(sources: &[String], global: &Global) -> Result<(Report, Vec<crate::source::Outcome>), UsageError> {
     let outcomes = super::fetch(sources, global).await?;
     let mut report = Report::new("inspect");
-    super::source_rows(&outcomes, &mut report, global.reveal);
+    super::source_rows(&outcomes.iter().collect::<Vec<_>>(), &mut report, global.reveal);
     for (o, row) in outcomes.iter().zip(report.sources.iter_mut()) {
         if let Some(s) = o.secret() {
             row.facts = Some(Facts::of(s.expose()));
@@ -18,7 +18,7 @@ pub async fn run(sources: &[String], global: &Global) -> Result<(Report, Vec<cra
         }
     }
     if global.reveal {
-        report.dumps = super::dumps(&outcomes, &[]);
+        report.dumps = super::dumps(&outcomes.iter().collect::<Vec<_>>(), &[]);
     }
     Ok((report, outcomes))
 }

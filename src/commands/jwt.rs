@@ -52,6 +52,11 @@ fn times(claims: &Value, now: i64) -> std::collections::BTreeMap<String, String>
 fn read(arg: Option<&str>, command: &'static str) -> Result<(Report, Option<Token>, jwt::Intake), UsageError> {
     let raw = read_token(arg)?;
     let intake = jwt::intake(&raw).map_err(|e| UsageError::new(format!("could not find a token in the input: {e}")))?;
+    Ok(examine(intake, command))
+}
+
+/// The report so far for a token already found: its view, and AD401/AD402/AD412.
+pub fn examine(intake: jwt::Intake, command: &'static str) -> (Report, Option<Token>, jwt::Intake) {
     let mut report = Report::new(command);
     let mut view = TokenView {
         size: intake.token.len(),
@@ -104,7 +109,7 @@ fn read(arg: Option<&str>, command: &'static str) -> Result<(Report, Option<Toke
         ));
     }
     report.token = Some(view);
-    Ok((report, parsed, intake))
+    (report, parsed, intake)
 }
 
 pub fn decode(token: Option<&str>) -> Result<(Report, Vec<Secret>), UsageError> {
@@ -134,29 +139,45 @@ pub async fn verify(a: VerifyArgs<'_>, global: &Global) -> Result<(Report, Vec<S
     } else {
         super::fetch(a.secrets, global).await?
     };
-    super::source_rows(&outcomes, &mut report, false);
+    let refs: Vec<&crate::source::Outcome> = outcomes.iter().collect();
+    let secrets = check_token(
+        &mut report,
+        parsed,
+        &intake,
+        &refs,
+        &a,
+        Duration::from_secs_f64(global.timeout),
+    )
+    .await;
+    Ok((report, secrets))
+}
+
+/// Verify a parsed token against candidates already fetched (`jwt verify`, and `check`'s tokens);
+/// returns the secrets read, for redaction.
+pub async fn check_token(
+    report: &mut Report,
+    parsed: Option<Token>,
+    intake: &jwt::Intake,
+    outcomes: &[&crate::source::Outcome],
+    a: &VerifyArgs<'_>,
+    timeout: Duration,
+) -> Vec<Secret> {
+    super::source_rows(outcomes, report, false);
     let readable: Vec<(String, &Secret)> = outcomes
         .iter()
         .filter_map(|o| {
-            o.secret().map(|s| {
-                (
-                    if o.spec.label.is_some() {
-                        format!("{} ({})", o.spec.name(), o.spec.raw)
-                    } else {
-                        o.spec.raw.clone()
-                    },
-                    s,
-                )
-            })
+            let label = if o.spec.label.is_some() {
+                format!("{} ({})", o.spec.name(), o.spec.raw)
+            } else {
+                o.spec.raw.clone()
+            };
+            o.secret().map(|s| (label, s))
         })
         .collect();
     let values: Vec<&[u8]> = readable.iter().map(|(_, s)| s.expose()).collect();
     let secrets: Vec<Secret> = readable.iter().map(|(_, s)| (*s).clone()).collect();
-    let timeout = Duration::from_secs_f64(global.timeout);
     let now = jwt::now();
-    let Some(token) = parsed else {
-        return Ok((report, secrets));
-    };
+    let Some(token) = parsed else { return secrets };
     match token {
         Token::Jwe(e) => {
             if values.is_empty() {
@@ -164,15 +185,15 @@ pub async fn verify(a: VerifyArgs<'_>, global: &Global) -> Result<(Report, Vec<S
                     "AD404",
                     "an encrypted cookie opens only with its app's secret: give --secret SOURCE",
                 ));
-                return Ok((report, secrets));
+                return secrets;
             }
             let mut salts: Vec<String> = Vec::new();
-            for s in a.salt.into_iter().chain(intake.cookie.as_deref()) {
-                if !salts.iter().any(|x| x == s) {
-                    salts.push(s.to_string());
-                }
-            }
-            for s in jwe::AUTHJS_SALTS {
+            for s in a
+                .salt
+                .into_iter()
+                .chain(intake.cookie.as_deref())
+                .chain(jwe::AUTHJS_SALTS)
+            {
                 if !salts.iter().any(|x| x == s) {
                     salts.push(s.to_string());
                 }
@@ -184,16 +205,13 @@ pub async fn verify(a: VerifyArgs<'_>, global: &Global) -> Result<(Report, Vec<S
                     } else {
                         format!(", salt {}", o.salt)
                     };
+                    let who = readable[o.candidate].0.clone();
                     report.findings.push(
                         Finding::new(
                             "AD413",
-                            format!(
-                                "decrypted by {} as a {} cookie{salt}",
-                                readable[o.candidate].0,
-                                o.flavor.name()
-                            ),
+                            format!("decrypted by {who} as a {} cookie{salt}", o.flavor.name()),
                         )
-                        .sources([readable[o.candidate].0.clone()]),
+                        .sources([who]),
                     );
                     report.findings.extend(verify::claims(&o.claims, &a.expect, now));
                     if let Some(v) = report.token.as_mut() {
@@ -205,9 +223,9 @@ pub async fn verify(a: VerifyArgs<'_>, global: &Global) -> Result<(Report, Vec<S
                 Err(why) => report.findings.push(Finding::new("AD404", why)),
             }
         }
-        Token::Jws(j) => verify_jws(&mut report, &j, &a, &readable, timeout, now).await,
+        Token::Jws(j) => verify_jws(report, &j, a, &readable, timeout, now).await,
     }
-    Ok((report, secrets))
+    secrets
 }
 
 async fn verify_jws(

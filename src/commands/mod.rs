@@ -1,5 +1,6 @@
 //! One module per subcommand: gather sources, run checks, build the report.
 
+pub mod check;
 pub mod compare;
 pub mod envfile;
 pub mod explain;
@@ -53,7 +54,7 @@ pub async fn fetch(raw: &[String], global: &Global) -> Result<Vec<Outcome>, Usag
 }
 
 /// The sources table and the findings of the fetch itself (AD001, AD002, loader notes).
-pub fn source_rows(outcomes: &[Outcome], report: &mut Report, reveal: bool) {
+pub fn source_rows(outcomes: &[&Outcome], report: &mut Report, reveal: bool) {
     for o in outcomes {
         let name = o.spec.name().to_string();
         let mut row = SourceRow::new(name.clone(), o.spec.raw.clone(), "value");
@@ -96,7 +97,7 @@ pub fn source_rows(outcomes: &[Outcome], report: &mut Report, reveal: bool) {
 }
 
 /// `--reveal` hex dumps, with the given offsets marked per source index.
-pub fn dumps(outcomes: &[Outcome], marks: &[(usize, usize)]) -> Vec<Dump> {
+pub fn dumps(outcomes: &[&Outcome], marks: &[(usize, usize)]) -> Vec<Dump> {
     outcomes
         .iter()
         .enumerate()

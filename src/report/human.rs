@@ -41,7 +41,10 @@ impl Style {
 
 pub fn render(report: &Report, style: Style) -> String {
     let mut out = String::new();
-    let title = format!("authdoctor {}", report.command);
+    let title = match &report.title {
+        Some(t) => format!("authdoctor {} · {t}", report.command),
+        None => format!("authdoctor {}", report.command),
+    };
     let dot = if style.unicode { "·" } else { "-" };
     let n = report.sources.len();
     if n == 0 {

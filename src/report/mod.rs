@@ -114,6 +114,8 @@ pub struct TokenView {
 #[derive(Debug, Clone, Default)]
 pub struct Report {
     pub command: &'static str,
+    /// check: the group's name.
+    pub title: Option<String>,
     pub sources: Vec<SourceRow>,
     pub findings: Vec<Finding>,
     /// compare: labels of the sources that hold equal values, one list per distinct value.

@@ -1,0 +1,183 @@
+//! `authdoctor.toml`: the secret groups and token checks `authdoctor check` runs, with errors that
+//! point at file, line and column.
+
+use crate::source::Spec;
+use crate::usage::UsageError;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+pub const FILE_NAME: &str = "authdoctor.toml";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub secret: Vec<SecretGroup>,
+    #[serde(default)]
+    pub token: Vec<TokenCheck>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecretGroup {
+    pub name: Spanned<String>,
+    pub sources: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenCheck {
+    pub name: Spanned<String>,
+    /// A source that yields the token (e.g. `envvar:TEST_TOKEN`, `file:token.txt`).
+    pub token: Spanned<String>,
+    #[serde(default)]
+    pub secrets: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub keys: Vec<String>,
+    pub jwks: Option<String>,
+    #[serde(default)]
+    pub discover: bool,
+    pub audience: Option<String>,
+    pub issuer: Option<String>,
+    #[serde(default)]
+    pub require: Vec<String>,
+    pub leeway: Option<u64>,
+    #[serde(default)]
+    pub algorithms: Vec<String>,
+    pub salt: Option<String>,
+}
+
+/// `file:line:col` of a byte offset.
+fn position(path: &Path, text: &str, offset: usize) -> String {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before
+        .rfind('\n')
+        .map_or(before.chars().count(), |n| before[n + 1..].chars().count())
+        + 1;
+    format!("{}:{line}:{col}", path.display())
+}
+
+/// The config file: `--config PATH`, else the nearest authdoctor.toml in this directory or a parent.
+pub fn locate(explicit: Option<&str>) -> Result<PathBuf, UsageError> {
+    if let Some(p) = explicit {
+        let p = PathBuf::from(p);
+        if !p.is_file() {
+            return Err(UsageError::new(format!("{}: no such config file", p.display()))
+                .hint("check --config, or omit it to search upwards for authdoctor.toml"));
+        }
+        return Ok(p);
+    }
+    let mut dir = std::env::current_dir().map_err(|e| UsageError::new(format!("no current directory: {e}")))?;
+    loop {
+        let c = dir.join(FILE_NAME);
+        if c.is_file() {
+            return Ok(c);
+        }
+        if !dir.pop() {
+            return Err(
+                UsageError::new(format!("no {FILE_NAME} in this directory or any parent"))
+                    .hint("give --config PATH, or write one: README.md shows the format"),
+            );
+        }
+    }
+}
+
+pub fn load(path: &Path) -> Result<Config, UsageError> {
+    let text = std::fs::read_to_string(path).map_err(|e| UsageError::new(format!("{}: {e}", path.display())))?;
+    let config: Config = toml::from_str(&text).map_err(|e| {
+        let at = e
+            .span()
+            .map(|s| position(path, &text, s.start))
+            .unwrap_or_else(|| path.display().to_string());
+        UsageError::new(format!("{at}: {}", e.message().trim())).hint("see README.md for the authdoctor.toml format")
+    })?;
+    let err = |span: std::ops::Range<usize>, msg: String| {
+        UsageError::new(format!("{}: {msg}", position(path, &text, span.start)))
+    };
+    let mut names: Vec<&str> = Vec::new();
+    let all_names = config
+        .secret
+        .iter()
+        .map(|g| &g.name)
+        .chain(config.token.iter().map(|t| &t.name));
+    for n in all_names {
+        if names.contains(&n.get_ref().as_str()) {
+            return Err(err(
+                n.span(),
+                format!(
+                    "the name {:?} is used twice; each [[secret]] and [[token]] needs its own",
+                    n.get_ref()
+                ),
+            ));
+        }
+        names.push(n.get_ref());
+    }
+    let specs = config.secret.iter().flat_map(|g| g.sources.iter()).chain(
+        config
+            .token
+            .iter()
+            .flat_map(|t| std::iter::once(&t.token).chain(t.secrets.iter())),
+    );
+    for s in specs {
+        if let Err(e) = Spec::parse(s.get_ref()) {
+            return Err(err(s.span(), e.message).hint(e.hint.unwrap_or_default()));
+        }
+    }
+    for g in &config.secret {
+        if g.sources.len() < 2 {
+            return Err(err(
+                g.name.span(),
+                format!(
+                    "secret {:?} lists {} source(s); comparing needs at least two",
+                    g.name.get_ref(),
+                    g.sources.len()
+                ),
+            ));
+        }
+    }
+    for t in &config.token {
+        if t.secrets.is_empty() && t.keys.is_empty() && t.jwks.is_none() && !t.discover {
+            return Err(err(
+                t.name.span(),
+                format!(
+                    "token {:?} has nothing to verify with: give secrets, keys, jwks or discover",
+                    t.name.get_ref()
+                ),
+            ));
+        }
+    }
+    Ok(config)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn try_load(text: &str) -> Result<Config, String> {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join(FILE_NAME);
+        std::fs::write(&p, text).expect("write");
+        load(&p).map_err(|e| e.message.replace(&p.display().to_string(), "F"))
+    }
+
+    #[test]
+    fn errors_point_at_line_and_column() {
+        let ok = "[[secret]]\nname = \"A\"\nsources = [\"file:a\", \"file:b\"]\n";
+        assert!(try_load(ok).is_ok());
+        let e = try_load("[[secret]]\nname = \"A\"\nsorces = [\"file:a\"]\n").expect_err("unknown key");
+        assert!(e.starts_with("F:3:1: unknown field `sorces`"), "{e}");
+        let e = try_load("[[secret]]\nname = \"A\"\nsources = [\"file:a\", \"nope:b\"]\n").expect_err("bad source");
+        assert!(e.starts_with("F:3:22: bad source"), "{e}");
+        let e = try_load("[[secret]]\nsources = [\"file:a\", \"file:b\"]\n").expect_err("missing name");
+        assert!(e.contains("missing field `name`"), "{e}");
+        let e = try_load(&format!(
+            "{ok}[[secret]]\nname = \"A\"\nsources = [\"file:a\", \"file:b\"]\n"
+        ))
+        .expect_err("dup");
+        assert!(e.starts_with("F:5:8: the name \"A\" is used twice"), "{e}");
+        let e = try_load("[[token]]\nname = \"t\"\ntoken = \"envvar:T\"\n").expect_err("nothing to verify with");
+        assert!(e.contains("nothing to verify with"), "{e}");
+    }
+}
