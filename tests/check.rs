@@ -51,7 +51,7 @@ fn github_annotations_carry_file_and_line() {
     let r = run(ad().args(["--format", "github", "check", "--config", "examples/authdoctor.toml"]));
     assert!(
         r.stdout
-            .contains("::warning file=frontend/.env.local,line=3,title=AD301::"),
+            .contains("::warning file=examples/frontend/.env.local,line=3,title=AD301::"),
         "{}",
         r.stdout
     );

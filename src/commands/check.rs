@@ -32,8 +32,13 @@ pub async fn run(
         }
     }
     let wanted = |n: &str| only.is_empty() || only.iter().any(|o| o == n);
-    // Sources are relative to the config file, as a project's paths are.
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+    // Sources are relative to the config file, as a project's paths are; locations in findings are
+    // given back relative to where authdoctor was started, so annotations land on the right file.
+    let prefix = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .map(|d| d.to_path_buf());
+    if let Some(dir) = &prefix {
         std::env::set_current_dir(dir).map_err(|e| UsageError::new(format!("{}: {e}", dir.display())))?;
     }
     let mut raw: Vec<String> = Vec::new();
@@ -107,6 +112,17 @@ pub async fn run(
         )
         .await;
         reports.push(r);
+    }
+    if let Some(dir) = &prefix {
+        for r in &mut reports {
+            for f in &mut r.findings {
+                if let Some(loc) = f.location.as_mut()
+                    && std::path::Path::new(&loc.file).is_relative()
+                {
+                    loc.file = dir.join(&loc.file).display().to_string();
+                }
+            }
+        }
     }
     let secrets = outcomes.iter().filter_map(|o| o.secret().cloned()).collect();
     Ok((reports, secrets))
