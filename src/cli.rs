@@ -97,6 +97,13 @@ pub enum Command {
         /// Only these [[secret]]/[[token]] names (repeat).
         #[arg(long, value_name = "NAME")]
         only: Vec<String>,
+        /// Report what changed since this known-good lock file (default: authdoctor.lock beside
+        /// the config).
+        #[arg(long, value_name = "PATH", num_args = 0..=1, default_missing_value = "")]
+        baseline: Option<String>,
+        /// Write the lock file from this run, if it passes (fingerprints only, never values).
+        #[arg(long)]
+        update_baseline: bool,
     },
     /// Decode, verify and sign JWTs; open Auth.js/NextAuth session cookies.
     Jwt {

@@ -49,7 +49,7 @@ pub struct TokenCheck {
 }
 
 /// `file:line:col` of a byte offset.
-fn position(path: &Path, text: &str, offset: usize) -> String {
+pub fn position(path: &Path, text: &str, offset: usize) -> String {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
     let col = before

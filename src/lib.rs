@@ -1,6 +1,7 @@
 //! authdoctor: why a JWT secret that "matches" everywhere still gives 401 Invalid signature.
 //! Data flows one way: spec → source → value → checks → findings → report → renderer.
 
+pub mod baseline;
 pub mod checks;
 pub mod cli;
 pub mod commands;

@@ -118,9 +118,20 @@ fn dispatch(cli: &Cli) -> Result<i32, UsageError> {
                 Ok(0)
             }
         },
-        Command::Check { config, only } => {
+        Command::Check {
+            config,
+            only,
+            baseline,
+            update_baseline,
+        } => {
             let rt = runtime()?;
-            let (reports, secrets) = rt.block_on(crate::commands::check::run(config.as_deref(), only, g))?;
+            let opts = crate::commands::check::Options {
+                config: config.as_deref(),
+                only,
+                baseline: baseline.as_deref(),
+                update_baseline: *update_baseline,
+            };
+            let (reports, secrets) = rt.block_on(crate::commands::check::run(&opts, g))?;
             render_many(g, reports, secrets)
         }
         Command::Explain { code } => {

@@ -94,3 +94,111 @@ fn found_in_a_parent_directory_and_config_errors_exit_2() {
         r.stderr
     );
 }
+
+fn all_codes(v: &serde_json::Value) -> Vec<(String, String)> {
+    v["checks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|c| c["findings"].as_array().into_iter().flatten())
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap_or("").to_string(),
+                f["message"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn baseline_reports_what_changed_since_the_last_good_run() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let old = "first-value-0123456789abcdef0123456789";
+    let new = "second-value-9876543210fedcba9876543210";
+    std::fs::write(d.join("a"), old).expect("write");
+    std::fs::write(d.join("b"), old).expect("write");
+    let fly = std::fs::read_to_string(root().join("tests/fixtures/fly/0.4.6/catwalk-backend.json")).expect("fixture");
+    std::fs::write(d.join("fly.json"), &fly).expect("write");
+    std::fs::write(
+        d.join("authdoctor.toml"),
+        "[[secret]]\nname = \"S\"\nsources = [\"a=file:a\", \"b=file:b\"]\n\n\
+         [[secret]]\nname = \"F\"\nsources = [\"fly=fly-json:fly.json#AUTH_SYNC_SECRET\", \"a=file:a\"]\n",
+    )
+    .expect("write");
+    let check = |args: &[&str]| json(ad().arg("check").args(args).current_dir(d));
+
+    // No lock yet: --baseline says how to make one.
+    let r = run(ad().args(["check", "--baseline"]).current_dir(d));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("authdoctor.lock"), "{}", r.stderr);
+    assert!(r.stderr.contains("--update-baseline"), "{}", r.stderr);
+
+    let r = run(ad().args(["check", "--update-baseline"]).current_dir(d));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("wrote"), "{}", r.stderr);
+    let lock = std::fs::read_to_string(d.join("authdoctor.lock")).expect("lock written beside the config");
+    assert!(leaks(&lock, old).is_none(), "the lock holds part of the value:\n{lock}");
+    assert!(lock.contains("spec = \"fly-json:fly.json#AUTH_SYNC_SECRET\""), "{lock}");
+    assert!(lock.contains("digest = \"b81e4c2d9a0f7365\""), "{lock}");
+
+    let (code, v) = check(&["--baseline"]);
+    assert_eq!(code, 0, "{v}");
+    assert!(!all_codes(&v).iter().any(|(c, _)| c == "AD112"), "{v}");
+
+    // A rotation: both files changed together. A warning (exit 0), a failure under --strict.
+    std::fs::write(d.join("a"), new).expect("write");
+    std::fs::write(d.join("b"), new).expect("write");
+    let (code, v) = check(&["--baseline", "authdoctor.lock", "--only", "S"]);
+    assert_eq!(code, 0, "{v}");
+    let drift: Vec<_> = all_codes(&v).into_iter().filter(|(c, _)| c == "AD112").collect();
+    assert_eq!(drift.len(), 2, "{v}");
+    assert!(drift[0].1.contains("length 38 → 39 bytes"), "{v}");
+    assert!(v.to_string().contains("every source of S changed"), "{v}");
+    let (code, _) = check(&["--baseline", "--only", "S", "--strict"]);
+    assert_eq!(code, 1);
+
+    // Record the rotation for S only: F's entries stay as they were.
+    let r = run(ad().args(["check", "--only", "S", "--update-baseline"]).current_dir(d));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lock2 = std::fs::read_to_string(d.join("authdoctor.lock")).expect("lock");
+    assert!(lock2.contains("b81e4c2d9a0f7365"), "{lock2}");
+    assert_ne!(lock, lock2);
+    let (_, v) = check(&["--baseline", "--only", "S"]);
+    assert!(!all_codes(&v).iter().any(|(c, _)| c == "AD112"), "{v}");
+
+    // One source drifts: a trailing newline, and Fly's secret set again and staged.
+    std::fs::write(d.join("b"), format!("{new}\n")).expect("write");
+    let fly2 = fly.replace("b81e4c2d9a0f7365", "0c1d2e3f4a5b6c7d").replacen(
+        "\"0c1d2e3f4a5b6c7d\",\n        \"status\": \"Deployed\"",
+        "\"0c1d2e3f4a5b6c7d\",\n        \"status\": \"Staged\"",
+        1,
+    );
+    std::fs::write(d.join("fly.json"), fly2).expect("write");
+    let (code, v) = check(&["--baseline"]);
+    assert_eq!(code, 1, "the values now differ (AD102): {v}");
+    let drift: Vec<_> = all_codes(&v).into_iter().filter(|(c, _)| c == "AD112").collect();
+    assert!(
+        drift
+            .iter()
+            .any(|(_, m)| m.starts_with("b: changed since") && m.contains("trailing whitespace or a newline was added")),
+        "{v}"
+    );
+    assert!(
+        drift.iter().any(|(_, m)| m.starts_with("fly: changed since")
+            && m.contains("digest changed")
+            && m.contains("status Deployed → Staged")),
+        "{v}"
+    );
+    assert!(v.to_string().contains("only some sources of S changed"), "{v}");
+
+    // A failing run does not overwrite the known-good lock.
+    let before = std::fs::read_to_string(d.join("authdoctor.lock")).expect("lock");
+    let r = run(ad().args(["check", "--update-baseline"]).current_dir(d));
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("not updated"), "{}", r.stderr);
+    assert_eq!(
+        std::fs::read_to_string(d.join("authdoctor.lock")).expect("lock"),
+        before
+    );
+}

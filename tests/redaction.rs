@@ -163,6 +163,13 @@ fn invocations() -> Vec<Vec<String>> {
             &format!("file:{D}/exact"),
         ]),
         s(&["check", "--config", "examples/authdoctor.toml"]),
+        s(&[
+            "check",
+            "--config",
+            &format!("{D}/authdoctor.toml"),
+            "--baseline",
+            &format!("{D}/authdoctor.lock"),
+        ]),
         s(&["explain", "AD102"]),
         s(&["explain", "all"]),
         s(&["sources"]),
@@ -175,6 +182,7 @@ fn invocations() -> Vec<Vec<String>> {
 #[test]
 fn no_output_contains_the_secret() {
     let mut checked = 0;
+    let token = signed();
     for args in invocations() {
         for format in ["human", "json", "github"] {
             let r = run(ad()
@@ -185,6 +193,7 @@ fn no_output_contains_the_secret() {
                 .args(&args)
                 .args(["--format", format])
                 .env("AD_REDACTION_SECRET", KNOWN)
+                .env("AD_REDACTION_TOKEN", &token)
                 .env("CLICOLOR_FORCE", "1")
                 .write_stdin(format!("{KNOWN}\n")));
             assert!(!r.stderr.contains("panicked"), "{args:?}: {}", r.stderr);

@@ -1,21 +1,48 @@
 //! `authdoctor check`: every secret group and token check of authdoctor.toml, fetched together
 //! (each backend once), reported group by group.
 
+use crate::baseline;
 use crate::cli::Global;
 use crate::config::{self, Config};
-use crate::report::Report;
+use crate::report::{Report, Verdict};
 use crate::secret::Secret;
 use crate::source::{Outcome, Spec};
 use crate::usage::UsageError;
 use std::time::Duration;
 
-pub async fn run(
-    config_path: Option<&str>,
-    only: &[String],
-    global: &Global,
-) -> Result<(Vec<Report>, Vec<Secret>), UsageError> {
-    let path = config::locate(config_path)?;
+pub struct Options<'a> {
+    pub config: Option<&'a str>,
+    pub only: &'a [String],
+    /// `--baseline [PATH]`: `Some("")` for the default beside the config file.
+    pub baseline: Option<&'a str>,
+    pub update_baseline: bool,
+}
+
+pub async fn run(opts: &Options<'_>, global: &Global) -> Result<(Vec<Report>, Vec<Secret>), UsageError> {
+    let only = opts.only;
+    let path = config::locate(opts.config)?;
     let cfg: Config = config::load(&path)?;
+    // The lock file: as given (relative to where authdoctor was started), else beside the config.
+    let lock_path = match opts.baseline {
+        Some(p) if !p.is_empty() => Some(std::path::PathBuf::from(p)),
+        Some(_) => Some(path.with_file_name(baseline::FILE_NAME)),
+        None if opts.update_baseline => Some(path.with_file_name(baseline::FILE_NAME)),
+        None => None,
+    };
+    let lock_name = lock_path.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+    let lock_path = match lock_path {
+        Some(p) if p.is_relative() => Some(
+            std::env::current_dir()
+                .map_err(|e| UsageError::new(format!("no current directory: {e}")))?
+                .join(p),
+        ),
+        other => other,
+    };
+    // Compare only with --baseline; a first --update-baseline may start without a file.
+    let lock = match (&lock_path, opts.baseline) {
+        (Some(p), Some(_)) if !opts.update_baseline || p.exists() => Some(baseline::load(p)?),
+        _ => None,
+    };
     let names: Vec<String> = cfg
         .secret
         .iter()
@@ -62,10 +89,18 @@ pub async fn run(
             .collect()
     };
     let mut reports = Vec::new();
+    // Tokens are minted again and again, so only secret sources go into the lock file.
+    let mut lock_entries = Vec::new();
     for g in cfg.secret.iter().filter(|g| wanted(g.name.get_ref())) {
         let list: Vec<String> = g.sources.iter().map(|s| s.get_ref().clone()).collect();
-        let mut r = super::compare::build(&pick(&list), global.reveal, "check");
+        let group = pick(&list);
+        let mut r = super::compare::build(&group, global.reveal, "check");
         r.title = Some(g.name.get_ref().clone());
+        if let Some(lock) = &lock {
+            r.findings
+                .extend(baseline::drift(g.name.get_ref(), &group, lock, &lock_name));
+        }
+        lock_entries.extend(group.iter().filter_map(|o| baseline::entry_of(o)));
         reports.push(r);
     }
     for t in cfg.token.iter().filter(|t| wanted(t.name.get_ref())) {
@@ -87,6 +122,12 @@ pub async fn run(
         let (mut r, parsed, intake) = super::jwt::examine(intake, "check");
         r.title = Some(t.name.get_ref().clone());
         let secrets: Vec<String> = t.secrets.iter().map(|s| s.get_ref().clone()).collect();
+        let candidates = pick(&secrets);
+        if let Some(lock) = &lock {
+            r.findings
+                .extend(baseline::drift(t.name.get_ref(), &candidates, lock, &lock_name));
+        }
+        lock_entries.extend(candidates.iter().filter_map(|o| baseline::entry_of(o)));
         let args = super::jwt::VerifyArgs {
             token: None,
             secrets: &[],
@@ -106,7 +147,7 @@ pub async fn run(
             &mut r,
             parsed,
             &intake,
-            &pick(&secrets),
+            &candidates,
             &args,
             Duration::from_secs_f64(global.timeout),
         )
@@ -124,6 +165,43 @@ pub async fn run(
             }
         }
     }
+    if opts.update_baseline
+        && let Some(p) = &lock_path
+    {
+        update(p, &lock_name, &reports, lock_entries, global)?;
+    }
     let secrets = outcomes.iter().filter_map(|o| o.secret().cloned()).collect();
     Ok((reports, secrets))
+}
+
+/// Write the lock file from a passing run, merged with the entries of groups this run left out.
+fn update(
+    path: &std::path::Path,
+    name: &str,
+    reports: &[Report],
+    entries: Vec<baseline::Entry>,
+    global: &Global,
+) -> Result<(), UsageError> {
+    let passed = reports
+        .iter()
+        .all(|r| matches!(r.verdict(global.strict), Verdict::Pass | Verdict::Warn));
+    if !passed {
+        eprintln!("authdoctor: {name} not updated: the check did not pass, so this is not a known-good state");
+        return Ok(());
+    }
+    let mut lock = if path.exists() {
+        baseline::load(path).unwrap_or_default()
+    } else {
+        baseline::Lock::default()
+    };
+    let count = entries.len();
+    lock.merge(entries);
+    let tmp = path.with_extension("lock.tmp");
+    std::fs::write(&tmp, lock.render())
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .map_err(|e| UsageError::new(format!("could not write {name}: {e}")).hint("check the directory is writable"))?;
+    if !global.quiet {
+        eprintln!("authdoctor: wrote {name} ({count} source fingerprints)");
+    }
+    Ok(())
 }

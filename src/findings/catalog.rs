@@ -198,6 +198,31 @@ Confirm: the source's kind is `digest` in the report.\n\
 Fix: to compare the value itself, add a source that yields a value or fingerprints of it.",
     },
     Entry {
+        code: "AD112",
+        severity: Warning,
+        title: "source changed since the baseline",
+        hint: "If the change was meant (a rotation), record it: `authdoctor check --update-baseline`.",
+        explain: "Why: `authdoctor check --baseline authdoctor.lock` compares each source's fingerprint (length \
+and the first 12 hex digits of SHA-256, or the store's digest and status) with the last known-good run. A \
+source that changed while the others did not is how drift starts: someone set the secret again in one place, \
+an editor added a newline, a deploy staged a new Fly secret.\n\
+Confirm: the message says what changed (length, hash, digest, status) and, where the fingerprints show it, \
+how (for example a trailing newline added). `authdoctor inspect SOURCE` shows the value's shape now.\n\
+Fix: if the change was a mistake, set the value back. If it was a rotation, make sure every source has \
+the new value, then run `authdoctor check --update-baseline` to record the new known-good state. The lock \
+file holds fingerprints only, never a value.",
+    },
+    Entry {
+        code: "AD113",
+        severity: Info,
+        title: "source not in the baseline",
+        hint: "Record it: `authdoctor check --update-baseline`.",
+        explain: "Why: the source is in authdoctor.toml but not in the baseline file: it was added after the \
+baseline was written, or its spec was edited (the baseline is keyed by the spec as written, without its label).\n\
+Confirm: look for the spec in authdoctor.lock.\n\
+Fix: once the check passes, run `authdoctor check --update-baseline` to record it.",
+    },
+    Entry {
         code: "AD201",
         severity: Warning,
         title: "shorter than 32 bytes for an HMAC key",
