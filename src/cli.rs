@@ -105,6 +105,15 @@ pub enum Command {
         #[arg(long)]
         update_baseline: bool,
     },
+    /// Find a project's .env files and fly.toml apps and propose an authdoctor.toml (key names only).
+    Init {
+        /// The project's root directory (default: the current directory).
+        #[arg(value_name = "DIR")]
+        dir: Option<String>,
+        /// Write DIR/authdoctor.toml (never over an existing one) instead of printing it.
+        #[arg(long)]
+        write: bool,
+    },
     /// Decode, verify and sign JWTs; open Auth.js/NextAuth session cookies.
     Jwt {
         #[command(subcommand)]

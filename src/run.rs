@@ -134,6 +134,10 @@ fn dispatch(cli: &Cli) -> Result<i32, UsageError> {
             let (reports, secrets) = rt.block_on(crate::commands::check::run(&opts, g))?;
             render_many(g, reports, secrets)
         }
+        Command::Init { dir, write } => {
+            print_out(&crate::commands::init::run(dir.as_deref(), *write, g.quiet)?);
+            Ok(0)
+        }
         Command::Explain { code } => {
             print_out(&crate::commands::explain::run(code, g.format)?);
             Ok(0)

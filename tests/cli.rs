@@ -250,6 +250,14 @@ fn json_output_validates_against_the_documented_schema() {
             "tests/fixtures/dotenv/cases/62-command-substitution.env".into(),
             "missing.env".into(),
         ],
+        vec!["check".into(), "--config".into(), "examples/authdoctor.toml".into()],
+        vec![
+            "check".into(),
+            "--config".into(),
+            "tests/fixtures/redaction/authdoctor.toml".into(),
+            "--baseline".into(),
+            "tests/fixtures/redaction/authdoctor.lock".into(),
+        ],
     ];
     for args in runs {
         let (_, v) = json(ad().args(&args));
@@ -260,6 +268,15 @@ fn json_output_validates_against_the_documented_schema() {
         assert!(errors.is_empty(), "{args:?}: {errors:?}\n{v}");
         assert_eq!(v["schema"], "authdoctor/1");
     }
+    // The schema does reject: a check entry without its name, a report with an unknown field.
+    let (_, mut v) = json(ad().args(["check", "--config", "examples/authdoctor.toml"]));
+    if let Some(o) = v["checks"][0].as_object_mut() {
+        o.remove("name");
+    }
+    assert!(!validator.is_valid(&v));
+    let (_, mut v) = json(ad().args(["jwt", "decode", "not.a.jwt"]));
+    v["surprise"] = serde_json::json!(1);
+    assert!(!validator.is_valid(&v));
 }
 
 #[test]

@@ -170,6 +170,7 @@ fn invocations() -> Vec<Vec<String>> {
             "--baseline",
             &format!("{D}/authdoctor.lock"),
         ]),
+        s(&["init", "examples"]),
         s(&["explain", "AD102"]),
         s(&["explain", "all"]),
         s(&["sources"]),

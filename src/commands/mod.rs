@@ -4,6 +4,7 @@ pub mod check;
 pub mod compare;
 pub mod envfile;
 pub mod explain;
+pub mod init;
 pub mod inspect;
 pub mod jwt;
 pub mod sources;

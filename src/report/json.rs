@@ -7,6 +7,9 @@ use serde::Serialize;
 struct Json<'a> {
     schema: &'static str,
     command: &'a str,
+    /// check: the [[secret]] or [[token]] name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a String>,
     verdict: &'static str,
     exit_code: i32,
     sources: &'a [super::SourceRow],
@@ -25,6 +28,7 @@ pub fn render(report: &Report, strict: bool) -> String {
     let j = Json {
         schema: "authdoctor/1",
         command: report.command,
+        name: report.title.as_ref(),
         verdict: verdict.as_str(),
         exit_code: verdict.exit_code(),
         sources: &report.sources,

@@ -1,0 +1,370 @@
+//! `authdoctor init [DIR]`: find a project's `.env*` files and `fly.toml` apps, group the secrets of
+//! the same name across them and propose an authdoctor.toml (printed; written with `--write`).
+//! Reads key names only: values are parsed (to know which keys a loader sees) and dropped.
+
+use crate::dotenv::{Env, Loader, Options};
+use crate::usage::UsageError;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Directories never searched: dependencies, build output, VCS and virtualenvs.
+const SKIP: &[&str] = &[
+    "node_modules",
+    "target",
+    "dist",
+    "build",
+    "vendor",
+    "__pycache__",
+    "venv",
+];
+const MAX_DEPTH: usize = 8;
+
+/// Names that hold secrets by convention; other shared keys are listed in a comment only.
+const SECRET_WORDS: &[&str] = &[
+    "SECRET",
+    "TOKEN",
+    "KEY",
+    "PASSWORD",
+    "PASSWD",
+    "PRIVATE",
+    "SALT",
+    "JWT",
+    "CREDENTIAL",
+    "SIGNING",
+    "AUTH",
+];
+
+/// One directory with `.env*` files or a `fly.toml`.
+#[derive(Default)]
+struct Place {
+    /// Relative to the scanned root, `/`-separated; empty for the root itself.
+    rel: String,
+    env_files: Vec<String>,
+    fly_app: Option<String>,
+    loader: Option<Loader>,
+    nextjs: bool,
+}
+
+fn is_env_file(name: &str) -> bool {
+    (name == ".env" || name.starts_with(".env."))
+        && ![
+            ".example",
+            ".sample",
+            ".template",
+            ".dist",
+            ".defaults",
+            ".schema",
+            ".vault",
+        ]
+        .iter()
+        .any(|s| name.ends_with(s))
+}
+
+/// A mode-specific file (`.env.production`, `.env.test.local`), another environment's values.
+fn is_mode_file(name: &str) -> bool {
+    name != ".env" && name != ".env.local"
+}
+
+fn detect(dir: &Path, place: &mut Place) {
+    let has = |f: &str| dir.join(f).is_file();
+    let package = std::fs::read_to_string(dir.join("package.json")).unwrap_or_default();
+    place.nextjs = ["next.config.js", "next.config.mjs", "next.config.ts", "next.config.cjs"]
+        .iter()
+        .any(|f| has(f))
+        || package.contains("\"next\"");
+    place.loader = if place.nextjs {
+        Some(Loader::Nextjs)
+    } else if !package.is_empty() {
+        Some(Loader::Node)
+    } else if ["pyproject.toml", "requirements.txt", "Pipfile", "manage.py"]
+        .iter()
+        .any(|f| has(f))
+    {
+        Some(Loader::Python)
+    } else if has("Gemfile") {
+        Some(Loader::Ruby)
+    } else if has("Cargo.toml") {
+        Some(Loader::Dotenvy)
+    } else if [
+        "compose.yaml",
+        "compose.yml",
+        "docker-compose.yml",
+        "docker-compose.yaml",
+    ]
+    .iter()
+    .any(|f| has(f))
+    {
+        Some(Loader::Compose)
+    } else {
+        None
+    };
+}
+
+fn fly_app(path: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let v: toml::Table = toml::from_str(&text).ok()?;
+    v.get("app")?.as_str().map(str::to_string)
+}
+
+fn walk(root: &Path, rel: &str, depth: usize, out: &mut Vec<Place>) {
+    let dir = if rel.is_empty() {
+        root.to_path_buf()
+    } else {
+        root.join(rel)
+    };
+    let Ok(read) = std::fs::read_dir(&dir) else { return };
+    let mut entries: Vec<(String, std::fs::FileType)> = read
+        .filter_map(|e| e.ok())
+        .filter_map(|e| Some((e.file_name().into_string().ok()?, e.file_type().ok()?)))
+        .collect();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut place = Place {
+        rel: rel.to_string(),
+        ..Place::default()
+    };
+    for (name, kind) in &entries {
+        if kind.is_file() && is_env_file(name) {
+            place.env_files.push(name.clone());
+        }
+        if kind.is_file() && name == "fly.toml" {
+            place.fly_app = fly_app(&dir.join(name));
+        }
+    }
+    if !place.env_files.is_empty() || place.fly_app.is_some() {
+        detect(&dir, &mut place);
+        out.push(place);
+    }
+    if depth >= MAX_DEPTH {
+        return;
+    }
+    for (name, kind) in &entries {
+        if kind.is_dir() && !name.starts_with('.') && !SKIP.contains(&name.as_str()) {
+            let sub = if rel.is_empty() {
+                name.clone()
+            } else {
+                format!("{rel}/{name}")
+            };
+            walk(root, &sub, depth + 1, out);
+        }
+    }
+}
+
+/// The keys a loader reads from one file (names only; the parsed values are dropped here).
+fn keys_of(path: &Path, loader: Loader) -> Vec<String> {
+    let Ok(bytes) = std::fs::read(path) else {
+        return Vec::new();
+    };
+    let parsed = loader.parse(&bytes, &Env::new(), &Options::default());
+    parsed.effective().iter().map(|e| e.key.clone()).collect()
+}
+
+fn looks_secret(key: &str) -> bool {
+    let k = key.to_ascii_uppercase();
+    SECRET_WORDS.iter().any(|w| k.contains(w))
+}
+
+fn label_of(rel: &str) -> String {
+    let base = if rel.is_empty() { "root" } else { rel };
+    let l: String = base
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    if l.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        l
+    } else {
+        format!("d{l}")
+    }
+}
+
+fn join(rel: &str, name: &str) -> String {
+    if rel.is_empty() {
+        name.to_string()
+    } else {
+        format!("{rel}/{name}")
+    }
+}
+
+fn quote(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+/// The proposed authdoctor.toml for the project at `root`, or `None` when it has no `.env*` file.
+pub fn propose(root: &Path) -> Option<String> {
+    let mut places = Vec::new();
+    walk(root, "", 0, &mut places);
+    if places.iter().all(|p| p.env_files.is_empty()) {
+        return None;
+    }
+    // key → [(label, spec)], one source per directory per key.
+    let mut groups: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    let mut skipped: Vec<String> = Vec::new();
+    for p in places.iter().filter(|p| !p.env_files.is_empty()) {
+        let label = label_of(&p.rel);
+        let loader = p.loader.unwrap_or(Loader::Node);
+        let opt = p.loader.map(|l| format!("?loader={}", l.name())).unwrap_or_default();
+        if p.nextjs {
+            // One source for the directory: Next.js's own file order decides (development mode).
+            let mut keys: Vec<String> = Vec::new();
+            for f in &p.env_files {
+                if f.contains(".production") || f.contains(".test") {
+                    skipped.push(join(&p.rel, f));
+                    continue;
+                }
+                keys.extend(keys_of(&root.join(join(&p.rel, f)), loader));
+            }
+            keys.sort();
+            keys.dedup();
+            let dir = if p.rel.is_empty() { "." } else { p.rel.as_str() };
+            for k in keys {
+                groups
+                    .entry(k.clone())
+                    .or_default()
+                    .push((label.clone(), format!("env:{dir}#{k}{opt}")));
+            }
+            continue;
+        }
+        // Other loaders read one file: .env.local where it defines the key, else .env.
+        let mut seen: BTreeMap<String, String> = BTreeMap::new();
+        for f in [".env.local", ".env"] {
+            if !p.env_files.iter().any(|x| x == f) {
+                continue;
+            }
+            for k in keys_of(&root.join(join(&p.rel, f)), loader) {
+                seen.entry(k).or_insert_with(|| f.to_string());
+            }
+        }
+        skipped.extend(p.env_files.iter().filter(|f| is_mode_file(f)).map(|f| join(&p.rel, f)));
+        for (k, f) in seen {
+            let path = join(&p.rel, &f);
+            groups
+                .entry(k.clone())
+                .or_default()
+                .push((label.clone(), format!("env:{path}#{k}{opt}")));
+        }
+    }
+    // A Fly app's secrets are the runtime values of the keys its directory's .env files name.
+    for p in &places {
+        let Some(app) = &p.fly_app else { continue };
+        let under = |rel: &str| p.rel.is_empty() || rel == p.rel || rel.starts_with(&format!("{}/", p.rel));
+        let fly_label = label_of(&format!("fly-{app}"));
+        for (k, sources) in groups.iter_mut() {
+            let local = places
+                .iter()
+                .filter(|q| under(&q.rel))
+                .any(|q| sources.iter().any(|(l, _)| *l == label_of(&q.rel)));
+            if local && !sources.iter().any(|(l, _)| *l == fly_label) {
+                sources.push((fly_label.clone(), format!("fly:{app}#{k}")));
+            }
+        }
+    }
+    let mut out = String::from(
+        "# authdoctor.toml proposed by `authdoctor init`: each secret that lives in more than one place.\n\
+         # Review it: add the stores the .env files cannot show (ssm:, secretsmanager:, configjs:), drop\n\
+         # what should differ. Paths are relative to this file. Run: authdoctor check\n",
+    );
+    let apps: Vec<&str> = places.iter().filter_map(|p| p.fly_app.as_deref()).collect();
+    if !apps.is_empty() {
+        out.push_str(&format!(
+            "# Fly apps (from fly.toml): {}. Their secrets are read with `fly secrets list` (digests).\n",
+            apps.join(", ")
+        ));
+    }
+    if places.iter().any(|p| p.nextjs) {
+        out.push_str("# Next.js directories are read in development mode; add &mode=production to check a build.\n");
+    }
+    let mut others = Vec::new();
+    let mut count = 0;
+    for (key, sources) in &groups {
+        if sources.len() < 2 {
+            continue;
+        }
+        if !looks_secret(key) {
+            others.push(key.as_str());
+            continue;
+        }
+        count += 1;
+        out.push_str(&format!("\n[[secret]]\nname = {}\nsources = [\n", quote(key)));
+        for (label, spec) in sources {
+            out.push_str(&format!("  {},\n", quote(&format!("{label}={spec}"))));
+        }
+        out.push_str("]\n");
+    }
+    if count == 0 {
+        out.push_str("\n# No secret-like key (SECRET, TOKEN, KEY, PASSWORD, AUTH…) is in more than one place.\n");
+    }
+    if !others.is_empty() {
+        out.push_str(&format!(
+            "\n# Also in more than one place, but not secrets by name: {}\n",
+            others.join(", ")
+        ));
+    }
+    if !skipped.is_empty() {
+        out.push_str(&format!(
+            "# Not proposed (another environment's values): {}\n",
+            skipped.join(", ")
+        ));
+    }
+    Some(out)
+}
+
+pub fn run(dir: Option<&str>, write: bool, quiet: bool) -> Result<String, UsageError> {
+    let root = PathBuf::from(dir.unwrap_or("."));
+    if !root.is_dir() {
+        return Err(UsageError::new(format!("{}: not a directory", root.display()))
+            .hint("give the project's root directory, or run init inside it"));
+    }
+    let Some(text) = propose(&root) else {
+        return Err(UsageError::new(format!(
+            "no .env files under {} (searched {MAX_DEPTH} levels deep, skipping dependencies and build output)",
+            root.display()
+        ))
+        .hint("write authdoctor.toml by hand: README.md shows the format"));
+    };
+    if !write {
+        return Ok(text);
+    }
+    let target = root.join(crate::config::FILE_NAME);
+    if target.exists() {
+        return Err(
+            UsageError::new(format!("{} exists: not overwriting it", target.display()))
+                .hint("run without --write to print the proposal, and merge it by hand"),
+        );
+    }
+    std::fs::write(&target, &text)
+        .map_err(|e| UsageError::new(format!("could not write {}: {e}", target.display())))?;
+    if !quiet {
+        eprintln!("authdoctor: wrote {}; run `authdoctor check` there", target.display());
+    }
+    Ok(String::new())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_file_names() {
+        for ok in [".env", ".env.local", ".env.production", ".env.test.local"] {
+            assert!(is_env_file(ok), "{ok}");
+        }
+        for no in [
+            ".envrc",
+            ".env.example",
+            ".env.sample",
+            ".env.local.template",
+            "env",
+            ".environment",
+        ] {
+            assert!(!is_env_file(no), "{no}");
+        }
+        assert!(looks_secret("NEXTAUTH_SECRET") && looks_secret("api_key") && !looks_secret("PORT"));
+        assert_eq!(label_of(""), "root");
+        assert_eq!(label_of("apps/web"), "apps-web");
+    }
+}
