@@ -171,7 +171,9 @@ mod tests {
         let e = try_load("[[secret]]\nname = \"A\"\nsources = [\"file:a\", \"nope:b\"]\n").expect_err("bad source");
         assert!(e.starts_with("F:3:22: bad source"), "{e}");
         let e = try_load("[[secret]]\nsources = [\"file:a\", \"file:b\"]\n").expect_err("missing name");
-        assert!(e.contains("missing field `name`"), "{e}");
+        assert!(e.starts_with("F:1:1: missing field `name`"), "{e}");
+        let e = try_load(&format!("{ok}\n[[token]]\nname = \"t\"\nsecrets = [\"file:a\"]\n")).expect_err("no token");
+        assert!(e.starts_with("F:5:1: missing field `token`"), "{e}");
         let e = try_load(&format!(
             "{ok}[[secret]]\nname = \"A\"\nsources = [\"file:a\", \"file:b\"]\n"
         ))

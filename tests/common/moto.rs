@@ -86,6 +86,23 @@ impl Moto {
         .unwrap_or_else(|e| panic!("put_parameter {name}: {e:?}"));
     }
 
+    /// Many parameters through one client (the scale test seeds hundreds).
+    pub fn put_parameters(&self, params: &[(String, String)]) {
+        let c = aws_sdk_ssm::Client::new(&self.config());
+        rt().block_on(async {
+            for (name, value) in params {
+                c.put_parameter()
+                    .name(name)
+                    .value(value)
+                    .r#type(aws_sdk_ssm::types::ParameterType::SecureString)
+                    .overwrite(true)
+                    .send()
+                    .await
+                    .unwrap_or_else(|e| panic!("put_parameter {name}: {e:?}"));
+            }
+        });
+    }
+
     pub fn put_secret(&self, id: &str, value: &str) {
         let c = aws_sdk_secretsmanager::Client::new(&self.config());
         if rt()
