@@ -26,6 +26,11 @@ fn write(dir: &std::path::Path, name: &str, content: &str) -> String {
     p.display().to_string()
 }
 
+/// `authdoctor jwt verify TOKEN ARGS... --format json`.
+fn verify(token: &str, args: &[&str]) -> (i32, serde_json::Value) {
+    json(ad().args(["jwt", "verify", token]).args(args))
+}
+
 fn find<'a>(v: &'a serde_json::Value, code: &str) -> Option<&'a serde_json::Value> {
     v["findings"].as_array()?.iter().find(|f| f["code"] == code)
 }
@@ -41,26 +46,26 @@ fn every_pyjwt_algorithm_verifies() {
         let t = token("pyjwt.json", &format!("pyjwt {alg}"));
         let tok = t["token"].as_str().unwrap_or_default();
         let (code, v) = if alg.starts_with("HS") {
-            json(ad().args([
-                "jwt",
-                "verify",
+            verify(
                 tok,
-                "--secret",
-                &format!("frontend=file:{secret}"),
-                "--aud",
-                "quilt-mcp-server",
-                "--require",
-                "userId",
-            ]))
+                &[
+                    "--secret",
+                    &format!("frontend=file:{secret}"),
+                    "--aud",
+                    "quilt-mcp-server",
+                    "--require",
+                    "userId",
+                ],
+            )
         } else if alg == "RS256" || alg == "ES256" {
             let pem = write(
                 dir.path(),
                 &format!("{alg}.pem"),
                 t["public_pem"].as_str().unwrap_or_default(),
             );
-            json(ad().args(["jwt", "verify", tok, "--key", &pem, "--aud", "quilt-mcp-server"]))
+            verify(tok, &["--key", &pem, "--aud", "quilt-mcp-server"])
         } else {
-            json(ad().args(["jwt", "verify", tok, "--jwks", &jwks, "--aud", "quilt-mcp-server"]))
+            verify(tok, &["--jwks", &jwks, "--aud", "quilt-mcp-server"])
         };
         assert_eq!(code, 0, "{alg}: {v}");
         assert!(find(&v, "AD403").is_some(), "{alg}: {v}");
@@ -73,7 +78,7 @@ fn rfc_7515_example_with_a_base64url_key() {
     // RFC 7515 appendix A.1: HS256 with the JWK k given in base64url.
     let t = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
     let k = "AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow";
-    let (code, v) = json(ad().args(["jwt", "verify", t, "--secret", &format!("k=cmd:printf %s {k}")]));
+    let (code, v) = verify(t, &["--secret", &format!("k=cmd:printf %s {k}")]);
     assert!(
         find(&v, "AD403").is_some_and(|f| f["message"].as_str().unwrap_or("").contains("base64url-decoded")),
         "{v}"
@@ -89,15 +94,10 @@ fn the_trailing_newline_incident() {
     // The backend's copy (SSM) ends with LF; the token was signed without it.
     let ssm = write(dir.path(), "ssm", &format!("{SECRET}\n"));
     let t = token("pyjwt.json", "pyjwt HS256");
-    let (code, v) = json(ad().args([
-        "jwt",
-        "verify",
+    let (code, v) = verify(
         t["token"].as_str().unwrap_or_default(),
-        "--secret",
-        &format!("backend=file:{ssm}"),
-        "--aud",
-        "quilt-mcp-server",
-    ]));
+        &["--secret", &format!("backend=file:{ssm}"), "--aud", "quilt-mcp-server"],
+    );
     assert_eq!(code, 1, "{v}");
     let f = find(&v, "AD415").expect("AD415");
     assert!(f["message"].as_str().unwrap_or("").contains("backend (file:"), "{f}");
@@ -111,15 +111,15 @@ fn the_trailing_newline_incident() {
     // And the other way round: signed with the LF, checked against the clean value.
     let clean = write(dir.path(), "clean", SECRET);
     let t = token("pyjwt.json", "pyjwt HS256 secret-with-newline");
-    let (_, v) = json(ad().args([
-        "jwt",
-        "verify",
+    let (_, v) = verify(
         t["token"].as_str().unwrap_or_default(),
-        "--secret",
-        &format!("frontend=file:{clean}"),
-        "--aud",
-        "quilt-mcp-server",
-    ]));
+        &[
+            "--secret",
+            &format!("frontend=file:{clean}"),
+            "--aud",
+            "quilt-mcp-server",
+        ],
+    );
     assert!(
         find(&v, "AD415").is_some_and(|f| f["message"].as_str().unwrap_or("").contains("trailing LF added")),
         "{v}"
@@ -179,26 +179,16 @@ fn each_claim_and_algorithm_finding() {
         assert!(find(&v, code).is_some(), "{code} {extra:?}: {v}");
         assert!(exit == 1 || code == "AD411", "{code}: exit {exit}");
     }
-    let (code, v) = json(ad().args([
-        "jwt",
-        "verify",
+    let (code, v) = verify(
         &tok("pyjwt HS256"),
-        "--secret",
-        &wrong,
-        "--secret",
-        &secret.replace("s=", "s2="),
-    ]));
+        &["--secret", &wrong, "--secret", &secret.replace("s=", "s2=")],
+    );
     assert!(find(&v, "AD403").is_some(), "the second candidate verifies: {v}");
     assert_eq!(code, 0, "{v}");
-    let (code, v) = json(ad().args([
-        "jwt",
-        "verify",
+    let (code, v) = verify(
         &tok("pyjwt HS256"),
-        "--secret",
-        &wrong,
-        "--secret",
-        &wrong.replace("w=", "w2="),
-    ]));
+        &["--secret", &wrong, "--secret", &wrong.replace("w=", "w2=")],
+    );
     assert_eq!(code, 1);
     let f = find(&v, "AD404").expect("AD404");
     assert!(
@@ -216,7 +206,7 @@ fn each_claim_and_algorithm_finding() {
             .as_str()
             .unwrap_or_default(),
     );
-    let (_, v) = json(ad().args(["jwt", "verify", &tok("pyjwt HS256"), "--key", &pem]));
+    let (_, v) = verify(&tok("pyjwt HS256"), &["--key", &pem]);
     assert!(find(&v, "AD409").is_some(), "{v}");
     // ES512 is real JOSE but not supported: named as such.
     let es512 = format!(
@@ -224,7 +214,7 @@ fn each_claim_and_algorithm_finding() {
         b64("{\"alg\":\"ES512\",\"typ\":\"JWT\"}"),
         b64("{\"sub\":\"x\"}")
     );
-    let (_, v) = json(ad().args(["jwt", "verify", &es512, "--key", &pem]));
+    let (_, v) = verify(&es512, &["--key", &pem]);
     assert!(find(&v, "AD414").is_some(), "{v}");
 }
 
@@ -252,7 +242,7 @@ fn authjs_and_nextauth_cookies() {
     let (a, b) = tok.split_at(tok.len() / 2);
     let header =
         format!("Cookie: theme=dark; __Secure-authjs.session-token.1={b}; __Secure-authjs.session-token.0={a}");
-    let (code, v) = json(ad().args(["jwt", "verify", &header, "--secret", &secret, "--require", "userId"]));
+    let (code, v) = verify(&header, &["--secret", &secret, "--require", "userId"]);
     assert_eq!(code, 0, "{v}");
     let f = find(&v, "AD413").expect("AD413");
     assert!(
@@ -269,13 +259,7 @@ fn authjs_and_nextauth_cookies() {
     );
 
     let v4 = token("authjs.json", "nextauth-v4");
-    let (code, v) = json(ad().args([
-        "jwt",
-        "verify",
-        v4["token"].as_str().unwrap_or_default(),
-        "--secret",
-        &secret,
-    ]));
+    let (code, v) = verify(v4["token"].as_str().unwrap_or_default(), &["--secret", &secret]);
     assert_eq!(code, 0, "{v}");
     assert!(
         find(&v, "AD413").is_some_and(|f| f["message"].as_str().unwrap_or("").contains("NextAuth v4")),
@@ -283,21 +267,12 @@ fn authjs_and_nextauth_cookies() {
     );
 
     let expired = token("authjs.json", "authjs-v5 expired");
-    let (_, v) = json(ad().args([
-        "jwt",
-        "verify",
-        expired["token"].as_str().unwrap_or_default(),
-        "--secret",
-        &secret,
-    ]));
+    let (_, v) = verify(expired["token"].as_str().unwrap_or_default(), &["--secret", &secret]);
     assert!(find(&v, "AD405").is_some(), "{v}");
-    let (code, v) = json(ad().args([
-        "jwt",
-        "verify",
+    let (code, v) = verify(
         tok,
-        "--secret",
-        "other=cmd:printf %s not-the-app-secret-0123456789abcdef",
-    ]));
+        &["--secret", "other=cmd:printf %s not-the-app-secret-0123456789abcdef"],
+    );
     assert_eq!(code, 1);
     assert!(
         find(&v, "AD404").is_some_and(|f| f["message"].as_str().unwrap_or("").contains("tried")),
@@ -322,15 +297,15 @@ fn jwks_url_and_oidc_discovery() {
         _ => Response::status(404),
     });
     let t = token("pyjwt.json", "pyjwt RS256");
-    let (code, v) = json(ad().args([
-        "jwt",
-        "verify",
+    let (code, v) = verify(
         t["token"].as_str().unwrap_or_default(),
-        "--jwks",
-        &format!("{}/jwks.json", server.base),
-        "--aud",
-        "quilt-mcp-server",
-    ]));
+        &[
+            "--jwks",
+            &format!("{}/jwks.json", server.base),
+            "--aud",
+            "quilt-mcp-server",
+        ],
+    );
     assert_eq!(code, 0, "{v}");
     // A token whose issuer is the discovery server, signed here with the recorded private key.
     let dir = tempfile::tempdir().expect("tempdir");
@@ -352,7 +327,7 @@ fn jwks_url_and_oidc_discovery() {
         "sub=u1",
     ]));
     assert_eq!(signed.code, 0, "{}", signed.stderr);
-    let (code, v) = json(ad().args(["jwt", "verify", signed.stdout.trim(), "--discover"]));
+    let (code, v) = verify(signed.stdout.trim(), &["--discover"]);
     assert_eq!(code, 0, "{v}");
     assert!(
         find(&v, "AD403").is_some_and(|f| f["message"].as_str().unwrap_or("").contains("(kid key-rs256)")),
@@ -371,13 +346,7 @@ fn jwks_url_and_oidc_discovery() {
         "--claim",
         "sub=u1",
     ]));
-    let (_, v) = json(ad().args([
-        "jwt",
-        "verify",
-        other.stdout.trim(),
-        "--jwks",
-        &format!("{}/jwks.json", server.base),
-    ]));
+    let (_, v) = verify(other.stdout.trim(), &["--jwks", &format!("{}/jwks.json", server.base)]);
     let f = find(&v, "AD404").expect("AD404");
     assert!(
         f["message"]
@@ -419,7 +388,7 @@ fn sign_round_trips() {
     assert_eq!(v["token"]["header"]["kid"], "k1");
     let exp = v["token"]["claims"]["exp"].as_i64().unwrap_or(0) - v["token"]["claims"]["iat"].as_i64().unwrap_or(0);
     assert_eq!(exp, 3600);
-    let (code, v) = json(ad().args(["jwt", "verify", tok, "--secret", &secret, "--aud", "api"]));
+    let (code, v) = verify(tok, &["--secret", &secret, "--aud", "api"]);
     assert_eq!(code, 0, "{v}");
     let es = token("pyjwt.json", "pyjwt ES256");
     let key = write(dir.path(), "es.key", es["private_pem"].as_str().unwrap_or_default());
@@ -434,7 +403,7 @@ fn sign_round_trips() {
         "--claims",
         "{\"sub\":\"u\"}",
     ]));
-    let (code, v) = json(ad().args(["jwt", "verify", r.stdout.trim(), "--key", &pubkey]));
+    let (code, v) = verify(r.stdout.trim(), &["--key", &pubkey]);
     assert_eq!(code, 0, "{v}");
     for bad in [
         vec!["jwt", "sign", "--alg", "HS256"],
