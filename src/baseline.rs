@@ -55,13 +55,13 @@ impl Lock {
         self.source = all.into_values().collect();
     }
 
-    pub fn render(&self) -> String {
-        let body = toml::to_string(self).unwrap_or_default();
-        format!(
+    pub fn render(&self) -> Result<String, toml::ser::Error> {
+        let body = toml::to_string(self)?;
+        Ok(format!(
             "# authdoctor.lock: the last known-good fingerprint of each source, written by\n\
              # `authdoctor check --update-baseline`. Lengths, SHA-256 prefixes and store digests only:\n\
              # never a value. Commit it; `authdoctor check --baseline` reports what changed since.\n\n{body}"
-        )
+        ))
     }
 }
 
@@ -277,7 +277,7 @@ mod tests {
         let a = outcome("a=file:a", b"s3cr3t-value-for-the-test");
         let mut lock = Lock::default();
         lock.merge(vec![entry_of(&a).expect("entry")]);
-        let text = lock.render();
+        let text = lock.render().expect("render");
         assert!(!text.contains("s3cr3t"));
         let dir = tempfile::tempdir().expect("tempdir");
         let p = dir.path().join(FILE_NAME);

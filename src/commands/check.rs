@@ -197,7 +197,10 @@ fn update(
     let count = entries.len();
     lock.merge(entries);
     let tmp = path.with_extension("lock.tmp");
-    std::fs::write(&tmp, lock.render())
+    let text = lock
+        .render()
+        .map_err(|e| UsageError::new(format!("could not write {name}: {e}")))?;
+    std::fs::write(&tmp, text)
         .and_then(|()| std::fs::rename(&tmp, path))
         .map_err(|e| UsageError::new(format!("could not write {name}: {e}")).hint("check the directory is writable"))?;
     if !global.quiet {
