@@ -7,6 +7,7 @@ use crate::secret::Secret;
 use aws_config::BehaviorVersion;
 use aws_config::meta::region::RegionProviderChain;
 use aws_sdk_ssm::error::ProvideErrorMetadata;
+use aws_smithy_http_client::tls;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -55,7 +56,13 @@ pub fn plausible_region(r: &str) -> bool {
 /// Load the AWS configuration for one backend. Instance metadata is asked with short timeouts and a
 /// single attempt, so a machine with no credentials at all fails in well under two seconds.
 pub async fn load(b: &Backend, timeout: Duration) -> Result<Arc<aws_config::SdkConfig>, FetchError> {
+    // One HTTPS client (rustls over ring, see Cargo.toml) for the services, SSO, STS and IMDS.
+    let http = aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::Ring))
+        .build_https();
+    let provider_config = aws_config::provider_config::ProviderConfig::default().with_http_client(http.clone());
     let imds = aws_config::imds::Client::builder()
+        .configure(&provider_config)
         .connect_timeout(Duration::from_millis(300))
         .read_timeout(Duration::from_millis(500))
         .max_attempts(1)
@@ -84,6 +91,7 @@ pub async fn load(b: &Backend, timeout: Duration) -> Result<Arc<aws_config::SdkC
         );
     }
     let mut creds = aws_config::default_provider::credentials::DefaultCredentialsChain::builder()
+        .configure(provider_config.with_region(Some(region.clone())))
         .region(region.clone())
         .imds_client(imds);
     if let Some(p) = &b.profile {
@@ -95,6 +103,7 @@ pub async fn load(b: &Backend, timeout: Duration) -> Result<Arc<aws_config::SdkC
         .operation_timeout(timeout)
         .build();
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(http)
         .region(region)
         .credentials_provider(creds)
         .timeout_config(timeouts)

@@ -24,6 +24,9 @@ pub fn is_url(locator: &str) -> bool {
 
 /// One GET, under the run's timeout: the body, or an error that names the cause.
 pub async fn get(url: &str, timeout: Duration) -> Result<Arc<Document>, FetchError> {
+    // reqwest is built without a default crypto provider; ring is ours (see Cargo.toml). Installing
+    // fails only when one is already installed, which is just as good.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::limited(5))
         .timeout(timeout)
