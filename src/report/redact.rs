@@ -8,8 +8,9 @@ use std::hash::{BuildHasherDefault, Hasher};
 pub const WINDOW: usize = 6;
 const MASK: &str = "[redacted]";
 
-/// Six bytes packed in a u64 are already well spread by one multiply: SipHash here cost a third
-/// of an `envfile` run over 10,000 lines.
+/// Six bytes packed in a u64 need no SipHash: one folded 64x64->128 multiply mixes every input bit
+/// into the low bits the table indexes by (a plain multiply would leave them depending only on the
+/// window's last bytes, and windows of similar values would pile into the same buckets).
 #[derive(Default)]
 struct PackedHasher(u64);
 
@@ -19,68 +20,108 @@ impl Hasher for PackedHasher {
     }
     fn write(&mut self, bytes: &[u8]) {
         for b in bytes {
-            self.0 = (self.0 << 8 | u64::from(*b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            self.write_u64(self.0 << 8 | u64::from(*b));
         }
     }
     fn write_u64(&mut self, n: u64) {
-        self.0 = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let p = u128::from(n) * 0x9E37_79B9_7F4A_7C15;
+        self.0 = (p as u64) ^ ((p >> 64) as u64);
     }
 }
 
-fn pack(w: &[u8]) -> u64 {
-    w.iter().fold(0u64, |acc, b| acc << 8 | u64::from(*b))
-}
+type WindowSet = HashSet<u64, BuildHasherDefault<PackedHasher>>;
 
-#[derive(Default)]
-pub struct Redactor {
-    windows: HashSet<u64, BuildHasherDefault<PackedHasher>>,
-    /// One bit per 3-byte prefix of any window: most positions of a long report are rejected
-    /// by one bit test before any hashing.
-    prefixes: Vec<u64>,
-}
-
-fn prefix_bit(w: &[u8]) -> usize {
-    (usize::from(w[0]) << 16) | (usize::from(w[1]) << 8) | usize::from(w[2])
-}
-
-impl Redactor {
-    pub fn new<'a>(secrets: impl IntoIterator<Item = &'a [u8]>) -> Redactor {
-        let secrets: Vec<&[u8]> = secrets.into_iter().collect();
-        let capacity = secrets.iter().map(|s| s.len().saturating_sub(WINDOW - 1)).sum();
-        let mut windows: HashSet<u64, BuildHasherDefault<PackedHasher>> =
-            HashSet::with_capacity_and_hasher(capacity, BuildHasherDefault::default());
-        let mut prefixes = Vec::new();
-        for s in secrets {
-            for w in s.windows(WINDOW) {
-                // Only runs of printable characters: a window with a newline or space in it would
-                // scrub the layout around a match, and the printable runs already catch the value.
-                if w.iter().any(|b| b.is_ascii_whitespace() || b.is_ascii_control()) {
-                    continue;
-                }
-                if prefixes.is_empty() {
-                    prefixes = vec![0u64; (1 << 24) / 64];
-                }
-                let bit = prefix_bit(w);
-                prefixes[bit / 64] |= 1 << (bit % 64);
-                windows.insert(pack(w));
-            }
+/// Call `f(start, packed)` for every 6-byte window of `s` made only of printable bytes. A window
+/// with a newline or space in it is skipped on both sides: it would scrub the layout around a
+/// match, and the printable runs already catch the value.
+fn windows(s: &[u8], mut f: impl FnMut(usize, u64)) {
+    let mut packed = 0u64;
+    let mut clean = 0usize;
+    for (i, &b) in s.iter().enumerate() {
+        packed = (packed << 8 | u64::from(b)) & 0xFFFF_FFFF_FFFF;
+        clean = if b.is_ascii_whitespace() || b.is_ascii_control() {
+            0
+        } else {
+            clean + 1
+        };
+        if clean >= WINDOW {
+            f(i + 1 - WINDOW, packed);
         }
-        Redactor { windows, prefixes }
+    }
+}
+
+/// A 16-bit index from the window's high product bits (the low ones index the hash table).
+fn bloom_bit(w: u64) -> usize {
+    (w.wrapping_mul(0xD6E8_FEB8_6659_FD93) >> 48) as usize
+}
+
+fn count(s: &[u8]) -> usize {
+    s.len().saturating_sub(WINDOW - 1)
+}
+
+/// The values read in this run, to be scrubbed from what is printed.
+#[derive(Default)]
+pub struct Redactor<'a> {
+    secrets: Vec<&'a [u8]>,
+}
+
+impl<'a> Redactor<'a> {
+    pub fn new(secrets: impl IntoIterator<Item = &'a [u8]>) -> Redactor<'a> {
+        Redactor {
+            secrets: secrets.into_iter().filter(|s| s.len() >= WINDOW).collect(),
+        }
     }
 
+    /// `text` with every run covered by a window of a secret replaced by `[redacted]`. Whichever
+    /// side is smaller is put in a hash set and the other side is streamed past it: a short report
+    /// about 10,000 values indexes the report, a long one about a few values indexes the values.
     pub fn scrub(&self, text: &str) -> String {
-        if self.windows.is_empty() || text.len() < WINDOW {
+        if self.secrets.is_empty() || text.len() < WINDOW {
             return text.to_string();
         }
         let bytes = text.as_bytes();
-        let mut hit = vec![false; bytes.len()];
-        for (i, w) in bytes.windows(WINDOW).enumerate() {
-            let bit = prefix_bit(w);
-            if self.prefixes[bit / 64] & (1 << (bit % 64)) != 0 && self.windows.contains(&pack(w)) {
-                hit[i..i + WINDOW].iter_mut().for_each(|h| *h = true);
+        let in_secrets: usize = self.secrets.iter().map(|s| count(s)).sum();
+        // Windows of the text that occur in some secret.
+        let found: WindowSet = if count(bytes) <= in_secrets {
+            let mut of_text = WindowSet::with_capacity_and_hasher(count(bytes), Default::default());
+            // 64 Kibit of "maybe in the text", so most secret windows are rejected by one bit test.
+            let mut maybe = vec![0u64; 1024];
+            windows(bytes, |_, w| {
+                let b = bloom_bit(w);
+                maybe[b / 64] |= 1 << (b % 64);
+                of_text.insert(w);
+            });
+            let mut found = WindowSet::default();
+            for s in &self.secrets {
+                windows(s, |_, w| {
+                    let b = bloom_bit(w);
+                    if maybe[b / 64] & (1 << (b % 64)) != 0 && of_text.contains(&w) {
+                        found.insert(w);
+                    }
+                });
             }
+            found
+        } else {
+            let mut found = WindowSet::with_capacity_and_hasher(in_secrets, Default::default());
+            for s in &self.secrets {
+                windows(s, |_, w| {
+                    found.insert(w);
+                });
+            }
+            found
+        };
+        if found.is_empty() {
+            return text.to_string();
         }
-        if !hit.contains(&true) {
+        let mut hit = vec![false; bytes.len()];
+        let mut any = false;
+        windows(bytes, |i, w| {
+            if found.contains(&w) {
+                hit[i..i + WINDOW].iter_mut().for_each(|h| *h = true);
+                any = true;
+            }
+        });
+        if !any {
             return text.to_string();
         }
         // Widen each hit to whole UTF-8 characters so the output stays valid text.
@@ -122,6 +163,23 @@ mod tests {
     fn layout_around_a_match_survives() {
         let r = Redactor::new([b"abcdefgh\n".as_slice()]);
         assert_eq!(r.scrub("x abcdefgh\n  next"), "x [redacted]\n  next");
+    }
+
+    #[test]
+    fn indexing_either_side_scrubs_the_same() {
+        // Few secrets, long text: the secrets are indexed. Many secrets, short text: the text is.
+        let secrets: Vec<String> = (0..2000).map(|i| format!("value-{i:05}-tail")).collect();
+        let text = "report: value-01234-tail and value-01999-tail, but not value or tail\n";
+        let many = Redactor::new(secrets.iter().map(|s| s.as_bytes()));
+        let few = Redactor::new([secrets[1234].as_bytes(), secrets[1999].as_bytes()]);
+        let long = text.repeat(200);
+        assert_eq!(
+            many.scrub(text),
+            "report: [redacted] and [redacted], but not value or tail\n"
+        );
+        assert_eq!(few.scrub(text), many.scrub(text));
+        assert_eq!(few.scrub(&long), many.scrub(&long));
+        assert_eq!(many.scrub("nothing to see"), "nothing to see");
     }
 
     #[test]
