@@ -56,9 +56,14 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// The first 12 hex digits of SHA-256, without prefix.
 pub fn short_sha(bytes: &[u8]) -> String {
-    let mut h = sha256_hex(bytes);
-    h.truncate(12);
-    h
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let digest = Sha256::digest(bytes);
+    let mut out = String::with_capacity(12);
+    for b in &digest[..6] {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 15)]));
+    }
+    out
 }
 
 /// A safe name for a byte or character that may be shown without revealing the secret:
@@ -297,6 +302,13 @@ impl Facts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_sha_is_the_digest_prefix() {
+        for v in [&b""[..], b"x", b"secret\n", &[0xff; 100]] {
+            assert_eq!(short_sha(v), sha256_hex(v)[..12]);
+        }
+    }
 
     #[test]
     fn debug_is_redacted() {

@@ -67,7 +67,7 @@ pub fn parse_all(bytes: &[u8], loaders: &[Loader], env: &Env, opts: &Options) ->
         (Some(n), Loader::Nextjs) => super::nextjs::from_node_entries(n, env),
         _ => l.parse(bytes, env, opts),
     };
-    if bytes.len() < 64 * 1024 {
+    if bytes.len() < PARALLEL_FROM {
         return loaders.iter().map(|l| (*l, one(*l))).collect();
     }
     // A thread per loader: their costs differ a lot, and the scheduler balances them on the cores.
@@ -110,99 +110,71 @@ pub fn hint_for(causes: &[String]) -> Option<String> {
 /// What makes two readings the same: the bytes, and whether a command would still run first.
 type Identity<'a> = (Option<&'a [u8]>, bool);
 
+/// Files at least this large are parsed and analysed by all cores at once.
+const PARALLEL_FROM: usize = 64 * 1024;
+
+/// `f` over `items` in order, split across the cores when `parallel`.
+fn map_chunks<'a, T: Sync, R: Send>(items: &'a [T], parallel: bool, f: impl Fn(&'a T) -> R + Sync) -> Vec<R> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if !parallel || cores < 2 || items.len() < 2 * cores {
+        return items.iter().map(&f).collect();
+    }
+    let chunk = items.len().div_ceil(cores);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|c| scope.spawn(move || c.iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        let mut out = Vec::with_capacity(items.len());
+        for h in handles {
+            match h.join() {
+                Ok(part) => out.extend(part),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        out
+    })
+}
+
 /// Every loader's reading of `bytes`, key by key in first-seen order.
 pub fn analyze(bytes: &[u8], loaders: &[Loader], env: &Env, opts: &Options) -> FileReport {
     let parsed = parse_all(bytes, loaders, env, opts);
+    let parallel = bytes.len() >= PARALLEL_FROM;
     // Each loader's winning entry per key, built once (a 10,000-key file stays linear).
-    let winners: Vec<HashMap<&str, &super::Entry>> = parsed
-        .iter()
-        .map(|(l, p)| {
-            let mut m = HashMap::default();
-            for e in p.effective() {
-                match l.wins() {
-                    Wins::First => {
-                        m.entry(e.key.as_str()).or_insert(e);
-                    }
-                    Wins::Last => {
-                        m.insert(e.key.as_str(), e);
-                    }
+    let winners: Vec<HashMap<&str, &super::Entry>> = map_chunks(&parsed, parallel, |(l, p)| {
+        let entries = p.effective();
+        let mut m = HashMap::with_capacity_and_hasher(entries.len(), Default::default());
+        for e in entries {
+            match l.wins() {
+                Wins::First => {
+                    m.entry(e.key.as_str()).or_insert(e);
+                }
+                Wins::Last => {
+                    m.insert(e.key.as_str(), e);
                 }
             }
-            m
-        })
-        .collect();
-    let mut keys: Vec<(String, usize)> = Vec::new();
+        }
+        m
+    });
+    let mut keys: Vec<(&str, usize)> = Vec::new();
     let mut seen: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
     for (_, p) in &parsed {
         for e in p.effective() {
             if seen.insert(e.key.as_str()) {
-                keys.push((e.key.clone(), e.line));
+                keys.push((e.key.as_str(), e.line));
             }
         }
     }
     drop(seen);
     let text = String::from_utf8_lossy(bytes);
     let index = definitions(&text);
-    let mut reports = Vec::new();
-    for (key, line) in keys {
-        let mut readings: Vec<(Identity, Reading)> = Vec::new();
-        for (i, (l, p)) in parsed.iter().enumerate() {
-            // A loader that rejects the whole file is reported once (AD307), not under every key.
-            if p.errors.iter().any(|e| e.fatal) {
-                continue;
-            }
-            let entry = winners[i].get(key.as_str()).copied();
-            // A value the loader would still transform (a command it runs) is its own reading.
-            let value = (
-                entry.map(|e| e.value.as_bytes()),
-                entry.is_some_and(|e| e.unresolved.is_some()),
-            );
-            match readings.iter_mut().find(|(v, _)| *v == value) {
-                Some((_, r)) => r.loaders.push(l.name()),
-                None => readings.push((
-                    value,
-                    Reading {
-                        loaders: vec![l.name()],
-                        length: value.0.map(<[u8]>::len),
-                        sha256: value.0.map(short_sha),
-                        unresolved: entry.and_then(|e| e.unresolved),
-                    },
-                )),
-            }
-        }
-        let defs = index.get(key.as_str()).map(Vec::as_slice).unwrap_or(&[]);
-        let mut causes = if readings.len() > 1 {
-            causes(&text, defs, &parsed)
-        } else {
-            Vec::new()
-        };
-        // Loaders that do not set the key because they stopped or skipped before it.
-        for (_, r) in readings.iter().filter(|(v, _)| v.0.is_none()) {
-            for name in &r.loaders {
-                let Some((_, p)) = parsed.iter().find(|(l, _)| l.name() == *name) else {
-                    continue;
-                };
-                if let Some(e) = p.errors.iter().find(|e| e.fatal || e.line <= line) {
-                    let what = if e.fatal {
-                        "rejects the whole file"
-                    } else {
-                        "stops or skips"
-                    };
-                    causes.insert(0, format!("{name} {what} at line {}", e.line));
-                }
-            }
-        }
-        if causes.len() > 1 {
-            causes.retain(|c| !c.starts_with("the loaders' grammars differ"));
-        }
-        reports.push(KeyReport {
-            defined_on: defs.iter().map(|d| d.0).collect(),
-            key,
-            line,
-            readings: readings.into_iter().map(|(_, r)| r).collect(),
-            causes,
-        });
-    }
+    let reports = map_chunks(&keys, parallel, |&(key, line)| {
+        let defs = index.get(key).map(Vec::as_slice).unwrap_or(&[]);
+        key_report(key, line, defs, &text, &parsed, &winners)
+    });
+    drop(index);
+    drop(winners);
     let errors = parsed
         .iter()
         .flat_map(|(l, p)| p.errors.iter().map(|e| (*l, e.clone())))
@@ -211,6 +183,74 @@ pub fn analyze(bytes: &[u8], loaders: &[Loader], env: &Env, opts: &Options) -> F
         keys: reports,
         errors,
         parsed,
+    }
+}
+
+/// One key: its distinct readings (loaders grouped by identical bytes) and, where they differ,
+/// the causes in words.
+fn key_report(
+    key: &str,
+    line: usize,
+    defs: &[Definition],
+    text: &str,
+    parsed: &[(Loader, Parsed)],
+    winners: &[HashMap<&str, &super::Entry>],
+) -> KeyReport {
+    let mut readings: Vec<(Identity, Reading)> = Vec::with_capacity(2);
+    for (i, (l, p)) in parsed.iter().enumerate() {
+        // A loader that rejects the whole file is reported once (AD307), not under every key.
+        if p.errors.iter().any(|e| e.fatal) {
+            continue;
+        }
+        let entry = winners[i].get(key).copied();
+        // A value the loader would still transform (a command it runs) is its own reading.
+        let value = (
+            entry.map(|e| e.value.as_bytes()),
+            entry.is_some_and(|e| e.unresolved.is_some()),
+        );
+        match readings.iter_mut().find(|(v, _)| *v == value) {
+            Some((_, r)) => r.loaders.push(l.name()),
+            None => readings.push((
+                value,
+                Reading {
+                    loaders: vec![l.name()],
+                    length: value.0.map(<[u8]>::len),
+                    sha256: value.0.map(short_sha),
+                    unresolved: entry.and_then(|e| e.unresolved),
+                },
+            )),
+        }
+    }
+    let mut causes = if readings.len() > 1 {
+        causes(text, defs, parsed)
+    } else {
+        Vec::new()
+    };
+    // Loaders that do not set the key because they stopped or skipped before it.
+    for (_, r) in readings.iter().filter(|(v, _)| v.0.is_none()) {
+        for name in &r.loaders {
+            let Some((_, p)) = parsed.iter().find(|(l, _)| l.name() == *name) else {
+                continue;
+            };
+            if let Some(e) = p.errors.iter().find(|e| e.fatal || e.line <= line) {
+                let what = if e.fatal {
+                    "rejects the whole file"
+                } else {
+                    "stops or skips"
+                };
+                causes.insert(0, format!("{name} {what} at line {}", e.line));
+            }
+        }
+    }
+    if causes.len() > 1 {
+        causes.retain(|c| !c.starts_with("the loaders' grammars differ"));
+    }
+    KeyReport {
+        defined_on: defs.iter().map(|d| d.0).collect(),
+        key: key.to_string(),
+        line,
+        readings: readings.into_iter().map(|(_, r)| r).collect(),
+        causes,
     }
 }
 
