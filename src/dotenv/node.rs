@@ -60,7 +60,7 @@ pub fn entries(text: &str) -> Vec<Entry> {
     let mut out = Vec::new();
     let mut line = 1;
     let mut counted_to = 0;
-    for (key, value) in assignments(re, &text, ascii.then_some(true)) {
+    for (key, value, _) in assignments(re, &text, ascii.then_some(true)) {
         line += text[counted_to..key.start].matches('\n').count();
         counted_to = key.start;
         let value = value.map(|r| &text[r]).unwrap_or("");
@@ -82,31 +82,102 @@ pub fn entries(text: &str) -> Vec<Entry> {
     out
 }
 
+/// Key range, value range (None when the value group did not take part) and the text the
+/// assignment covers (a regex match, or a plain line without its newline).
+pub(crate) type Assignment = (
+    std::ops::Range<usize>,
+    Option<std::ops::Range<usize>>,
+    std::ops::Range<usize>,
+);
+
 /// Key and value ranges of every match of a dotenv-style LINE regex (node's, or ruby's which has the
-/// same groups). Resolving capture groups costs more than finding the match, so with `shortcut`
-/// (`Some(dash_in_key)`) an unquoted one-line assignment, which can match only one way, is read
-/// directly.
+/// same groups). With `shortcut` (`Some(dash_in_key)`, only for ASCII-whitespace files):
+/// - a line that is exactly `NAME=value` with a plain name and a value of plain characters (see
+///   `plain_line`) can match only one way, so it is read without running the regex at all: the
+///   regex would match at this line's start with those groups, and any later match it finds
+///   starts on a later line exactly as it would from the end of this one;
+/// - an unquoted one-line assignment the regex did find is read directly, because resolving
+///   capture groups costs more than finding the match.
 pub(crate) fn assignments<'a>(
     re: &'a Regex,
     text: &'a str,
     shortcut: Option<bool>,
-) -> impl Iterator<Item = (std::ops::Range<usize>, Option<std::ops::Range<usize>>)> + 'a {
+) -> impl Iterator<Item = Assignment> + 'a {
     let b = text.as_bytes();
     let mut locs = re.capture_locations();
-    re.find_iter(b).filter_map(move |m| {
-        let direct = shortcut.and_then(|dash| simple(&text[m.start()..m.end()], dash));
-        match direct {
-            Some((k, v)) => Some((
-                m.start() + k.start..m.start() + k.end,
-                v.map(|v| m.start() + v.start..m.start() + v.end),
-            )),
-            None => {
-                re.captures_read_at(&mut locs, &b[..m.end()], m.start());
-                let k = locs.get(1)?;
-                Some((k.0..k.1, locs.get(2).map(|v| v.0..v.1)))
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        if pos > b.len() {
+            return None;
+        }
+        if shortcut.is_some()
+            && (pos == 0 || b[pos - 1] == b'\n')
+            && let Some((key, value, next)) = plain_line(b, pos)
+        {
+            let span = pos..value.end;
+            pos = next;
+            return Some((key, Some(value), span));
+        }
+        loop {
+            let m = re.find_at(b, pos)?;
+            let span = m.start()..m.end();
+            // Every match holds a key, so it is never empty and the search always advances. The
+            // next match can only start at a line start (`^`), so the search goes on from there,
+            // where a plain line may take the shortcut.
+            pos = m.end().max(pos + 1);
+            if pos <= b.len() && b[pos - 1] != b'\n' {
+                pos = b[pos..]
+                    .iter()
+                    .position(|c| *c == b'\n')
+                    .map_or(b.len() + 1, |n| pos + n + 1);
+            }
+            let direct = shortcut.and_then(|dash| simple(&text[m.start()..m.end()], dash));
+            if let Some((k, v)) = direct {
+                return Some((
+                    m.start() + k.start..m.start() + k.end,
+                    v.map(|v| m.start() + v.start..m.start() + v.end),
+                    span,
+                ));
+            }
+            re.captures_read_at(&mut locs, &b[..m.end()], m.start());
+            if let Some(k) = locs.get(1) {
+                return Some((k.0..k.1, locs.get(2).map(|v| v.0..v.1), span));
             }
         }
     })
+}
+
+/// A line starting at `at` that is exactly `NAME=value\n` (or ends the text): NAME is
+/// `[A-Za-z_][A-Za-z0-9_]*` (not `export`), value is one or more of `A-Za-z0-9_./:@%+,=-`, with
+/// no quotes, spaces, `#`, `$`, backslash, CR or anything else any loader treats specially.
+/// Returns the key and value ranges and where the next line starts.
+pub(crate) fn plain_line(b: &[u8], at: usize) -> Option<(std::ops::Range<usize>, std::ops::Range<usize>, usize)> {
+    let first = *b.get(at)?;
+    if !(first.is_ascii_alphabetic() || first == b'_') {
+        return None;
+    }
+    let mut i = at + 1;
+    while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+        i += 1;
+    }
+    if b.get(i) != Some(&b'=') || &b[at..i] == b"export" {
+        return None;
+    }
+    let key = at..i;
+    let start = i + 1;
+    let mut j = start;
+    while j < b.len() && b[j] != b'\n' {
+        if !(b[j].is_ascii_alphanumeric()
+            || matches!(
+                b[j],
+                b'_' | b'.' | b'/' | b':' | b'@' | b'%' | b'+' | b',' | b'=' | b'-'
+            ))
+        {
+            return None;
+        }
+        j += 1;
+    }
+    (j > start).then_some((key, start..j, j + 1))
 }
 
 /// Key and value ranges of a matched span that is a plain `KEY=value` on one line: no quotes,
@@ -150,6 +221,46 @@ pub(crate) fn simple(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Keys and values as the regex alone reads them, and as the shortcuts read them.
+    type Pairs = Vec<(String, String)>;
+
+    fn both(re: &Regex, text: &str, dash: bool) -> (Pairs, Pairs) {
+        let read = |shortcut| -> Pairs {
+            assignments(re, text, shortcut)
+                .map(|(k, v, _)| (text[k].to_string(), v.map(|v| text[v].to_string()).unwrap_or_default()))
+                .collect()
+        };
+        (read(None), read(Some(dash)))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        /// The plain-line and unquoted shortcuts never change what the regex reads: random files of
+        /// plain lines mixed with quotes (also multi-line), comments, `export`, blank lines, spaces,
+        /// `:` separators, for node's regex and ruby's (both loaders turn CR into LF first).
+        #[test]
+        fn shortcuts_read_what_the_regex_reads(
+            lines in proptest::collection::vec(
+                prop_oneof![
+                    "[A-Z_][A-Z0-9_]{0,6}=[a-z0-9_./:@%+,=-]{1,12}",
+                    "[A-Z_][A-Z0-9_]{0,3}[=:]( |\\t)?[a-z0-9 #'\"`$=:\\\\-]{0,10}",
+                    "(export )?[A-Z][A-Z0-9.-]{0,3} ?= ?'[a-z\\n #=]{0,8}",
+                    "[a-z#=:\" ]{0,8}",
+                    Just(String::new()),
+                ],
+                0..14,
+            )
+        ) {
+            let text = lines.join("\n");
+            let (slow, fast) = both(line_regex(&text).0, &text, true);
+            prop_assert_eq!(slow, fast);
+            let ruby = super::super::ruby::line_regex();
+            let (slow, fast) = both(ruby, &text, false);
+            prop_assert_eq!(slow, fast);
+        }
+    }
 
     fn get(text: &str, key: &str) -> Option<String> {
         let entries = entries(text);

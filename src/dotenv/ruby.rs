@@ -7,7 +7,7 @@ use super::{Entry, Env, LineCounter, LoadError, Parsed};
 use regex::Regex;
 use std::sync::OnceLock;
 
-fn line_regex() -> &'static regex::bytes::Regex {
+pub(crate) fn line_regex() -> &'static regex::bytes::Regex {
     static RE: OnceLock<regex::bytes::Regex> = OnceLock::new();
     RE.get_or_init(|| {
         // Ruby's \s is ASCII [ \t\r\n\f\v]; \w is ASCII; `.` stops at LF.
@@ -121,7 +121,12 @@ pub fn parse(bytes: &[u8], env: &Env) -> Parsed {
     let lines = LineCounter::new(&text);
     let mut hash: rustc_hash::FxHashMap<String, String> = rustc_hash::FxHashMap::default();
     let mut entries = Vec::new();
-    for (key, value) in super::node::assignments(line_regex(), &text, Some(false)) {
+    // What the LINE regex does not take, as `text.gsub(LINE, '')` leaves it.
+    let mut rest = String::new();
+    let mut taken = 0;
+    for (key, value, span) in super::node::assignments(line_regex(), &text, Some(false)) {
+        rest.push_str(&text[taken..span.start]);
+        taken = span.end;
         let raw = value.map(|r| &text[r]).unwrap_or("");
         let stripped = ruby_strip(raw);
         // value.sub(/\A(['"])(.*)\1\z/m, '\2')
@@ -170,13 +175,7 @@ pub fn parse(bytes: &[u8], env: &Env) -> Parsed {
     }
     // Lines the regex did not take: `export NAME` must name a key already set.
     let mut errors = Vec::new();
-    // (Only a file with `export` in it can have such a line: skip the second pass otherwise.)
-    let rest = if text.contains("export") {
-        line_regex().replace_all(text.as_bytes(), &b""[..])
-    } else {
-        std::borrow::Cow::Borrowed(&b""[..])
-    };
-    let rest = String::from_utf8_lossy(&rest);
+    rest.push_str(&text[taken..]);
     for line in rest.split(['\n', '\r']).filter(|l| !l.is_empty()) {
         let mut words = line.split_whitespace();
         if words.next() == Some("export") && !words.all(|w| hash.contains_key(w)) {
