@@ -31,11 +31,15 @@ fn hazardous() -> impl Strategy<Value = String> {
 }
 
 fn line() -> impl Strategy<Value = String> {
-    (
-        prop::sample::select(vec!["K", "Ka", "K1", "export K", " K", "K ", "b"]),
-        hazardous(),
-    )
-        .prop_map(|(k, v)| format!("{k}={v}"))
+    prop_oneof![
+        (
+            prop::sample::select(vec!["K", "Ka", "K1", "export K", " K", "K ", "b"]),
+            hazardous(),
+        )
+            .prop_map(|(k, v)| format!("{k}={v}")),
+        // Plain lines, which the emulation reads through a shortcut.
+        "[A-Z_][A-Z0-9_]{0,5}=[a-z0-9_./:@%+,=-]{1,10}",
+    ]
 }
 
 proptest! {

@@ -65,6 +65,13 @@ fn logical_lines(text: &str) -> Vec<Result<(&str, usize), usize>> {
     while pos < text.len() {
         let start_line = line;
         let start = pos;
+        // A plain `NAME=value` line is one logical line as it is (no quote, escape or comment).
+        if let Some((_, value, next)) = super::node::plain_line(text.as_bytes(), pos) {
+            out.push(Ok((&text[pos..value.end], start_line)));
+            pos = next;
+            line += 1;
+            continue;
+        }
         let mut st = State::Complete;
         loop {
             if pos >= text.len() {
@@ -242,6 +249,9 @@ pub fn run(bytes: &[u8], env: &Env, load: bool) -> Parsed {
         data: HashMap::default(),
     };
     let mut entries = Vec::new();
+    // Variables are only ever read to substitute `$NAME`: without a `$` in the file they need not
+    // be recorded.
+    let substitutes = text.contains('$');
     for item in logical_lines(&text) {
         let (line, n) = match item {
             Ok(x) => x,
@@ -252,13 +262,20 @@ pub fn run(bytes: &[u8], env: &Env, load: bool) -> Parsed {
                 };
             }
         };
-        match parse_line(line, &vars) {
+        // A plain line reads as written (see `node::plain_line`), without the general parser.
+        let parsed = match super::node::plain_line(line.as_bytes(), 0) {
+            Some((k, v, _)) if v.end == line.len() => Ok(Some((line[k].to_string(), Some(line[v].to_string())))),
+            _ => parse_line(line, &vars),
+        };
+        match parsed {
             Ok(None) => {}
             Ok(Some((key, value))) => {
                 let v = value.clone().unwrap_or_default();
-                vars.data.insert(key.clone(), value);
-                if load && !vars.env.contains_key(&key) && !vars.set.contains_key(&key) {
-                    vars.set.insert(key.clone(), v.clone());
+                if substitutes {
+                    vars.data.insert(key.clone(), value);
+                    if load && !vars.env.contains_key(&key) && !vars.set.contains_key(&key) {
+                        vars.set.insert(key.clone(), v.clone());
+                    }
                 }
                 entries.push(Entry::new(key, v, n));
             }
