@@ -38,6 +38,8 @@ pub fn parse(bytes: &[u8], env: &Env) -> Parsed {
 
 fn run(src: &str, env: &Env, out: &mut BTreeMap<String, String>, entries: &mut Vec<Entry>) -> Result<(), Fatal> {
     let lines = LineCounter::new(src);
+    // Earlier values are read only to substitute `$NAME`.
+    let substitutes = src.contains('$');
     let mut pos = 0;
     loop {
         // getStatementStart: skip whitespace and comment lines.
@@ -56,6 +58,16 @@ fn run(src: &str, env: &Env, out: &mut BTreeMap<String, String>, entries: &mut V
             }
         }
         let stmt = pos;
+        // A plain `NAME=value` line is that assignment, as written (see `super::plain_line`).
+        if let Some((k, v, next)) = super::plain_line(src.as_bytes(), stmt) {
+            let (key, value) = (src[k].to_string(), src[v].to_string());
+            if substitutes {
+                out.insert(key.clone(), value.clone());
+            }
+            entries.push(Entry::new(key, value, lines.at(stmt)));
+            pos = next.min(src.len());
+            continue;
+        }
         // locateKeyName
         let mut s = &src[pos..];
         if let Some(after) = s.strip_prefix("export")

@@ -66,7 +66,7 @@ fn logical_lines(text: &str) -> Vec<Result<(&str, usize), usize>> {
         let start_line = line;
         let start = pos;
         // A plain `NAME=value` line is one logical line as it is (no quote, escape or comment).
-        if let Some((_, value, next)) = super::node::plain_line(text.as_bytes(), pos) {
+        if let Some((_, value, next)) = super::plain_line(text.as_bytes(), pos) {
             out.push(Ok((&text[pos..value.end], start_line)));
             pos = next;
             line += 1;
@@ -262,8 +262,8 @@ pub fn run(bytes: &[u8], env: &Env, load: bool) -> Parsed {
                 };
             }
         };
-        // A plain line reads as written (see `node::plain_line`), without the general parser.
-        let parsed = match super::node::plain_line(line.as_bytes(), 0) {
+        // A plain line reads as written (see `super::plain_line`), without the general parser.
+        let parsed = match super::plain_line(line.as_bytes(), 0) {
             Some((k, v, _)) if v.end == line.len() => Ok(Some((line[k].to_string(), Some(line[v].to_string())))),
             _ => parse_line(line, &vars),
         };

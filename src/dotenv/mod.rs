@@ -188,6 +188,94 @@ impl Loader {
     }
 }
 
+/// A line starting at `at` that is exactly `NAME=value\n` (or ends the text): NAME is
+/// `[A-Za-z_][A-Za-z0-9_]*` (not `export`), value is one or more of `A-Za-z0-9_./:@%+,=-`, with
+/// no quotes, spaces, `#`, `$`, backslash, CR or anything else any loader treats specially.
+/// Returns the key and value ranges and where the next line starts.
+pub(crate) fn plain_line(b: &[u8], at: usize) -> Option<(std::ops::Range<usize>, std::ops::Range<usize>, usize)> {
+    if shortcuts_off() {
+        return None;
+    }
+    let first = *b.get(at)?;
+    if !(first.is_ascii_alphabetic() || first == b'_') {
+        return None;
+    }
+    let mut i = at + 1;
+    while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+        i += 1;
+    }
+    if b.get(i) != Some(&b'=') || &b[at..i] == b"export" {
+        return None;
+    }
+    let key = at..i;
+    let start = i + 1;
+    let mut j = start;
+    while j < b.len() && b[j] != b'\n' {
+        if !(b[j].is_ascii_alphanumeric()
+            || matches!(
+                b[j],
+                b'_' | b'.' | b'/' | b':' | b'@' | b'%' | b'+' | b',' | b'=' | b'-'
+            ))
+        {
+            return None;
+        }
+        j += 1;
+    }
+    (j > start).then_some((key, start..j, j + 1))
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Tests turn the plain-line shortcut off to compare each loader with and without it.
+    static NO_SHORTCUTS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn shortcuts_off() -> bool {
+    #[cfg(test)]
+    return NO_SHORTCUTS.with(std::cell::Cell::get);
+    #[cfg(not(test))]
+    false
+}
+
+/// A byte every loader takes literally in an unquoted value (no quote, space, `#`, `$`, `\\`, `~`,
+/// CR, glob or shell operator).
+pub(crate) fn plain_value_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'/' | b':' | b'@' | b'%' | b'+' | b',' | b'=' | b'-')
+}
+
+/// `plain_line` over a text held as chars (the shell lexer's form): key, value and the index
+/// where the next line starts.
+pub(crate) fn plain_line_chars(b: &[char], at: usize) -> Option<(String, String, usize)> {
+    if shortcuts_off() {
+        return None;
+    }
+    let ascii = |c: char| u8::try_from(c).ok();
+    let first = ascii(*b.get(at)?)?;
+    if !(first.is_ascii_alphabetic() || first == b'_') {
+        return None;
+    }
+    let mut i = at + 1;
+    while i < b.len() && ascii(b[i]).is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_') {
+        i += 1;
+    }
+    if b.get(i) != Some(&'=') {
+        return None;
+    }
+    let key: String = b[at..i].iter().collect();
+    if key == "export" {
+        return None;
+    }
+    let start = i + 1;
+    let mut j = start;
+    while j < b.len() && b[j] != '\n' {
+        if !ascii(b[j]).is_some_and(plain_value_byte) {
+            return None;
+        }
+        j += 1;
+    }
+    (j > start).then(|| (key, b[start..j].iter().collect(), j + 1))
+}
+
 /// Loader options from `?name=value` on an `env:` source.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -263,5 +351,44 @@ impl<'a> LineCounter<'a> {
         self.offset.set(offset);
         self.line.set(line);
         line
+    }
+}
+
+#[cfg(test)]
+mod shortcut_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn read(l: Loader, text: &str, shortcuts: bool) -> (Vec<Entry>, Vec<LoadError>) {
+        NO_SHORTCUTS.with(|c| c.set(!shortcuts));
+        let p = l.parse(text.as_bytes(), &Env::new(), &Options::default());
+        NO_SHORTCUTS.with(|c| c.set(false));
+        (p.entries.clone(), p.errors.clone())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// Every loader reads a plain `NAME=value` line through the shortcut exactly as its general
+        /// parser reads it, among quotes (also multi-line), escapes, `$` expansion, comments,
+        /// `export`, `:` separators, `;`, `&`, indentation, blank lines and CR LF.
+        #[test]
+        fn plain_line_shortcut_changes_nothing(
+            lines in proptest::collection::vec(
+                prop_oneof![
+                    "[A-Z_][A-Z0-9_]{0,5}=[a-z0-9_./:@%+,=-]{1,10}",
+                    "[A-Z_][A-Z0-9_]{0,5}=[a-z0-9_./:@%+,=-]{1,10}\r",
+                    "(export )?[A-Z_][A-Z0-9_]{0,3} ?[=:] ?[a-z0-9 #'\"`$;&\\\\=-]{0,10}",
+                    "[A-Z]{1,3}=\\$\\{?[A-Z]{1,3}\\}?",
+                    "[ \t]+[A-Z]{1,3}=[a-z]{1,4}",
+                    "[a-z#;' ]{0,6}",
+                ],
+                0..12,
+            )
+        ) {
+            let text = lines.join("\n");
+            for l in Loader::ALL {
+                prop_assert_eq!(read(*l, &text, false), read(*l, &text, true), "{} on {:?}", l.name(), text);
+            }
+        }
     }
 }

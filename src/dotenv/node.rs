@@ -112,7 +112,7 @@ pub(crate) fn assignments<'a>(
         }
         if shortcut.is_some()
             && (pos == 0 || b[pos - 1] == b'\n')
-            && let Some((key, value, next)) = plain_line(b, pos)
+            && let Some((key, value, next)) = super::plain_line(b, pos)
         {
             let span = pos..value.end;
             pos = next;
@@ -145,39 +145,6 @@ pub(crate) fn assignments<'a>(
             }
         }
     })
-}
-
-/// A line starting at `at` that is exactly `NAME=value\n` (or ends the text): NAME is
-/// `[A-Za-z_][A-Za-z0-9_]*` (not `export`), value is one or more of `A-Za-z0-9_./:@%+,=-`, with
-/// no quotes, spaces, `#`, `$`, backslash, CR or anything else any loader treats specially.
-/// Returns the key and value ranges and where the next line starts.
-pub(crate) fn plain_line(b: &[u8], at: usize) -> Option<(std::ops::Range<usize>, std::ops::Range<usize>, usize)> {
-    let first = *b.get(at)?;
-    if !(first.is_ascii_alphabetic() || first == b'_') {
-        return None;
-    }
-    let mut i = at + 1;
-    while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
-        i += 1;
-    }
-    if b.get(i) != Some(&b'=') || &b[at..i] == b"export" {
-        return None;
-    }
-    let key = at..i;
-    let start = i + 1;
-    let mut j = start;
-    while j < b.len() && b[j] != b'\n' {
-        if !(b[j].is_ascii_alphanumeric()
-            || matches!(
-                b[j],
-                b'_' | b'.' | b'/' | b':' | b'@' | b'%' | b'+' | b',' | b'=' | b'-'
-            ))
-        {
-            return None;
-        }
-        j += 1;
-    }
-    (j > start).then_some((key, start..j, j + 1))
 }
 
 /// Key and value ranges of a matched span that is a plain `KEY=value` on one line: no quotes,

@@ -247,6 +247,14 @@ pub fn parse(bytes: &[u8], env: &Env, interpolate_vars: bool) -> Parsed {
     let mut errors = Vec::new();
     while r.pos < r.s.len() {
         let start = r.pos;
+        // A plain `NAME=value` line binds NAME to the value as written (see `super::plain_line`).
+        if (start == 0 || r.s.as_bytes()[start - 1] == b'\n')
+            && let Some((k, v, next)) = super::plain_line(r.s.as_bytes(), start)
+        {
+            raw.push((r.s[k].to_string(), Some(r.s[v].to_string()), r.line()));
+            r.pos = next.min(r.s.len());
+            continue;
+        }
         match binding(&mut r) {
             Ok(Some(b)) => raw.push(b),
             Ok(None) => {}

@@ -370,9 +370,28 @@ pub fn parse(bytes: &[u8], env: &Env) -> Parsed {
         line: 1,
     };
     let mut vars = env.clone();
+    let reads_vars = text.contains(['$', '~']);
     let mut entries = Vec::new();
     let mut errors = Vec::new();
     loop {
+        // A plain `NAME=value` line is one assignment taken literally (see `super::plain_line`).
+        if (lx.i == 0 || chars.get(lx.i - 1) == Some(&'\n'))
+            && let Some((k, v, next)) = super::plain_line_chars(&chars, lx.i)
+        {
+            // Variables are read only by `$` and `~` expansion.
+            if reads_vars {
+                vars.insert(k.clone(), v.clone());
+            }
+            entries.push(Entry::new(k, v, lx.line));
+            if next <= chars.len() {
+                lx.line += 1;
+            }
+            lx.i = next.min(chars.len());
+            if lx.i >= chars.len() {
+                break;
+            }
+            continue;
+        }
         let line = lx.line;
         let mut words: Vec<Word> = Vec::new();
         let mut operator = false;
