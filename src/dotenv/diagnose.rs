@@ -142,7 +142,11 @@ pub fn analyze(bytes: &[u8], loaders: &[Loader], env: &Env, opts: &Options) -> F
     let parsed = parse_all(bytes, loaders, env, opts);
     let parallel = bytes.len() >= PARALLEL_FROM;
     // Each loader's winning entry per key, built once (a 10,000-key file stays linear).
-    let winners: Vec<HashMap<&str, &super::Entry>> = map_chunks(&parsed, parallel, |(l, p)| {
+    // None for a loader that rejects the whole file.
+    let winners: Vec<Option<HashMap<&str, &super::Entry>>> = map_chunks(&parsed, parallel, |(l, p)| {
+        if p.errors.iter().any(|e| e.fatal) {
+            return None;
+        }
         let entries = p.effective();
         let mut m = HashMap::with_capacity_and_hasher(entries.len(), Default::default());
         for e in entries {
@@ -155,7 +159,7 @@ pub fn analyze(bytes: &[u8], loaders: &[Loader], env: &Env, opts: &Options) -> F
                 }
             }
         }
-        m
+        Some(m)
     });
     let mut keys: Vec<(&str, usize)> = Vec::new();
     let mut seen: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
@@ -194,15 +198,16 @@ fn key_report(
     defs: &[Definition],
     text: &str,
     parsed: &[(Loader, Parsed)],
-    winners: &[HashMap<&str, &super::Entry>],
+    winners: &[Option<HashMap<&str, &super::Entry>>],
 ) -> KeyReport {
     let mut readings: Vec<(Identity, Reading)> = Vec::with_capacity(2);
-    for (i, (l, p)) in parsed.iter().enumerate() {
-        // A loader that rejects the whole file is reported once (AD307), not under every key.
-        if p.errors.iter().any(|e| e.fatal) {
+    for (i, (l, _)) in parsed.iter().enumerate() {
+        // A loader that rejects the whole file (no winners at all) is reported once (AD307), not
+        // under every key.
+        let Some(winners) = &winners[i] else {
             continue;
-        }
-        let entry = winners[i].get(key).copied();
+        };
+        let entry = winners.get(key).copied();
         // A value the loader would still transform (a command it runs) is its own reading.
         let value = (
             entry.map(|e| e.value.as_bytes()),

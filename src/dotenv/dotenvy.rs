@@ -239,10 +239,12 @@ fn parse_line(line: &str, vars: &Vars) -> Result<Option<(String, Option<String>)
 /// `dotenvy::from_read_iter` semantics (no BOM removal, no environment writes) when `load` is
 /// false; `dotenvy::dotenv()` semantics when true.
 pub fn run(bytes: &[u8], env: &Env, load: bool) -> Parsed {
-    let mut text = super::lossy(bytes);
-    if load && text.starts_with('\u{feff}') {
-        text.drain(..'\u{feff}'.len_utf8());
-    }
+    let original = super::lossy(bytes);
+    let text: &str = if load {
+        original.strip_prefix('\u{feff}').unwrap_or(&original)
+    } else {
+        &original
+    };
     let mut vars = Vars {
         env,
         set: HashMap::default(),
@@ -252,7 +254,7 @@ pub fn run(bytes: &[u8], env: &Env, load: bool) -> Parsed {
     // Variables are only ever read to substitute `$NAME`: without a `$` in the file they need not
     // be recorded.
     let substitutes = text.contains('$');
-    for item in logical_lines(&text) {
+    for item in logical_lines(text) {
         let (line, n) = match item {
             Ok(x) => x,
             Err(n) => {

@@ -289,8 +289,18 @@ impl Default for Options {
 }
 
 /// Node and Next.js read files with `readFileSync(path, 'utf8')`: invalid bytes become U+FFFD.
-pub fn lossy(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+pub fn lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    String::from_utf8_lossy(bytes)
+}
+
+/// `text` with CR LF and lone CR as LF (node's, ruby's and python's first step); no copy when
+/// there is no CR.
+pub(crate) fn lf_only(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('\r') {
+        std::borrow::Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
 }
 
 /// The process environment as a map (names and values that are not UTF-8 are skipped).

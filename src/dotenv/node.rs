@@ -55,7 +55,7 @@ pub fn parse(text: &str) -> Parsed {
 /// Every assignment in file order (dotenv's `parse()` keeps the last of a repeated key).
 pub fn entries(text: &str) -> Vec<Entry> {
     // dotenv: lines.replace(/\r\n?/mg, '\n')
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let text = super::lf_only(text);
     let (re, ascii) = line_regex(&text);
     let mut out = Vec::new();
     let mut line = 1;

@@ -236,7 +236,7 @@ pub fn parse(bytes: &[u8], env: &Env, interpolate_vars: bool) -> Parsed {
             };
         }
     };
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let text = super::lf_only(text);
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let mut r = Reader {
         s: text,

@@ -117,7 +117,7 @@ fn commands(value: &str) -> (String, bool) {
 
 pub fn parse(bytes: &[u8], env: &Env) -> Parsed {
     let original = super::lossy(bytes);
-    let text = original.replace("\r\n", "\n").replace('\r', "\n");
+    let text = super::lf_only(&original);
     let lines = LineCounter::new(&text);
     let mut hash: rustc_hash::FxHashMap<String, String> = rustc_hash::FxHashMap::default();
     let mut entries = Vec::new();
