@@ -188,40 +188,51 @@ impl Loader {
     }
 }
 
+/// Key range, value range and where the next line starts.
+pub(crate) type PlainLine = (std::ops::Range<usize>, std::ops::Range<usize>, usize);
+
 /// A line starting at `at` that is exactly `NAME=value\n` (or ends the text): NAME is
 /// `[A-Za-z_][A-Za-z0-9_]*` (not `export`), value is one or more of `A-Za-z0-9_./:@%+,=-`, with
 /// no quotes, spaces, `#`, `$`, backslash, CR or anything else any loader treats specially.
-/// Returns the key and value ranges and where the next line starts.
-pub(crate) fn plain_line(b: &[u8], at: usize) -> Option<(std::ops::Range<usize>, std::ops::Range<usize>, usize)> {
+pub(crate) fn plain_line(b: &[u8], at: usize) -> Option<PlainLine> {
+    plain_line_in(b, at, Some)
+}
+
+/// `plain_line` over a text held as chars (the shell lexer's form): key, value and the index
+/// where the next line starts.
+pub(crate) fn plain_line_chars(b: &[char], at: usize) -> Option<(String, String, usize)> {
+    let (key, value, next) = plain_line_in(b, at, |c| u8::try_from(c).ok())?;
+    Some((b[key].iter().collect(), b[value].iter().collect(), next))
+}
+
+/// The one definition of a plain line, over bytes or chars (`byte` maps a unit to its ASCII byte).
+fn plain_line_in<T: Copy>(b: &[T], at: usize, byte: impl Fn(T) -> Option<u8>) -> Option<PlainLine> {
     if shortcuts_off() {
         return None;
     }
-    let first = *b.get(at)?;
+    let at_byte = |i: usize| b.get(i).copied().and_then(&byte);
+    let first = at_byte(at)?;
     if !(first.is_ascii_alphabetic() || first == b'_') {
         return None;
     }
     let mut i = at + 1;
-    while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+    while at_byte(i).is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_') {
         i += 1;
     }
-    if b.get(i) != Some(&b'=') || &b[at..i] == b"export" {
+    let export = i - at == 6 && (at..i).zip(*b"export").all(|(k, e)| at_byte(k) == Some(e));
+    if at_byte(i) != Some(b'=') || export {
         return None;
     }
-    let key = at..i;
     let start = i + 1;
     let mut j = start;
-    while j < b.len() && b[j] != b'\n' {
-        if !(b[j].is_ascii_alphanumeric()
-            || matches!(
-                b[j],
-                b'_' | b'.' | b'/' | b':' | b'@' | b'%' | b'+' | b',' | b'=' | b'-'
-            ))
-        {
-            return None;
+    while j < b.len() {
+        match at_byte(j) {
+            Some(b'\n') => break,
+            Some(c) if plain_value_byte(c) => j += 1,
+            _ => return None,
         }
-        j += 1;
     }
-    (j > start).then_some((key, start..j, j + 1))
+    (j > start).then_some((at..i, start..j, j + 1))
 }
 
 #[cfg(test)]
@@ -241,39 +252,6 @@ fn shortcuts_off() -> bool {
 /// CR, glob or shell operator).
 pub(crate) fn plain_value_byte(c: u8) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'/' | b':' | b'@' | b'%' | b'+' | b',' | b'=' | b'-')
-}
-
-/// `plain_line` over a text held as chars (the shell lexer's form): key, value and the index
-/// where the next line starts.
-pub(crate) fn plain_line_chars(b: &[char], at: usize) -> Option<(String, String, usize)> {
-    if shortcuts_off() {
-        return None;
-    }
-    let ascii = |c: char| u8::try_from(c).ok();
-    let first = ascii(*b.get(at)?)?;
-    if !(first.is_ascii_alphabetic() || first == b'_') {
-        return None;
-    }
-    let mut i = at + 1;
-    while i < b.len() && ascii(b[i]).is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_') {
-        i += 1;
-    }
-    if b.get(i) != Some(&'=') {
-        return None;
-    }
-    let key: String = b[at..i].iter().collect();
-    if key == "export" {
-        return None;
-    }
-    let start = i + 1;
-    let mut j = start;
-    while j < b.len() && b[j] != '\n' {
-        if !ascii(b[j]).is_some_and(plain_value_byte) {
-            return None;
-        }
-        j += 1;
-    }
-    (j > start).then(|| (key, b[start..j].iter().collect(), j + 1))
 }
 
 /// Loader options from `?name=value` on an `env:` source.
