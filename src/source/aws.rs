@@ -53,13 +53,19 @@ pub fn plausible_region(r: &str) -> bool {
         && !parts[parts.len() - 1].is_empty()
 }
 
+/// The HTTPS client the SDK uses: rustls over ring (the SDK's default client would pull in aws-lc;
+/// see Cargo.toml).
+pub fn https_client() -> aws_sdk_ssm::config::SharedHttpClient {
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::Ring))
+        .build_https()
+}
+
 /// Load the AWS configuration for one backend. Instance metadata is asked with short timeouts and a
 /// single attempt, so a machine with no credentials at all fails in well under two seconds.
 pub async fn load(b: &Backend, timeout: Duration) -> Result<Arc<aws_config::SdkConfig>, FetchError> {
-    // One HTTPS client (rustls over ring, see Cargo.toml) for the services, SSO, STS and IMDS.
-    let http = aws_smithy_http_client::Builder::new()
-        .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::Ring))
-        .build_https();
+    // One HTTPS client for the services, SSO, STS and IMDS.
+    let http = https_client();
     let provider_config = aws_config::provider_config::ProviderConfig::default().with_http_client(http.clone());
     let imds = aws_config::imds::Client::builder()
         .configure(&provider_config)

@@ -66,14 +66,8 @@ impl Moto {
         let creds = aws_sdk_ssm::config::Credentials::new("testing", "testing", None, None, "tests");
         rt().block_on(
             aws_config::defaults(aws_config::BehaviorVersion::latest())
-                // The SDK is built without its default (aws-lc) client; use ring, as authdoctor does.
-                .http_client(
-                    aws_smithy_http_client::Builder::new()
-                        .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
-                            aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
-                        ))
-                        .build_https(),
-                )
+                // The SDK is built without its default client: seed moto through authdoctor's own.
+                .http_client(authdoctor::source::aws::https_client())
                 .region(aws_config::Region::new("us-east-1"))
                 .credentials_provider(creds)
                 .endpoint_url(&self.endpoint)
