@@ -31,6 +31,14 @@ fn verify(token: &str, args: &[&str]) -> (i32, serde_json::Value) {
     json(ad().args(["jwt", "verify", token]).args(args))
 }
 
+/// `authdoctor jwt sign ARGS...`, which must succeed: the token it printed.
+fn sign(args: &[&str]) -> String {
+    let r = run(ad().args(["jwt", "sign"]).args(args));
+    assert_eq!(r.code, 0, "jwt sign {args:?}: {}", r.stderr);
+    assert_eq!(r.stdout.lines().count(), 1, "jwt sign prints only the token");
+    r.stdout.trim().to_string()
+}
+
 fn find<'a>(v: &'a serde_json::Value, code: &str) -> Option<&'a serde_json::Value> {
     v["findings"].as_array()?.iter().find(|f| f["code"] == code)
 }
@@ -310,43 +318,23 @@ fn jwks_url_and_oidc_discovery() {
     // A token whose issuer is the discovery server, signed here with the recorded private key.
     let dir = tempfile::tempdir().expect("tempdir");
     let key = write(dir.path(), "rs.key", t["private_pem"].as_str().unwrap_or_default());
-    let signed = run(ad().args([
-        "jwt",
-        "sign",
-        "--key",
-        &key,
-        "--alg",
-        "RS256",
-        "--kid",
-        "key-rs256",
-        "--iss",
-        &discovery.base,
-        "--exp",
-        "1h",
-        "--claim",
-        "sub=u1",
-    ]));
-    assert_eq!(signed.code, 0, "{}", signed.stderr);
-    let (code, v) = verify(signed.stdout.trim(), &["--discover"]);
+    let rs256 = ["--key", &key, "--alg", "RS256", "--claim", "sub=u1"];
+    let signed = sign(
+        &[
+            &rs256[..],
+            &["--kid", "key-rs256", "--iss", &discovery.base, "--exp", "1h"],
+        ]
+        .concat(),
+    );
+    let (code, v) = verify(&signed, &["--discover"]);
     assert_eq!(code, 0, "{v}");
     assert!(
         find(&v, "AD403").is_some_and(|f| f["message"].as_str().unwrap_or("").contains("(kid key-rs256)")),
         "{v}"
     );
     // A kid the JWKS does not have: the kids present are listed.
-    let other = run(ad().args([
-        "jwt",
-        "sign",
-        "--key",
-        &key,
-        "--alg",
-        "RS256",
-        "--kid",
-        "rotated-away",
-        "--claim",
-        "sub=u1",
-    ]));
-    let (_, v) = verify(other.stdout.trim(), &["--jwks", &format!("{}/jwks.json", server.base)]);
+    let other = sign(&[&rs256[..], &["--kid", "rotated-away"]].concat());
+    let (_, v) = verify(&other, &["--jwks", &format!("{}/jwks.json", server.base)]);
     let f = find(&v, "AD404").expect("AD404");
     assert!(
         f["message"]
@@ -361,9 +349,7 @@ fn jwks_url_and_oidc_discovery() {
 fn sign_round_trips() {
     let dir = tempfile::tempdir().expect("tempdir");
     let secret = format!("file:{}", write(dir.path(), "secret", SECRET));
-    let r = run(ad().args([
-        "jwt",
-        "sign",
+    let tok = &sign(&[
         "--secret",
         &secret,
         "--claim",
@@ -378,10 +364,7 @@ fn sign_round_trips() {
         "api",
         "--kid",
         "k1",
-    ]));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let tok = r.stdout.trim();
-    assert_eq!(r.stdout.lines().count(), 1, "prints only the token");
+    ]);
     let (_, v) = json(ad().args(["jwt", "decode", tok]));
     assert_eq!(v["token"]["claims"]["userId"], 42);
     assert_eq!(v["token"]["claims"]["roles"], serde_json::json!(["admin"]));
@@ -393,17 +376,8 @@ fn sign_round_trips() {
     let es = token("pyjwt.json", "pyjwt ES256");
     let key = write(dir.path(), "es.key", es["private_pem"].as_str().unwrap_or_default());
     let pubkey = write(dir.path(), "es.pem", es["public_pem"].as_str().unwrap_or_default());
-    let r = run(ad().args([
-        "jwt",
-        "sign",
-        "--key",
-        &key,
-        "--alg",
-        "ES256",
-        "--claims",
-        "{\"sub\":\"u\"}",
-    ]));
-    let (code, v) = verify(r.stdout.trim(), &["--key", &pubkey]);
+    let es256 = sign(&["--key", &key, "--alg", "ES256", "--claims", "{\"sub\":\"u\"}"]);
+    let (code, v) = verify(&es256, &["--key", &pubkey]);
     assert_eq!(code, 0, "{v}");
     for bad in [
         vec!["jwt", "sign", "--alg", "HS256"],
@@ -422,8 +396,8 @@ fn oversized_tokens_warn() {
     let secret = format!("file:{}", write(dir.path(), "secret", SECRET));
     let buckets: Vec<String> = (0..400).map(|i| format!("quilt-bucket-number-{i:04}")).collect();
     let claims = serde_json::json!({"sub": "u", "buckets": buckets}).to_string();
-    let r = run(ad().args(["jwt", "sign", "--secret", &secret, "--claims", &claims]));
-    let (code, v) = json(ad().args(["jwt", "decode", r.stdout.trim()]));
+    let big = sign(&["--secret", &secret, "--claims", &claims]);
+    let (code, v) = json(ad().args(["jwt", "decode", &big]));
     assert_eq!(code, 0, "a warning: {v}");
     assert!(
         find(&v, "AD412").is_some_and(|f| f["message"].as_str().unwrap_or("").contains("bytes")),
