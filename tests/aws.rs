@@ -108,7 +108,7 @@ fn get_parameters_in_batches_of_ten() {
         );
     }
     moto().start_recording();
-    let before = moto().calls("AmazonSSM.GetParameters");
+    let before = moto().calls("AmazonSSM.GetParameters", "/batch/p");
     let mut args = vec!["compare".to_string()];
     args.extend((0..25).map(|i| format!("p{i}={}", ssm(&format!("/batch/p{i:02}")))));
     let (_, v) = json(aws().args(&args));
@@ -119,7 +119,7 @@ fn get_parameters_in_batches_of_ten() {
             .is_some_and(|a| a.iter().all(|s| s["status"] == "ok")),
         "{v}"
     );
-    let after = moto().calls("AmazonSSM.GetParameters");
+    let after = moto().calls("AmazonSSM.GetParameters", "/batch/p");
     assert_eq!(after - before, 3, "25 names cost 3 GetParameters calls");
 }
 

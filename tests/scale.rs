@@ -58,7 +58,7 @@ fn two_hundred_secrets_cost_one_call_per_backend_batch() {
     let log = d.join("fly.log");
 
     m.start_recording();
-    let before = m.calls("AmazonSSM.GetParameters");
+    let before = m.calls("AmazonSSM.GetParameters", "/scale/s");
     let home = d.join("home");
     std::fs::create_dir_all(&home).expect("mkdir");
     let (code, v) = json(
@@ -84,7 +84,7 @@ fn two_hundred_secrets_cost_one_call_per_backend_batch() {
         "every SSM value equals its config.js value"
     );
 
-    let ssm_calls = m.calls("AmazonSSM.GetParameters") - before;
+    let ssm_calls = m.calls("AmazonSSM.GetParameters", "/scale/s") - before;
     assert!(ssm_calls <= 21, "{ssm_calls} GetParameters calls for {N} parameters");
     assert!(ssm_calls >= N / 10, "{ssm_calls}: batches hold at most 10 names");
     let fly_calls = std::fs::read_to_string(&log).expect("fly log");

@@ -127,15 +127,31 @@ impl Moto {
         .unwrap_or_else(|e| panic!("create_secret {id}: {e:?}"));
     }
 
-    /// Start recording requests; `calls` then counts those with this X-Amz-Target.
+    /// Start recording requests; `calls` then counts those with this X-Amz-Target whose recorded
+    /// request contains `mentioning` (tests share one server and run at the same time, so a test
+    /// counts only requests about its own names).
     pub fn start_recording(&self) {
         let _ = http_post(&format!("{}/moto-api/recorder/start-recording", self.endpoint));
     }
 
-    pub fn calls(&self, target: &str) -> usize {
+    pub fn calls(&self, target: &str, mentioning: &str) -> usize {
         let body = http_get(&format!("{}/moto-api/recorder/download-recording", self.endpoint));
         body.lines()
-            .filter(|l| l.contains(&format!("\"X-Amz-Target\": \"{target}\"")))
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter(|r| r["headers"]["X-Amz-Target"] == target)
+            .filter(|r| {
+                let body = r["body"].as_str().unwrap_or_default();
+                let body = if r["body_encoded"] == true {
+                    use base64::Engine;
+                    let bytes = base64::engine::general_purpose::STANDARD
+                        .decode(body)
+                        .unwrap_or_default();
+                    String::from_utf8_lossy(&bytes).into_owned()
+                } else {
+                    body.to_string()
+                };
+                body.contains(mentioning)
+            })
             .count()
     }
 }
