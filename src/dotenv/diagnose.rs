@@ -57,27 +57,57 @@ pub struct FileReport {
 /// Every loader's `Parsed`, in `loaders` order. Next.js runs dotenv's parse first, so node's
 /// reading is shared; a large file is parsed by all cores at once.
 pub fn parse_all(bytes: &[u8], loaders: &[Loader], env: &Env, opts: &Options) -> Vec<(Loader, Parsed)> {
-    let node = (loaders.contains(&Loader::Node) && loaders.contains(&Loader::Nextjs))
-        .then(|| super::node::entries(&super::lossy(bytes)));
-    let one = |l: Loader| match (&node, l) {
-        (Some(n), Loader::Node) => Parsed {
-            entries: n.clone(),
-            errors: Vec::new(),
-        },
-        (Some(n), Loader::Nextjs) => super::nextjs::from_node_entries(n, env),
-        _ => l.parse(bytes, env, opts),
+    // One job per loader, except that node and Next.js share one parse when both are asked for.
+    let both = loaders.contains(&Loader::Node) && loaders.contains(&Loader::Nextjs);
+    let mut jobs: Vec<Loader> = loaders
+        .iter()
+        .copied()
+        .filter(|l| !(both && *l == Loader::Nextjs))
+        .collect();
+    let run = |l: Loader| -> Vec<(Loader, Parsed)> {
+        if both && l == Loader::Node {
+            let entries = super::node::entries(&super::lossy(bytes));
+            let next = super::nextjs::from_node_entries(&entries, env);
+            let node = Parsed {
+                entries,
+                errors: Vec::new(),
+            };
+            return vec![(Loader::Node, node), (Loader::Nextjs, next)];
+        }
+        vec![(l, l.parse(bytes, env, opts))]
     };
-    if bytes.len() < PARALLEL_FROM {
-        return loaders.iter().map(|l| (*l, one(*l))).collect();
-    }
-    // A thread per loader: their costs differ a lot, and the scheduler balances them on the cores.
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = loaders.iter().map(|l| (*l, scope.spawn(move || one(*l)))).collect();
-        handles
-            .into_iter()
-            .map(|(l, h)| (l, h.join().unwrap_or_else(|_| l.parse(bytes, env, opts))))
-            .collect()
-    })
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut out: Vec<(Loader, Parsed)> = if !parallel(bytes.len()) || cores < 2 || jobs.len() < 2 {
+        jobs.into_iter().flat_map(run).collect()
+    } else {
+        // As many workers as cores (the calling thread is one), taking the costliest loaders first:
+        // fewer threads than loaders keeps each one's allocations in a warm heap.
+        jobs.sort_by_key(|l| std::cmp::Reverse(l.relative_cost(both)));
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let work = || {
+            let mut done = Vec::new();
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(l) = jobs.get(i) else {
+                    return done;
+                };
+                done.extend(run(*l));
+            }
+        };
+        std::thread::scope(|scope| {
+            let helpers: Vec<_> = (1..cores.min(jobs.len())).map(|_| scope.spawn(work)).collect();
+            let mut all = work();
+            for h in helpers {
+                match h.join() {
+                    Ok(part) => all.extend(part),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+            all
+        })
+    };
+    out.sort_by_key(|(l, _)| loaders.iter().position(|x| x == l));
+    out
 }
 
 /// The next step for a disagreement, from its first cause.
@@ -113,6 +143,20 @@ type Identity<'a> = (Option<&'a [u8]>, bool);
 /// Files at least this large are parsed and analysed by all cores at once.
 const PARALLEL_FROM: usize = 64 * 1024;
 
+#[cfg(test)]
+thread_local! {
+    /// Tests: take the parallel paths whatever the file's size.
+    static ALWAYS_PARALLEL: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn parallel(len: usize) -> bool {
+    #[cfg(test)]
+    if ALWAYS_PARALLEL.with(std::cell::Cell::get) {
+        return true;
+    }
+    len >= PARALLEL_FROM
+}
+
 /// `f` over `items` in order, split across the cores when `parallel`.
 fn map_chunks<'a, T: Sync, R: Send>(items: &'a [T], parallel: bool, f: impl Fn(&'a T) -> R + Sync) -> Vec<R> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -137,48 +181,116 @@ fn map_chunks<'a, T: Sync, R: Send>(items: &'a [T], parallel: bool, f: impl Fn(&
     })
 }
 
+/// No entry / no key.
+const NONE: u32 = u32::MAX;
+
+/// Every key any loader sets, numbered in first-seen order, and each loader's winning entry per key.
+struct KeyIndex<'a> {
+    /// Key and the line of its first entry.
+    keys: Vec<(&'a str, usize)>,
+    ids: HashMap<&'a str, u32>,
+    /// Per line, the key of the first entry read there: loaders mostly agree on where each key
+    /// is, so most entries find their key by line and one comparison instead of a hash lookup.
+    by_line: Vec<u32>,
+    /// Per loader, the index of its winning entry for each key (NONE where it does not set it);
+    /// None for a loader that rejects the whole file.
+    winners: Vec<Option<Vec<u32>>>,
+}
+
+impl<'a> KeyIndex<'a> {
+    fn build(parsed: &'a [(Loader, Parsed)], lines: usize) -> KeyIndex<'a> {
+        let mut ix = KeyIndex {
+            keys: Vec::new(),
+            ids: HashMap::default(),
+            by_line: vec![NONE; lines + 2],
+            winners: Vec::with_capacity(parsed.len()),
+        };
+        let per_entry: Vec<Option<Vec<u32>>> = parsed
+            .iter()
+            .map(|(_, p)| {
+                if p.errors.iter().any(|e| e.fatal) {
+                    return None;
+                }
+                Some(p.entries.iter().map(|e| ix.id(&e.key, e.line)).collect())
+            })
+            .collect();
+        for ((l, _), ids) in parsed.iter().zip(per_entry) {
+            ix.winners.push(ids.map(|ids| {
+                let mut win = vec![NONE; ix.keys.len()];
+                for (j, id) in ids.into_iter().enumerate() {
+                    let slot = &mut win[id as usize];
+                    if *slot == NONE || l.wins() == Wins::Last {
+                        *slot = j as u32;
+                    }
+                }
+                win
+            }));
+        }
+        ix
+    }
+
+    /// The number of `key` as read on `line` (1-based), NONE for a key no loader sets.
+    fn find(&self, key: &str, line: usize) -> u32 {
+        match self.by_line.get(line) {
+            Some(&id) if id != NONE && self.keys[id as usize].0 == key => id,
+            _ => self.ids.get(key).copied().unwrap_or(NONE),
+        }
+    }
+
+    /// `find`, numbering a new key.
+    fn id(&mut self, key: &'a str, line: usize) -> u32 {
+        let mut id = self.find(key, line);
+        if id == NONE {
+            id = self.keys.len() as u32;
+            self.ids.insert(key, id);
+            self.keys.push((key, line));
+        }
+        if let Some(slot) = self.by_line.get_mut(line)
+            && *slot == NONE
+        {
+            *slot = id;
+        }
+        id
+    }
+}
+
 /// Every loader's reading of `bytes`, key by key in first-seen order.
 pub fn analyze(bytes: &[u8], loaders: &[Loader], env: &Env, opts: &Options) -> FileReport {
     let parsed = parse_all(bytes, loaders, env, opts);
-    let parallel = bytes.len() >= PARALLEL_FROM;
-    // Each loader's winning entry per key, built once (a 10,000-key file stays linear).
-    // None for a loader that rejects the whole file.
-    let winners: Vec<Option<HashMap<&str, &super::Entry>>> = map_chunks(&parsed, parallel, |(l, p)| {
-        if p.errors.iter().any(|e| e.fatal) {
-            return None;
-        }
-        let entries = p.effective();
-        let mut m = HashMap::with_capacity_and_hasher(entries.len(), Default::default());
-        for e in entries {
-            match l.wins() {
-                Wins::First => {
-                    m.entry(e.key.as_str()).or_insert(e);
-                }
-                Wins::Last => {
-                    m.insert(e.key.as_str(), e);
-                }
-            }
-        }
-        Some(m)
-    });
-    let mut keys: Vec<(&str, usize)> = Vec::new();
-    let mut seen: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
-    for (_, p) in &parsed {
-        for e in p.effective() {
-            if seen.insert(e.key.as_str()) {
-                keys.push((e.key.as_str(), e.line));
-            }
-        }
-    }
-    drop(seen);
+    let parallel = parallel(bytes.len());
     let text = String::from_utf8_lossy(bytes);
-    let index = definitions(&text);
-    let reports = map_chunks(&keys, parallel, |&(key, line)| {
-        let defs = index.get(key).map(Vec::as_slice).unwrap_or(&[]);
-        key_report(key, line, defs, &text, &parsed, &winners)
+    let lines = bytes.iter().filter(|b| **b == b'\n').count() + 1;
+    let index = KeyIndex::build(&parsed, lines);
+    // Each key's definitions (loader-neutral), grouped by key in line order: a counting sort.
+    let mut found: Vec<(u32, Definition)> = Vec::new();
+    for_each_definition(&text, |d| {
+        let id = index.find(d.key, d.line);
+        if id != NONE {
+            found.push((id, (d.line, d.text, d.raw)));
+        }
     });
+    let mut start = vec![0usize; index.keys.len() + 1];
+    for (id, _) in &found {
+        start[*id as usize + 1] += 1;
+    }
+    for i in 1..start.len() {
+        start[i] += start[i - 1];
+    }
+    let mut defs: Vec<Definition> = vec![(0, "", ""); found.len()];
+    let mut fill = start.clone();
+    for (id, d) in found {
+        defs[fill[id as usize]] = d;
+        fill[id as usize] += 1;
+    }
+    let numbered: Vec<(usize, (&str, usize))> = index.keys.iter().copied().enumerate().collect();
+    let reports = map_chunks(&numbered, parallel, |&(id, (key, line))| {
+        key_report(key, line, &defs[start[id]..start[id + 1]], &text, &parsed, |i| {
+            let w = index.winners[i].as_ref()?;
+            Some(parsed[i].1.entries.get(w[id] as usize))
+        })
+    });
+    drop(defs);
     drop(index);
-    drop(winners);
     let errors = parsed
         .iter()
         .flat_map(|(l, p)| p.errors.iter().map(|e| (*l, e.clone())))
@@ -192,22 +304,21 @@ pub fn analyze(bytes: &[u8], loaders: &[Loader], env: &Env, opts: &Options) -> F
 
 /// One key: its distinct readings (loaders grouped by identical bytes) and, where they differ,
 /// the causes in words.
-fn key_report(
+fn key_report<'a>(
     key: &str,
     line: usize,
     defs: &[Definition],
     text: &str,
-    parsed: &[(Loader, Parsed)],
-    winners: &[Option<HashMap<&str, &super::Entry>>],
+    parsed: &'a [(Loader, Parsed)],
+    winner: impl Fn(usize) -> Option<Option<&'a super::Entry>>,
 ) -> KeyReport {
     let mut readings: Vec<(Identity, Reading)> = Vec::with_capacity(2);
     for (i, (l, _)) in parsed.iter().enumerate() {
         // A loader that rejects the whole file (no winners at all) is reported once (AD307), not
         // under every key.
-        let Some(winners) = &winners[i] else {
+        let Some(entry) = winner(i) else {
             continue;
         };
-        let entry = winners.get(key).copied();
         // A value the loader would still transform (a command it runs) is its own reading.
         let value = (
             entry.map(|e| e.value.as_bytes()),
@@ -262,9 +373,18 @@ fn key_report(
 /// A definition: 1-based line number, the whole line, and the raw text after `KEY=`.
 pub type Definition<'a> = (usize, &'a str, &'a str);
 
-/// Every line that looks like `[export] KEY = …` or `KEY: …`, by key, in one pass (loader-neutral).
-pub fn definitions(text: &str) -> HashMap<&str, Vec<Definition<'_>>> {
-    let mut out: HashMap<&str, Vec<Definition>> = HashMap::default();
+/// A line that looks like `[export] KEY = …` or `KEY: …` (loader-neutral).
+pub struct DefinitionLine<'a> {
+    /// 1-based.
+    pub line: usize,
+    pub key: &'a str,
+    pub text: &'a str,
+    /// The raw text after `=` or `:`.
+    pub raw: &'a str,
+}
+
+/// `f` on every definition line of `text`, in order.
+pub fn for_each_definition<'a>(text: &'a str, mut f: impl FnMut(DefinitionLine<'a>)) {
     for (i, line) in text.split('\n').enumerate() {
         let l = line.trim_start_matches(['\u{feff}', ' ', '\t']);
         let l = match l.strip_prefix("export") {
@@ -279,10 +399,21 @@ pub fn definitions(text: &str) -> HashMap<&str, Vec<Definition<'_>>> {
         }
         let (key, rest) = l.split_at(n);
         let r = rest.trim_start_matches([' ', '\t']);
-        if let Some(v) = r.strip_prefix('=').or_else(|| r.strip_prefix(':')) {
-            out.entry(key).or_default().push((i + 1, line, v));
+        if let Some(raw) = r.strip_prefix('=').or_else(|| r.strip_prefix(':')) {
+            f(DefinitionLine {
+                line: i + 1,
+                key,
+                text: line,
+                raw,
+            });
         }
     }
+}
+
+/// Every definition line, by key.
+pub fn definitions(text: &str) -> HashMap<&str, Vec<Definition<'_>>> {
+    let mut out: HashMap<&str, Vec<Definition>> = HashMap::default();
+    for_each_definition(text, |d| out.entry(d.key).or_default().push((d.line, d.text, d.raw)));
     out
 }
 
@@ -416,5 +547,106 @@ mod tests {
         assert_eq!(docker.length, Some(8));
         let b = r.keys.iter().find(|k| k.key == "B").expect("B");
         assert!(b.agree(), "{:?}", b.readings);
+    }
+
+    type Shape = (
+        String,
+        usize,
+        Vec<usize>,
+        Vec<(Vec<&'static str>, Option<usize>, Option<String>, bool)>,
+    );
+
+    /// What `analyze` reports, worked out the slow and obvious way: each loader parsed on its own,
+    /// keys in first-seen order, each loader's entry by `Loader::lookup`, grouped by identical bytes.
+    fn obvious(bytes: &[u8]) -> Vec<Shape> {
+        let env = Env::new();
+        let parsed: Vec<(Loader, Parsed)> = Loader::ALL
+            .iter()
+            .map(|l| (*l, l.parse(bytes, &env, &Options::default())))
+            .collect();
+        let text = String::from_utf8_lossy(bytes);
+        let defs = definitions(&text);
+        let mut keys: Vec<(String, usize)> = Vec::new();
+        for (_, p) in &parsed {
+            for e in p.effective() {
+                if !keys.iter().any(|(k, _)| *k == e.key) {
+                    keys.push((e.key.clone(), e.line));
+                }
+            }
+        }
+        keys.into_iter()
+            .map(|(key, line)| {
+                // (bytes, a command would run first, loaders)
+                type Group = (Option<Vec<u8>>, bool, Vec<&'static str>);
+                let mut groups: Vec<Group> = Vec::new();
+                for (l, p) in &parsed {
+                    if p.errors.iter().any(|e| e.fatal) {
+                        continue;
+                    }
+                    let e = l.lookup(p, &key);
+                    let id = (
+                        e.map(|e| e.value.as_bytes().to_vec()),
+                        e.is_some_and(|e| e.unresolved.is_some()),
+                    );
+                    match groups.iter_mut().find(|g| (&g.0, g.1) == (&id.0, id.1)) {
+                        Some(g) => g.2.push(l.name()),
+                        None => groups.push((id.0, id.1, vec![l.name()])),
+                    }
+                }
+                let on = defs
+                    .get(key.as_str())
+                    .map(|d| d.iter().map(|d| d.0).collect())
+                    .unwrap_or_default();
+                let readings = groups
+                    .into_iter()
+                    .map(|(v, unresolved, who)| {
+                        (who, v.as_ref().map(Vec::len), v.as_deref().map(short_sha), unresolved)
+                    })
+                    .collect();
+                (key, line, on, readings)
+            })
+            .collect()
+    }
+
+    fn shape(r: &FileReport) -> Vec<Shape> {
+        r.keys
+            .iter()
+            .map(|k| {
+                let readings = k
+                    .readings
+                    .iter()
+                    .map(|r| (r.loaders.clone(), r.length, r.sha256.clone(), r.unresolved.is_some()))
+                    .collect();
+                (k.key.clone(), k.line, k.defined_on.clone(), readings)
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1500))]
+        /// The key index (keys found by line, winners by number, definitions by a counting sort) and
+        /// the shared node/Next.js parse on worker threads give exactly the obvious answer, on files
+        /// with repeated keys, keys some loaders skip, `export`, multi-line quotes and expansion.
+        #[test]
+        fn analyze_matches_the_obvious_computation(
+            lines in proptest::collection::vec(
+                proptest::prop_oneof![
+                    "[A-D]=[a-z0-9_./:=-]{1,8}",
+                    "(export )?[A-D] ?[=:] ?[a-z0-9 #'\"`$;&\\\\=-]{0,10}",
+                    "[A-D]=\\$\\{?[A-D]\\}?(/x)?",
+                    "[A-D]=\"[a-z\\n ]{0,4}",
+                    "[ \t]*[A-D]{1,2} [a-z]{0,3}",
+                    "[a-z#;' ]{0,6}",
+                ],
+                0..14,
+            ),
+            threads in proptest::bool::ANY,
+        ) {
+            let text = lines.join("\n");
+            ALWAYS_PARALLEL.with(|c| c.set(threads));
+            let got = analyze(text.as_bytes(), Loader::ALL, &Env::new(), &Options::default());
+            ALWAYS_PARALLEL.with(|c| c.set(false));
+            proptest::prop_assert_eq!(shape(&got), obvious(text.as_bytes()), "{:?}", text);
+        }
     }
 }

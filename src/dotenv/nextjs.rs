@@ -10,6 +10,7 @@
 
 use super::{Entry, Env, LoadError, Parsed};
 use rustc_hash::FxHashMap as HashMap;
+use std::borrow::Cow;
 use std::path::Path;
 
 /// JS recursion runs out of stack around here; Next.js then logs "Failed to load env" and the file
@@ -80,15 +81,18 @@ pub fn from_node_entries(all: &[Entry], env: &Env) -> Parsed {
 fn expand(all: &[Entry], process: &mut std::borrow::Cow<Env>, publish: bool) -> Result<Vec<Entry>, LoadError> {
     // A JS object keeps each key at its first insertion, with the last value.
     let mut order: Vec<&str> = Vec::new();
-    let mut parsed: HashMap<&str, (String, usize)> = HashMap::with_capacity_and_hasher(all.len(), Default::default());
+    let mut parsed: HashMap<&str, (Cow<str>, usize)> = HashMap::with_capacity_and_hasher(all.len(), Default::default());
     for e in all {
-        if parsed.insert(e.key.as_str(), (e.value.clone(), e.line)).is_none() {
+        if parsed
+            .insert(e.key.as_str(), (Cow::Borrowed(e.value.as_str()), e.line))
+            .is_none()
+        {
             order.push(e.key.as_str());
         }
     }
     for key in &order {
-        let raw = match process.get(*key) {
-            Some(v) => v.clone(),
+        let raw: Cow<str> = match process.get(*key) {
+            Some(v) => Cow::Owned(v.clone()),
             None => parsed[key].0.clone(),
         };
         if !raw.contains('$') {
@@ -108,115 +112,145 @@ fn expand(all: &[Entry], process: &mut std::borrow::Cow<Env>, publish: bool) -> 
         };
         let resolved = expanded.replace("\\$", "$");
         if let Some(slot) = parsed.get_mut(key) {
-            slot.0 = resolved;
+            slot.0 = Cow::Owned(resolved);
         }
     }
     if publish {
         let p = process.to_mut();
         for key in &order {
-            p.insert(key.to_string(), parsed[key].0.clone());
+            p.insert(key.to_string(), parsed[key].0.to_string());
         }
     }
     Ok(order
         .iter()
-        .map(|k| Entry::new(*k, parsed[k].0.clone(), parsed[k].1))
+        .map(|k| Entry::new(*k, parsed[k].0.as_ref(), parsed[k].1))
         .collect())
 }
 
 /// Byte offset of the last `$` not preceded by a backslash.
 fn last_unescaped_dollar(s: &str) -> Option<usize> {
     let b = s.as_bytes();
-    (0..b.len())
-        .rev()
-        .find(|&i| b[i] == b'$' && (i == 0 || b[i - 1] != b'\\'))
+    let mut end = b.len();
+    while let Some(i) = s[..end].rfind('$') {
+        if i == 0 || b[i - 1] != b'\\' {
+            return Some(i);
+        }
+        end = i;
+    }
+    None
 }
 
 fn is_word(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_'
 }
 
-/// `\${?(\w+)(?::-([^}\\]*))?}?` at the start of `s`: (matched text, name, default).
-fn match_reference(s: &str) -> Option<(String, String, Option<String>)> {
-    let mut rest = s.strip_prefix('$')?;
-    let mut matched = String::from("$");
-    if let Some(r) = rest.strip_prefix('{') {
-        rest = r;
-        matched.push('{');
+/// `\${?(\w+)(?::-([^}\\]*))?}?` matched at the start of a text: the match's length, and where
+/// the name and the default lie within it.
+struct Reference {
+    len: usize,
+    name: std::ops::Range<usize>,
+    default: Option<std::ops::Range<usize>>,
+}
+
+fn match_reference(s: &str) -> Option<Reference> {
+    let mut at = 1;
+    if !s.starts_with('$') {
+        return None;
     }
-    let name_len = rest.find(|c: char| !is_word(c)).unwrap_or(rest.len());
+    if s[at..].starts_with('{') {
+        at += 1;
+    }
+    let name_len = s[at..].find(|c: char| !is_word(c)).unwrap_or(s.len() - at);
     if name_len == 0 {
         return None;
     }
-    let name = rest[..name_len].to_string();
-    matched.push_str(&name);
-    rest = &rest[name_len..];
+    let name = at..at + name_len;
+    at += name_len;
     let mut default = None;
-    if let Some(r) = rest.strip_prefix(":-") {
-        let d_len = r.find(['}', '\\']).unwrap_or(r.len());
-        default = Some(r[..d_len].to_string());
-        matched.push_str(":-");
-        matched.push_str(&r[..d_len]);
-        rest = &r[d_len..];
+    if s[at..].starts_with(":-") {
+        at += 2;
+        let d_len = s[at..].find(['}', '\\']).unwrap_or(s.len() - at);
+        default = Some(at..at + d_len);
+        at += d_len;
     }
-    if rest.starts_with('}') {
-        matched.push('}');
+    if s[at..].starts_with('}') {
+        at += 1;
     }
-    Some((matched, name, default))
+    Some(Reference { len: at, name, default })
 }
 
-/// JavaScript `String.prototype.replace(string, string)`: first occurrence, with `$$`, `$&`,
-/// `` $` `` and `$'` in the replacement.
-fn js_replace_first(haystack: &str, needle: &str, replacement: &str) -> String {
-    let Some(at) = haystack.find(needle) else {
-        return haystack.to_string();
-    };
+/// JavaScript's replacement string for `haystack.replace(needle, replacement)` with the match at
+/// `at`: `$$`, `$&`, `` $` `` and `$'` expanded, appended to `out`.
+fn js_replacement(out: &mut String, haystack: &str, at: usize, needle: &str, replacement: &str) {
     let (before, after) = (&haystack[..at], &haystack[at + needle.len()..]);
-    let mut rep = String::new();
     let mut chars = replacement.chars().peekable();
     while let Some(c) = chars.next() {
         if c == '$' {
             match chars.peek() {
                 Some('$') => {
-                    rep.push('$');
+                    out.push('$');
                     chars.next();
                 }
                 Some('&') => {
-                    rep.push_str(needle);
+                    out.push_str(needle);
                     chars.next();
                 }
                 Some('`') => {
-                    rep.push_str(before);
+                    out.push_str(before);
                     chars.next();
                 }
                 Some('\'') => {
-                    rep.push_str(after);
+                    out.push_str(after);
                     chars.next();
                 }
-                _ => rep.push('$'),
+                _ => out.push('$'),
             }
         } else {
-            rep.push(c);
+            out.push(c);
         }
     }
-    format!("{before}{rep}{after}")
 }
 
-fn interpolate(value: &str, process: &Env, parsed: &HashMap<&str, (String, usize)>, depth: usize) -> Option<String> {
+/// JavaScript `String.prototype.replace(string, string)`: first occurrence, with `$$`, `$&`,
+/// `` $` `` and `$'` in the replacement.
+#[cfg(test)]
+fn js_replace_first(haystack: &str, needle: &str, replacement: &str) -> String {
+    let Some(at) = haystack.find(needle) else {
+        return haystack.to_string();
+    };
+    let mut rep = String::new();
+    js_replacement(&mut rep, haystack, at, needle, replacement);
+    let mut out = haystack.to_string();
+    out.replace_range(at..at + needle.len(), &rep);
+    out
+}
+
+fn interpolate(value: &str, process: &Env, parsed: &HashMap<&str, (Cow<str>, usize)>, depth: usize) -> Option<String> {
     let mut value = value.to_string();
-    // The JS recursion, as a loop with the same depth budget.
+    let mut rep = String::new();
+    // The JS recursion, as a loop with the same depth budget; the value is edited in place.
     for _ in depth..MAX_DEPTH {
         let Some(at) = last_unescaped_dollar(&value) else {
             return Some(value);
         };
-        let Some((matched, name, default)) = match_reference(&value[at..]) else {
+        let Some(r) = match_reference(&value[at..]) else {
             return Some(value);
         };
-        let pick = |v: Option<&String>| v.filter(|s| !s.is_empty()).cloned();
-        let replacement = pick(process.get(&name))
-            .or_else(|| default.clone().filter(|s| !s.is_empty()))
-            .or_else(|| pick(parsed.get(name.as_str()).map(|(v, _)| v)))
+        let matched = &value[at..at + r.len];
+        let name = &matched[r.name];
+        let nonempty = |v: &&str| !v.is_empty();
+        let replacement = process
+            .get(name)
+            .map(String::as_str)
+            .filter(nonempty)
+            .or_else(|| r.default.map(|d| &matched[d]).filter(nonempty))
+            .or_else(|| parsed.get(name).map(|(v, _)| v.as_ref()).filter(nonempty))
             .unwrap_or_default();
-        value = js_replace_first(&value, &matched, &replacement);
+        // The first occurrence of the matched text, which may lie before `at`.
+        let first = value.find(matched).unwrap_or(at);
+        rep.clear();
+        js_replacement(&mut rep, &value, first, matched, replacement);
+        value.replace_range(first..first + r.len, &rep);
     }
     None
 }
