@@ -18,7 +18,10 @@ fn real(text: &str) -> (Vec<(String, String)>, bool) {
 fn ours(text: &str) -> (Vec<(String, String)>, bool) {
     let p = dotenvy::run(text.as_bytes(), &process_env(), false);
     (
-        p.entries.iter().map(|e| (e.key.clone(), e.value.clone())).collect(),
+        p.entries
+            .iter()
+            .map(|e| (e.key.to_string(), e.value.to_string()))
+            .collect(),
         !p.errors.is_empty(),
     )
 }

@@ -17,9 +17,9 @@ fn effective(loader: Loader, p: &Parsed) -> (BTreeMap<String, String>, Vec<Strin
     for e in p.effective() {
         if let Some(winner) = loader.lookup(p, &e.key) {
             if winner.unresolved.is_some() {
-                unresolved.push(e.key.clone());
+                unresolved.push(e.key.to_string());
             } else {
-                values.insert(e.key.clone(), winner.value.clone());
+                values.insert(e.key.to_string(), winner.value.to_string());
             }
         }
     }

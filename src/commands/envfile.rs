@@ -48,8 +48,9 @@ pub fn run(
     let mut secrets = Vec::new();
     for path in files {
         let mut row = SourceRow::new(path.clone(), path.clone(), "file");
+        // The loaders' readings borrow this buffer, so it is what holds the values: wiped on drop.
         let bytes = match read(path) {
-            Ok(b) => b,
+            Ok(b) => zeroize::Zeroizing::new(b),
             Err(message) => {
                 row.status = "error".into();
                 report.findings.push(
@@ -75,7 +76,7 @@ pub fn run(
         let mut distinct = rustc_hash::FxHashSet::default();
         for (_, p) in &analysis.parsed {
             for e in &p.entries {
-                if e.value.len() >= crate::report::redact::WINDOW && distinct.insert(e.value.as_str()) {
+                if e.value.len() >= crate::report::redact::WINDOW && distinct.insert(&*e.value) {
                     secrets.push(Secret::new(e.value.as_bytes().to_vec()));
                 }
             }

@@ -155,7 +155,7 @@ fn keys_of(path: &Path, loader: Loader) -> Vec<String> {
         return Vec::new();
     };
     let parsed = loader.parse(&bytes, &Env::new(), &Options::default());
-    parsed.effective().iter().map(|e| e.key.clone()).collect()
+    parsed.effective().iter().map(|e| e.key.to_string()).collect()
 }
 
 fn looks_secret(key: &str) -> bool {

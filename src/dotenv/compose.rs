@@ -14,9 +14,12 @@ fn blank(c: char) -> bool {
 
 struct Fatal(usize, String);
 
-pub fn parse(bytes: &[u8], env: &Env) -> Parsed {
-    let text = super::lossy(bytes);
-    let src = text.strip_prefix('\u{feff}').unwrap_or(&text);
+pub fn parse<'a>(bytes: &'a [u8], env: &Env) -> Parsed<'a> {
+    super::with_text(super::lossy(bytes), |text| parse_text(text, env))
+}
+
+fn parse_text<'a>(text: &'a str, env: &Env) -> Parsed<'a> {
+    let src = text.strip_prefix('\u{feff}').unwrap_or(text);
     let bom = text.len() - src.len();
     let mut out: BTreeMap<String, String> = BTreeMap::default();
     let mut entries = Vec::new();
@@ -28,7 +31,7 @@ pub fn parse(bytes: &[u8], env: &Env) -> Parsed {
         Err(Fatal(offset, message)) => Parsed {
             entries: Vec::new(),
             errors: vec![LoadError {
-                line: line_at(&text, offset + bom),
+                line: line_at(text, offset + bom),
                 message,
                 fatal: true,
             }],
@@ -36,7 +39,12 @@ pub fn parse(bytes: &[u8], env: &Env) -> Parsed {
     }
 }
 
-fn run(src: &str, env: &Env, out: &mut BTreeMap<String, String>, entries: &mut Vec<Entry>) -> Result<(), Fatal> {
+fn run<'a>(
+    src: &'a str,
+    env: &Env,
+    out: &mut BTreeMap<String, String>,
+    entries: &mut Vec<Entry<'a>>,
+) -> Result<(), Fatal> {
     let lines = LineCounter::new(src);
     // Earlier values are read only to substitute `$NAME`.
     let substitutes = src.contains('$');
@@ -60,9 +68,9 @@ fn run(src: &str, env: &Env, out: &mut BTreeMap<String, String>, entries: &mut V
         let stmt = pos;
         // A plain `NAME=value` line is that assignment, as written (see `super::plain_line`).
         if let Some((k, v, next)) = super::plain_line(src.as_bytes(), stmt) {
-            let (key, value) = (src[k].to_string(), src[v].to_string());
+            let (key, value) = (&src[k], &src[v]);
             if substitutes {
-                out.insert(key.clone(), value.clone());
+                out.insert(key.to_string(), value.to_string());
             }
             entries.push(Entry::new(key, value, lines.at(stmt)));
             pos = next.min(src.len());
@@ -368,7 +376,10 @@ mod tests {
         let env: Env = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         let p = parse(s.as_bytes(), &env);
         assert!(p.errors.is_empty(), "{:?}", p.errors);
-        p.entries.iter().map(|e| (e.key.clone(), e.value.clone())).collect()
+        p.entries
+            .iter()
+            .map(|e| (e.key.to_string(), e.value.to_string()))
+            .collect()
     }
 
     fn kv(pairs: &[(&str, &str)]) -> Vec<(String, String)> {

@@ -48,15 +48,15 @@ impl KeyReport {
     }
 }
 
-pub struct FileReport {
+pub struct FileReport<'a> {
     pub keys: Vec<KeyReport>,
     pub errors: Vec<(Loader, LoadError)>,
-    pub parsed: Vec<(Loader, Parsed)>,
+    pub parsed: Vec<(Loader, Parsed<'a>)>,
 }
 
 /// Every loader's `Parsed`, in `loaders` order. Next.js runs dotenv's parse first, so node's
 /// reading is shared; a large file is parsed by all cores at once.
-pub fn parse_all(bytes: &[u8], loaders: &[Loader], env: &Env, opts: &Options) -> Vec<(Loader, Parsed)> {
+pub fn parse_all<'a>(bytes: &'a [u8], loaders: &[Loader], env: &Env, opts: &Options) -> Vec<(Loader, Parsed<'a>)> {
     // One job per loader, except that node and Next.js share one parse when both are asked for.
     let both = loaders.contains(&Loader::Node) && loaders.contains(&Loader::Nextjs);
     let mut jobs: Vec<Loader> = loaders
@@ -64,20 +64,16 @@ pub fn parse_all(bytes: &[u8], loaders: &[Loader], env: &Env, opts: &Options) ->
         .copied()
         .filter(|l| !(both && *l == Loader::Nextjs))
         .collect();
-    let run = |l: Loader| -> Vec<(Loader, Parsed)> {
+    let run = |l: Loader| -> Vec<(Loader, Parsed<'a>)> {
         if both && l == Loader::Node {
-            let entries = super::node::entries(&super::lossy(bytes));
-            let next = super::nextjs::from_node_entries(&entries, env);
-            let node = Parsed {
-                entries,
-                errors: Vec::new(),
-            };
+            let node = Loader::Node.parse(bytes, env, opts);
+            let next = super::nextjs::from_node_entries(&node.entries, env);
             return vec![(Loader::Node, node), (Loader::Nextjs, next)];
         }
         vec![(l, l.parse(bytes, env, opts))]
     };
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let mut out: Vec<(Loader, Parsed)> = if !parallel(bytes.len()) || cores < 2 || jobs.len() < 2 {
+    let mut out: Vec<(Loader, Parsed<'a>)> = if !parallel(bytes.len()) || cores < 2 || jobs.len() < 2 {
         jobs.into_iter().flat_map(run).collect()
     } else {
         // As many workers as cores (the calling thread is one), taking the costliest loaders first:
@@ -198,7 +194,7 @@ struct KeyIndex<'a> {
 }
 
 impl<'a> KeyIndex<'a> {
-    fn build(parsed: &'a [(Loader, Parsed)], lines: usize) -> KeyIndex<'a> {
+    fn build(parsed: &'a [(Loader, Parsed<'_>)], lines: usize) -> KeyIndex<'a> {
         let mut ix = KeyIndex {
             keys: Vec::new(),
             ids: HashMap::default(),
@@ -267,7 +263,7 @@ fn grow_heaps_in_large_steps() {
 }
 
 /// Every loader's reading of `bytes`, key by key in first-seen order.
-pub fn analyze(bytes: &[u8], loaders: &[Loader], env: &Env, opts: &Options) -> FileReport {
+pub fn analyze<'a>(bytes: &'a [u8], loaders: &[Loader], env: &Env, opts: &Options) -> FileReport<'a> {
     let parallel = parallel(bytes.len());
     if parallel {
         grow_heaps_in_large_steps();
@@ -319,13 +315,13 @@ pub fn analyze(bytes: &[u8], loaders: &[Loader], env: &Env, opts: &Options) -> F
 
 /// One key: its distinct readings (loaders grouped by identical bytes) and, where they differ,
 /// the causes in words.
-fn key_report<'a>(
+fn key_report<'p, 'a>(
     key: &str,
     line: usize,
     defs: &[Definition],
     text: &str,
-    parsed: &'a [(Loader, Parsed)],
-    winner: impl Fn(usize) -> Option<Option<&'a super::Entry>>,
+    parsed: &'p [(Loader, Parsed<'a>)],
+    winner: impl Fn(usize) -> Option<Option<&'p super::Entry<'a>>>,
 ) -> KeyReport {
     let mut readings: Vec<(Identity, Reading)> = Vec::with_capacity(2);
     for (i, (l, _)) in parsed.iter().enumerate() {
@@ -344,7 +340,12 @@ fn key_report<'a>(
             None => readings.push((
                 value,
                 Reading {
-                    loaders: vec![l.name()],
+                    loaders: {
+                        // Room for every loader: no regrowth when they all agree.
+                        let mut v = Vec::with_capacity(parsed.len());
+                        v.push(l.name());
+                        v
+                    },
                     length: value.0.map(<[u8]>::len),
                     sha256: value.0.map(short_sha),
                     unresolved: entry.and_then(|e| e.unresolved),
@@ -585,7 +586,7 @@ mod tests {
         for (_, p) in &parsed {
             for e in p.effective() {
                 if !keys.iter().any(|(k, _)| *k == e.key) {
-                    keys.push((e.key.clone(), e.line));
+                    keys.push((e.key.to_string(), e.line));
                 }
             }
         }

@@ -5,7 +5,7 @@
 
 use super::{Entry, LoadError, Parsed};
 
-pub fn parse(bytes: &[u8]) -> Parsed {
+pub fn parse(bytes: &[u8]) -> Parsed<'_> {
     let mut entries = Vec::new();
     let fatal = |line: usize, message: String| Parsed {
         entries: Vec::new(),
@@ -73,7 +73,7 @@ mod tests {
         parse(s.as_bytes())
             .entries
             .iter()
-            .map(|e| (e.key.clone(), e.value.clone()))
+            .map(|e| (e.key.to_string(), e.value.to_string()))
             .collect()
     }
 

@@ -6,6 +6,7 @@
 
 use super::{Entry, Env, LoadError, Parsed};
 use rustc_hash::FxHashMap as HashMap;
+use std::borrow::Cow;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -238,12 +239,15 @@ fn parse_line(line: &str, vars: &Vars) -> Result<Option<(String, Option<String>)
 
 /// `dotenvy::from_read_iter` semantics (no BOM removal, no environment writes) when `load` is
 /// false; `dotenvy::dotenv()` semantics when true.
-pub fn run(bytes: &[u8], env: &Env, load: bool) -> Parsed {
-    let original = super::lossy(bytes);
+pub fn run<'a>(bytes: &'a [u8], env: &Env, load: bool) -> Parsed<'a> {
+    super::with_text(super::lossy(bytes), |original| run_text(original, env, load))
+}
+
+fn run_text<'a>(original: &'a str, env: &Env, load: bool) -> Parsed<'a> {
     let text: &str = if load {
-        original.strip_prefix('\u{feff}').unwrap_or(&original)
+        original.strip_prefix('\u{feff}').unwrap_or(original)
     } else {
-        &original
+        original
     };
     let mut vars = Vars {
         env,
@@ -265,29 +269,27 @@ pub fn run(bytes: &[u8], env: &Env, load: bool) -> Parsed {
             }
         };
         // A plain line reads as written (see `super::plain_line`), without the general parser.
-        let parsed = match super::plain_line(line.as_bytes(), 0) {
-            Some((k, v, _)) if v.end == line.len() => Ok(Some((line[k].to_string(), Some(line[v].to_string())))),
-            _ => parse_line(line, &vars),
-        };
-        match parsed {
-            Ok(None) => {}
-            Ok(Some((key, value))) => {
-                let v = value.clone().unwrap_or_default();
-                if substitutes {
-                    vars.data.insert(key.clone(), value);
-                    if load && !vars.env.contains_key(&key) && !vars.set.contains_key(&key) {
-                        vars.set.insert(key.clone(), v.clone());
-                    }
+        let (key, value): (Cow<str>, Option<Cow<str>>) = match super::plain_line(line.as_bytes(), 0) {
+            Some((k, v, _)) if v.end == line.len() => (line[k].into(), Some(line[v].into())),
+            _ => match parse_line(line, &vars) {
+                Ok(None) => continue,
+                Ok(Some((key, value))) => (key.into(), value.map(Cow::Owned)),
+                Err(()) => {
+                    return Parsed {
+                        entries,
+                        errors: vec![error(n)],
+                    };
                 }
-                entries.push(Entry::new(key, v, n));
+            },
+        };
+        let v = value.clone().unwrap_or_default();
+        if substitutes {
+            if load && !vars.env.contains_key(&*key) && !vars.set.contains_key(&*key) {
+                vars.set.insert(key.to_string(), v.to_string());
             }
-            Err(()) => {
-                return Parsed {
-                    entries,
-                    errors: vec![error(n)],
-                };
-            }
+            vars.data.insert(key.to_string(), value.map(Cow::into_owned));
         }
+        entries.push(Entry::new(key, v, n));
     }
     Parsed {
         entries,
@@ -303,7 +305,7 @@ fn error(line: usize) -> LoadError {
     }
 }
 
-pub fn parse(bytes: &[u8], env: &Env) -> Parsed {
+pub fn parse<'a>(bytes: &'a [u8], env: &Env) -> Parsed<'a> {
     run(bytes, env, true)
 }
 
@@ -315,7 +317,7 @@ mod tests {
         run(s.as_bytes(), &Env::new(), false)
             .entries
             .iter()
-            .map(|e| (e.key.clone(), e.value.clone()))
+            .map(|e| (e.key.to_string(), e.value.to_string()))
             .collect()
     }
 
@@ -351,11 +353,11 @@ mod tests {
     fn first_definition_wins_when_loading() {
         let p = parse(b"A=1\nA=2\nB=$A\n", &Env::new());
         assert_eq!(
-            crate::dotenv::Loader::Dotenvy.lookup(&p, "A").map(|e| e.value.as_str()),
+            crate::dotenv::Loader::Dotenvy.lookup(&p, "A").map(|e| &*e.value),
             Some("1")
         );
         assert_eq!(
-            crate::dotenv::Loader::Dotenvy.lookup(&p, "B").map(|e| e.value.as_str()),
+            crate::dotenv::Loader::Dotenvy.lookup(&p, "B").map(|e| &*e.value),
             Some("1")
         );
     }

@@ -14,16 +14,19 @@ pub mod ruby;
 pub mod shell;
 
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// The process environment a loader may read for `$VAR` expansion.
 pub type Env = BTreeMap<String, String>;
 
-/// One assignment as a loader read it, with the 1-based line where its key starts.
+/// One assignment as a loader read it, with the 1-based line where its key starts. Key and value
+/// borrow the file's text where the loader takes them as written (a plain `NAME=value` line), so a
+/// 10,000-line file is not copied once per loader.
 #[derive(Clone, PartialEq, Eq, Serialize)]
-pub struct Entry {
-    pub key: String,
-    pub value: String,
+pub struct Entry<'a> {
+    pub key: Cow<'a, str>,
+    pub value: Cow<'a, str>,
     pub line: usize,
     /// Something the real loader would do that authdoctor does not (run `$(cmd)`): the value is
     /// the text before that step.
@@ -31,8 +34,8 @@ pub struct Entry {
     pub unresolved: Option<&'static str>,
 }
 
-impl Entry {
-    pub fn new(key: impl Into<String>, value: impl Into<String>, line: usize) -> Entry {
+impl<'a> Entry<'a> {
+    pub fn new(key: impl Into<Cow<'a, str>>, value: impl Into<Cow<'a, str>>, line: usize) -> Entry<'a> {
         Entry {
             key: key.into(),
             value: value.into(),
@@ -40,9 +43,19 @@ impl Entry {
             unresolved: None,
         }
     }
+
+    /// The same entry, owning its text.
+    pub fn into_owned(mut self) -> Entry<'static> {
+        Entry {
+            key: Cow::Owned(std::mem::take(&mut self.key).into_owned()),
+            value: Cow::Owned(std::mem::take(&mut self.value).into_owned()),
+            line: self.line,
+            unresolved: self.unresolved,
+        }
+    }
 }
 
-impl std::fmt::Debug for Entry {
+impl std::fmt::Debug for Entry<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
@@ -52,9 +65,12 @@ impl std::fmt::Debug for Entry {
     }
 }
 
-impl Drop for Entry {
+impl Drop for Entry<'_> {
+    /// A value the entry owns is wiped; a borrowed one belongs to the file's buffer.
     fn drop(&mut self) {
-        zeroize::Zeroize::zeroize(&mut self.value);
+        if let Cow::Owned(v) = &mut self.value {
+            zeroize::Zeroize::zeroize(v);
+        }
     }
 }
 
@@ -69,19 +85,36 @@ pub struct LoadError {
 
 /// A loader's reading of one file: every assignment in order, and where it stopped, if it did.
 #[derive(Debug, Clone, Default)]
-pub struct Parsed {
-    pub entries: Vec<Entry>,
+pub struct Parsed<'a> {
+    pub entries: Vec<Entry<'a>>,
     pub errors: Vec<LoadError>,
 }
 
-impl Parsed {
+impl<'a> Parsed<'a> {
     /// Entries the program ends up with: none when a fatal error rejects the file.
-    pub fn effective(&self) -> &[Entry] {
+    pub fn effective(&self) -> &[Entry<'a>] {
         if self.errors.iter().any(|e| e.fatal) {
             &[]
         } else {
             &self.entries
         }
+    }
+
+    /// The same reading, owning its text.
+    pub fn into_owned(self) -> Parsed<'static> {
+        Parsed {
+            entries: self.entries.into_iter().map(Entry::into_owned).collect(),
+            errors: self.errors,
+        }
+    }
+}
+
+/// `read` over `text`: its entries may borrow `text` when it is the file's own (borrowed) text, and
+/// are copied out of a converted text (invalid UTF-8 replaced, CR LF made LF) before it goes away.
+pub(crate) fn with_text<'a>(text: Cow<'a, str>, read: impl for<'t> FnOnce(&'t str) -> Parsed<'t>) -> Parsed<'a> {
+    match text {
+        Cow::Borrowed(t) => read(t),
+        Cow::Owned(t) => read(&t).into_owned(),
     }
 }
 
@@ -165,10 +198,10 @@ impl Loader {
 
     /// How this loader reads one file's bytes. `env` is the process environment used for
     /// expansion; `opts` carries loader options (`interpolate=false` for python).
-    pub fn parse(self, bytes: &[u8], env: &Env, opts: &Options) -> Parsed {
+    pub fn parse<'a>(self, bytes: &'a [u8], env: &Env, opts: &Options) -> Parsed<'a> {
         match self {
-            Loader::Node => node::parse(&lossy(bytes)),
-            Loader::Nextjs => nextjs::parse_one(&lossy(bytes), env),
+            Loader::Node => with_text(lossy(bytes), node::parse),
+            Loader::Nextjs => with_text(lossy(bytes), |t| nextjs::parse_one(t, env)),
             Loader::Python => python::parse(bytes, env, opts.interpolate),
             Loader::Compose => compose::parse(bytes, env),
             Loader::Docker => docker::parse(bytes),
@@ -193,7 +226,7 @@ impl Loader {
     }
 
     /// The entry the program ends up with for `key`.
-    pub fn lookup<'a>(self, parsed: &'a Parsed, key: &str) -> Option<&'a Entry> {
+    pub fn lookup<'p, 'a>(self, parsed: &'p Parsed<'a>, key: &str) -> Option<&'p Entry<'a>> {
         let entries = parsed.effective();
         match self.wins() {
             Wins::First => entries.iter().find(|e| e.key == key),
@@ -361,7 +394,7 @@ mod shortcut_tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn read(l: Loader, text: &str, shortcuts: bool) -> (Vec<Entry>, Vec<LoadError>) {
+    fn read(l: Loader, text: &str, shortcuts: bool) -> (Vec<Entry<'_>>, Vec<LoadError>) {
         NO_SHORTCUTS.with(|c| c.set(!shortcuts));
         let p = l.parse(text.as_bytes(), &Env::new(), &Options::default());
         NO_SHORTCUTS.with(|c| c.set(false));

@@ -56,14 +56,14 @@ impl Mode {
 }
 
 /// One file read on its own, as if it were the only file Next.js found.
-pub fn parse_one(text: &str, env: &Env) -> Parsed {
+pub fn parse_one<'a>(text: &'a str, env: &Env) -> Parsed<'a> {
     from_node_entries(&super::node::entries(text), env)
 }
 
 /// The same, from dotenv's parse of the file (which Next.js runs first), so a caller that has
 /// node's reading already does not parse twice.
-pub fn from_node_entries(all: &[Entry], env: &Env) -> Parsed {
-    let mut process = std::borrow::Cow::Borrowed(env);
+pub fn from_node_entries<'a>(all: &[Entry<'a>], env: &Env) -> Parsed<'a> {
+    let mut process = Cow::Borrowed(env);
     match expand(all, &mut process, false) {
         Ok(entries) => Parsed {
             entries,
@@ -76,34 +76,58 @@ pub fn from_node_entries(all: &[Entry], env: &Env) -> Parsed {
     }
 }
 
+/// A key's value during expansion: dotenv's reading until expansion (or the environment) replaces it.
+struct Value<'s, 'a> {
+    read: &'s Cow<'a, str>,
+    now: Option<String>,
+    line: usize,
+}
+
+impl Value<'_, '_> {
+    fn get(&self) -> &str {
+        self.now.as_deref().unwrap_or(self.read)
+    }
+}
+
+type Values<'s, 'a> = HashMap<&'s str, Value<'s, 'a>>;
+
 /// Expand one file's entries against the process environment, as `processEnv` does; with
 /// `publish`, the file's keys are then written into it for the files that follow.
-fn expand(all: &[Entry], process: &mut std::borrow::Cow<Env>, publish: bool) -> Result<Vec<Entry>, LoadError> {
+fn expand<'a>(all: &[Entry<'a>], process: &mut Cow<Env>, publish: bool) -> Result<Vec<Entry<'a>>, LoadError> {
     // A JS object keeps each key at its first insertion, with the last value.
-    let mut order: Vec<&str> = Vec::new();
-    let mut parsed: HashMap<&str, (Cow<str>, usize)> = HashMap::with_capacity_and_hasher(all.len(), Default::default());
+    let mut order: Vec<&Entry<'a>> = Vec::new();
+    let mut parsed: Values = HashMap::with_capacity_and_hasher(all.len(), Default::default());
     for e in all {
-        if parsed
-            .insert(e.key.as_str(), (Cow::Borrowed(e.value.as_str()), e.line))
-            .is_none()
-        {
-            order.push(e.key.as_str());
+        let v = Value {
+            read: &e.value,
+            now: None,
+            line: e.line,
+        };
+        if parsed.insert(&e.key, v).is_none() {
+            order.push(e);
         }
     }
-    for key in &order {
-        let raw: Cow<str> = match process.get(*key) {
-            Some(v) => Cow::Owned(v.clone()),
-            None => parsed[key].0.clone(),
-        };
-        if !raw.contains('$') {
+    for e in &order {
+        let key: &str = &e.key;
+        if let Some(v) = process.get(key)
+            && !v.contains('$')
+        {
+            let v = v.clone();
             if let Some(slot) = parsed.get_mut(key) {
-                slot.0 = raw;
+                slot.now = Some(v);
             }
             continue;
         }
-        let Some(expanded) = interpolate(&raw, process, &parsed, 0) else {
+        let raw = match process.get(key) {
+            Some(v) => v.as_str(),
+            None => parsed[key].get(),
+        };
+        if !raw.contains('$') {
+            continue;
+        }
+        let Some(expanded) = interpolate(raw, process, &parsed, 0) else {
             return Err(LoadError {
-                line: parsed[key].1,
+                line: parsed[key].line,
                 message: format!(
                     "expanding {key} never ends (a variable refers to itself); Next.js logs \"Failed to load env\" and skips the whole file"
                 ),
@@ -112,18 +136,26 @@ fn expand(all: &[Entry], process: &mut std::borrow::Cow<Env>, publish: bool) -> 
         };
         let resolved = expanded.replace("\\$", "$");
         if let Some(slot) = parsed.get_mut(key) {
-            slot.0 = Cow::Owned(resolved);
+            slot.now = Some(resolved);
         }
     }
     if publish {
         let p = process.to_mut();
-        for key in &order {
-            p.insert(key.to_string(), parsed[key].0.to_string());
+        for e in &order {
+            p.insert(e.key.to_string(), parsed[&*e.key].get().to_string());
         }
     }
     Ok(order
         .iter()
-        .map(|k| Entry::new(*k, parsed[k].0.as_ref(), parsed[k].1))
+        // Every key in `order` is in `parsed`, once.
+        .filter_map(|e| {
+            let v = parsed.remove(&*e.key)?;
+            let value = match v.now {
+                Some(now) => Cow::Owned(now),
+                None => v.read.clone(),
+            };
+            Some(Entry::new(e.key.clone(), value, v.line))
+        })
         .collect())
 }
 
@@ -225,7 +257,7 @@ fn js_replace_first(haystack: &str, needle: &str, replacement: &str) -> String {
     out
 }
 
-fn interpolate(value: &str, process: &Env, parsed: &HashMap<&str, (Cow<str>, usize)>, depth: usize) -> Option<String> {
+fn interpolate(value: &str, process: &Env, parsed: &Values, depth: usize) -> Option<String> {
     let mut value = value.to_string();
     let mut rep = String::new();
     // The JS recursion, as a loop with the same depth budget; the value is edited in place.
@@ -244,7 +276,7 @@ fn interpolate(value: &str, process: &Env, parsed: &HashMap<&str, (Cow<str>, usi
             .map(String::as_str)
             .filter(nonempty)
             .or_else(|| r.default.map(|d| &matched[d]).filter(nonempty))
-            .or_else(|| parsed.get(name).map(|(v, _)| v.as_ref()).filter(nonempty))
+            .or_else(|| parsed.get(name).map(Value::get).filter(nonempty))
             .unwrap_or_default();
         // The first occurrence of the matched text, which may lie before `at`.
         let first = value.find(matched).unwrap_or(at);
@@ -259,7 +291,7 @@ fn interpolate(value: &str, process: &Env, parsed: &HashMap<&str, (Cow<str>, usi
 #[derive(Debug)]
 pub struct Resolved {
     pub file: String,
-    pub entry: Entry,
+    pub entry: Entry<'static>,
 }
 
 /// `loadEnvConfig(dir, dev)`: every file of `mode` that exists, in priority order.
@@ -295,12 +327,12 @@ pub fn load_dir(dir: &Path, mode: Mode, env: &Env) -> std::io::Result<DirLoad> {
         let next = cow.into_owned();
         process = next;
         for entry in entries {
-            if env.contains_key(&entry.key) || keys.iter().any(|k| k.entry.key == entry.key) {
+            if env.contains_key(&*entry.key) || keys.iter().any(|k| k.entry.key == entry.key) {
                 continue;
             }
             keys.push(Resolved {
                 file: name.clone(),
-                entry,
+                entry: entry.into_owned(),
             });
         }
     }
@@ -317,7 +349,7 @@ mod tests {
         parse_one(text, &env)
             .entries
             .iter()
-            .map(|e| (e.key.clone(), e.value.clone()))
+            .map(|e| (e.key.to_string(), e.value.to_string()))
             .collect()
     }
 
@@ -362,7 +394,7 @@ mod tests {
         let d = load_dir(dir.path(), Mode::Development, &Env::new()).expect("load");
         assert_eq!(d.files, vec![".env.local", ".env"]);
         let k = d.keys.iter().find(|k| k.entry.key == "K").expect("K");
-        assert_eq!((k.file.as_str(), k.entry.value.as_str()), (".env.local", "from-local"));
+        assert_eq!((k.file.as_str(), &*k.entry.value), (".env.local", "from-local"));
         let t = load_dir(dir.path(), Mode::Test, &Env::new()).expect("load");
         let k = t.keys.iter().find(|k| k.entry.key == "K").expect("K");
         assert_eq!(k.entry.value, "from-test", ".env.local is not read in test mode");

@@ -6,6 +6,7 @@
 
 use super::{Entry, Parsed};
 use regex::bytes::Regex;
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 /// JavaScript's `\s` (WhiteSpace + LineTerminator), which `String.prototype.trim` also strips,
@@ -45,7 +46,7 @@ fn is_js_ws(c: char) -> bool {
     )
 }
 
-pub fn parse(text: &str) -> Parsed {
+pub fn parse(text: &str) -> Parsed<'_> {
     Parsed {
         entries: entries(text),
         errors: Vec::new(),
@@ -53,14 +54,21 @@ pub fn parse(text: &str) -> Parsed {
 }
 
 /// Every assignment in file order (dotenv's `parse()` keeps the last of a repeated key).
-pub fn entries(text: &str) -> Vec<Entry> {
+pub fn entries(text: &str) -> Vec<Entry<'_>> {
     // dotenv: lines.replace(/\r\n?/mg, '\n')
-    let text = super::lf_only(text);
-    let (re, ascii) = line_regex(&text);
+    super::with_text(super::lf_only(text), |t| Parsed {
+        entries: lf_entries(t),
+        errors: Vec::new(),
+    })
+    .entries
+}
+
+fn lf_entries(text: &str) -> Vec<Entry<'_>> {
+    let (re, ascii) = line_regex(text);
     let mut out = Vec::new();
     let mut line = 1;
     let mut counted_to = 0;
-    for (key, value, _) in assignments(re, &text, ascii.then_some(true)) {
+    for (key, value, _) in assignments(re, text, ascii.then_some(true)) {
         line += text[counted_to..key.start].matches('\n').count();
         counted_to = key.start;
         let value = value.map(|r| &text[r]).unwrap_or("");
@@ -68,14 +76,13 @@ pub fn entries(text: &str) -> Vec<Entry> {
         let first = value.chars().next();
         // value.replace(/^(['"`])([\s\S]*)\1$/mg, '$2'): the value is either quoted at both ends or
         // single-line, so this strips one matching pair of quotes.
-        let mut value = match first {
-            Some(q @ ('\'' | '"' | '`')) if value.len() >= 2 && value.ends_with(q) => {
-                value[1..value.len() - 1].to_string()
-            }
-            _ => value.to_string(),
-        };
-        if first == Some('"') {
-            value = value.replace("\\n", "\n").replace("\\r", "\r");
+        let mut value: Cow<str> = match first {
+            Some(q @ ('\'' | '"' | '`')) if value.len() >= 2 && value.ends_with(q) => &value[1..value.len() - 1],
+            _ => value,
+        }
+        .into();
+        if first == Some('"') && value.contains('\\') {
+            value = Cow::Owned(value.replace("\\n", "\n").replace("\\r", "\r"));
         }
         out.push(Entry::new(&text[key], value, line));
     }
@@ -231,7 +238,7 @@ mod tests {
 
     fn get(text: &str, key: &str) -> Option<String> {
         let entries = entries(text);
-        entries.iter().rev().find(|e| e.key == key).map(|e| e.value.clone())
+        entries.iter().rev().find(|e| e.key == key).map(|e| e.value.to_string())
     }
 
     #[test]

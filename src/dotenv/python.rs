@@ -6,6 +6,7 @@
 //! a leading BOM is dropped, and invalid UTF-8 raises (the file does not load at all).
 
 use super::{Entry, Env, LineCounter, LoadError, Parsed};
+use std::borrow::Cow;
 
 /// `str.isspace()`, which Python's Unicode `\s` follows.
 fn py_space(c: char) -> bool {
@@ -221,7 +222,7 @@ fn interpolate(value: &str, lookup: &dyn Fn(&str) -> Option<Option<String>>) -> 
     out
 }
 
-pub fn parse(bytes: &[u8], env: &Env, interpolate_vars: bool) -> Parsed {
+pub fn parse<'a>(bytes: &'a [u8], env: &Env, interpolate_vars: bool) -> Parsed<'a> {
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -236,14 +237,17 @@ pub fn parse(bytes: &[u8], env: &Env, interpolate_vars: bool) -> Parsed {
             };
         }
     };
-    let text = super::lf_only(text);
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    super::with_text(super::lf_only(text), |text| parse_lf(text, env, interpolate_vars))
+}
+
+fn parse_lf<'a>(text: &'a str, env: &Env, interpolate_vars: bool) -> Parsed<'a> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut r = Reader {
         s: text,
         pos: 0,
         lines: LineCounter::new(text),
     };
-    let mut raw: Vec<(String, Option<String>, usize)> = Vec::new();
+    let mut raw: Vec<(Cow<str>, Option<Cow<str>>, usize)> = Vec::new();
     let mut errors = Vec::new();
     while r.pos < r.s.len() {
         let start = r.pos;
@@ -251,12 +255,12 @@ pub fn parse(bytes: &[u8], env: &Env, interpolate_vars: bool) -> Parsed {
         if (start == 0 || r.s.as_bytes()[start - 1] == b'\n')
             && let Some((k, v, next)) = super::plain_line(r.s.as_bytes(), start)
         {
-            raw.push((r.s[k].to_string(), Some(r.s[v].to_string()), r.line()));
+            raw.push((r.s[k].into(), Some(r.s[v].into()), r.line()));
             r.pos = next.min(r.s.len());
             continue;
         }
         match binding(&mut r) {
-            Ok(Some(b)) => raw.push(b),
+            Ok(Some((k, v, line))) => raw.push((k.into(), v.map(Cow::Owned), line)),
             Ok(None) => {}
             Err(Fail) => {
                 // python-dotenv skips from where the statement failed to the end of that line.
@@ -282,27 +286,28 @@ pub fn parse(bytes: &[u8], env: &Env, interpolate_vars: bool) -> Parsed {
         }
     }
     // Each key's latest binding, as an index into `entries` (None: bound without a value).
-    let mut seen: rustc_hash::FxHashMap<String, Option<usize>> = rustc_hash::FxHashMap::default();
+    let mut seen: rustc_hash::FxHashMap<&str, Option<usize>> = rustc_hash::FxHashMap::default();
     let mut entries: Vec<Entry> = Vec::with_capacity(raw.len());
     let mut unset = false;
-    for (key, value, line) in raw {
-        let resolved = match value {
+    for (key, value, line) in &mut raw {
+        let (key, line): (&Cow<str>, usize) = (key, *line);
+        let resolved = match value.take() {
             Some(v) if interpolate_vars && v.contains("${") => {
                 // load_dotenv(override=False): the process environment over earlier keys.
                 let lookup = |name: &str| -> Option<Option<String>> {
                     if let Some(v) = env.get(name) {
                         return Some(Some(v.clone()));
                     }
-                    seen.get(name).map(|i| i.map(|i| entries[i].value.clone()))
+                    seen.get(name).map(|i| i.map(|i| entries[i].value.to_string()))
                 };
-                Some(interpolate(&v, &lookup))
+                Some(Cow::Owned(interpolate(&v, &lookup)))
             }
             other => other,
         };
         match resolved {
             Some(v) => {
-                seen.insert(key.clone(), Some(entries.len()));
-                entries.push(Entry::new(key, v, line));
+                seen.insert(key, Some(entries.len()));
+                entries.push(Entry::new(key.clone(), v, line));
             }
             None => {
                 seen.insert(key, None);
@@ -314,7 +319,7 @@ pub fn parse(bytes: &[u8], env: &Env, interpolate_vars: bool) -> Parsed {
     if unset {
         let keep: Vec<bool> = entries
             .iter()
-            .map(|e| seen.get(&e.key).is_some_and(|i| i.is_some()))
+            .map(|e| seen.get(&*e.key).is_some_and(|i| i.is_some()))
             .collect();
         let mut k = keep.into_iter();
         entries.retain(|_| k.next().unwrap_or(true));
@@ -330,7 +335,7 @@ mod tests {
         parse(text.as_bytes(), &Env::new(), true)
             .entries
             .iter()
-            .map(|e| (e.key.clone(), e.value.clone()))
+            .map(|e| (e.key.to_string(), e.value.to_string()))
             .collect()
     }
 
@@ -358,7 +363,7 @@ mod tests {
     #[test]
     fn bad_lines_are_skipped_not_fatal() {
         let p = parse(b"a=\"unterminated\nb=ok\n", &Env::new(), true);
-        assert_eq!(p.entries.iter().map(|e| e.key.as_str()).collect::<Vec<_>>(), vec!["b"]);
+        assert_eq!(p.entries.iter().map(|e| &*e.key).collect::<Vec<_>>(), vec!["b"]);
         assert_eq!(p.errors.len(), 1);
         assert!(!p.errors[0].fatal);
     }

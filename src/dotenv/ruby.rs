@@ -5,6 +5,7 @@
 
 use super::{Entry, Env, LineCounter, LoadError, Parsed};
 use regex::Regex;
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 pub(crate) fn line_regex() -> &'static regex::bytes::Regex {
@@ -31,9 +32,9 @@ fn ruby_strip(s: &str) -> &str {
 }
 
 /// `gsub(/\\([^$])/, '\1')`: drop a backslash before anything but `$`.
-fn unescape(s: &str) -> String {
+fn unescape(s: &str) -> Cow<'_, str> {
     if !s.contains('\\') {
-        return s.to_string();
+        return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
@@ -48,10 +49,13 @@ fn unescape(s: &str) -> String {
             out.push(c);
         }
     }
-    out
+    Cow::Owned(out)
 }
 
-fn substitute_variables(value: &str, hash: &rustc_hash::FxHashMap<String, String>, env: &Env) -> String {
+/// Keys set so far and their values.
+type Hash<'a> = rustc_hash::FxHashMap<&'a str, Cow<'a, str>>;
+
+fn substitute_variables(value: &str, hash: &Hash, env: &Env) -> String {
     let mut out = String::new();
     let mut last = 0;
     for caps in variable_regex().captures_iter(value) {
@@ -68,8 +72,11 @@ fn substitute_variables(value: &str, hash: &rustc_hash::FxHashMap<String, String
         } else if let Some(name) = caps.get(4) {
             let name = name.as_str();
             // combined_env = env.merge(ENV): the process environment wins.
-            let v = env.get(name).or_else(|| hash.get(name)).cloned();
-            out.push_str(&v.unwrap_or_default());
+            let v = env
+                .get(name)
+                .map(String::as_str)
+                .or_else(|| hash.get(name).map(|v| &**v));
+            out.push_str(v.unwrap_or_default());
         } else {
             out.push_str(text);
         }
@@ -115,16 +122,20 @@ fn commands(value: &str) -> (String, bool) {
     (out, found)
 }
 
-pub fn parse(bytes: &[u8], env: &Env) -> Parsed {
-    let original = super::lossy(bytes);
-    let text = super::lf_only(&original);
-    let lines = LineCounter::new(&text);
-    let mut hash: rustc_hash::FxHashMap<String, String> = rustc_hash::FxHashMap::default();
+pub fn parse<'a>(bytes: &'a [u8], env: &Env) -> Parsed<'a> {
+    super::with_text(super::lossy(bytes), |original| {
+        super::with_text(super::lf_only(original), |text| parse_lf(text, env))
+    })
+}
+
+fn parse_lf<'a>(text: &'a str, env: &Env) -> Parsed<'a> {
+    let lines = LineCounter::new(text);
+    let mut hash: Hash = Hash::default();
     let mut entries = Vec::new();
     // What the LINE regex does not take, as `text.gsub(LINE, '')` leaves it.
     let mut rest = String::new();
     let mut taken = 0;
-    for (key, value, span) in super::node::assignments(line_regex(), &text, Some(false)) {
+    for (key, value, span) in super::node::assignments(line_regex(), text, Some(false)) {
         rest.push_str(&text[taken..span.start]);
         taken = span.end;
         let raw = value.map(|r| &text[r]).unwrap_or("");
@@ -141,10 +152,10 @@ pub fn parse(bytes: &[u8], env: &Env) -> Parsed {
         };
         let legacy = hash
             .get("DOTENV_LINEBREAK_MODE")
-            .map(String::as_str)
+            .map(|v| &**v)
             .or(env.get("DOTENV_LINEBREAK_MODE").map(String::as_str))
             == Some("legacy");
-        let mut value = match quote {
+        let mut value: Cow<str> = match quote {
             Some('"') => {
                 // Non-legacy: `\n` is doubled first, so unescaping leaves the two characters.
                 let nl = if legacy {
@@ -152,23 +163,22 @@ pub fn parse(bytes: &[u8], env: &Env) -> Parsed {
                 } else {
                     inner.replace("\\n", "\\\\n").replace("\\r", "\\\\r")
                 };
-                unescape(&nl)
+                Cow::Owned(unescape(&nl).into_owned())
             }
             None => unescape(inner),
-            _ => inner.to_string(),
+            _ => Cow::Borrowed(inner),
         };
         let mut unresolved = None;
         if quote != Some('\'') && value.contains('$') {
-            value = substitute_variables(&value, &hash, env);
-            let (v, command) = commands(&value);
-            value = v;
+            let (v, command) = commands(&substitute_variables(&value, &hash, env));
+            value = Cow::Owned(v);
             if command {
                 unresolved = Some("$(command) substitution, which Ruby runs and authdoctor does not");
             }
         }
         let line = lines.at(key.start);
         let key = &text[key];
-        hash.insert(key.to_string(), value.clone());
+        hash.insert(key, value.clone());
         let mut e = Entry::new(key, value, line);
         e.unresolved = unresolved;
         entries.push(e);
@@ -198,7 +208,7 @@ mod tests {
         let mut out: Vec<(String, String)> = Vec::new();
         for e in p.effective() {
             out.retain(|(k, _)| k != &e.key);
-            out.push((e.key.clone(), e.value.clone()));
+            out.push((e.key.to_string(), e.value.to_string()));
         }
         out
     }

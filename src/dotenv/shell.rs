@@ -5,6 +5,7 @@
 //! syntax error that makes a script's shell exit. Checked against dash by the recording script.
 
 use super::{Entry, Env, LoadError, Parsed};
+use std::borrow::Cow;
 
 const COMMAND: &str = "command substitution, which the shell runs and authdoctor does not";
 const PARAMETER: &str = "special parameter ($1, $$ …) of the shell that sources the file, unknown here";
@@ -361,9 +362,14 @@ fn expand_word(word: &str, vars: &Env) -> Result<String, Syntax> {
     Ok(out)
 }
 
-pub fn parse(bytes: &[u8], env: &Env) -> Parsed {
-    let text = super::lossy(bytes);
+pub fn parse<'a>(bytes: &'a [u8], env: &Env) -> Parsed<'a> {
+    super::with_text(super::lossy(bytes), |text| parse_text(text, env))
+}
+
+fn parse_text<'a>(text: &'a str, env: &Env) -> Parsed<'a> {
     let chars: Vec<char> = text.chars().collect();
+    // In an ASCII text a char index is also a byte index, so a plain line can borrow the text.
+    let ascii = text.is_ascii();
     let mut lx = Lexer {
         b: &chars,
         i: 0,
@@ -375,12 +381,17 @@ pub fn parse(bytes: &[u8], env: &Env) -> Parsed {
     let mut errors = Vec::new();
     loop {
         // A plain `NAME=value` line is one assignment taken literally (see `super::plain_line`).
-        if (lx.i == 0 || chars.get(lx.i - 1) == Some(&'\n'))
-            && let Some((k, v, next)) = super::plain_line_chars(&chars, lx.i)
-        {
+        let plain: Option<(Cow<str>, Cow<str>, usize)> = if lx.i != 0 && chars.get(lx.i - 1) != Some(&'\n') {
+            None
+        } else if ascii {
+            super::plain_line(text.as_bytes(), lx.i).map(|(k, v, next)| (text[k].into(), text[v].into(), next))
+        } else {
+            super::plain_line_chars(&chars, lx.i).map(|(k, v, next)| (k.into(), v.into(), next))
+        };
+        if let Some((k, v, next)) = plain {
             // Variables are read only by `$` and `~` expansion.
             if reads_vars {
-                vars.insert(k.clone(), v.clone());
+                vars.insert(k.to_string(), v.to_string());
             }
             entries.push(Entry::new(k, v, lx.line));
             if next <= chars.len() {
@@ -486,7 +497,7 @@ mod tests {
         parse(s.as_bytes(), &env)
             .entries
             .iter()
-            .map(|e| (e.key.clone(), e.value.clone()))
+            .map(|e| (e.key.to_string(), e.value.to_string()))
             .collect()
     }
 

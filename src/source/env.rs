@@ -78,7 +78,7 @@ pub async fn fetch(spec: &Spec) -> Result<Fetched, FetchError> {
         .hint("`authdoctor envfile FILE` shows how every loader reads each line"));
     }
     let Some(entry) = loader.lookup(&parsed, key) else {
-        let mut names: Vec<&str> = parsed.entries.iter().map(|e| e.key.as_str()).collect();
+        let mut names: Vec<&str> = parsed.entries.iter().map(|e| &*e.key).collect();
         names.sort();
         names.dedup();
         let mut list = if names.is_empty() {
@@ -197,7 +197,7 @@ fn fetch_nextjs_dir(spec: &Spec, env: &crate::dotenv::Env) -> Result<Fetched, Fe
         } else {
             format!("found: {}", load.files.join(", "))
         };
-        let mut names: Vec<&str> = load.keys.iter().map(|k| k.entry.key.as_str()).collect();
+        let mut names: Vec<&str> = load.keys.iter().map(|k| &*k.entry.key).collect();
         names.sort();
         return Err(FetchError::not_found(format!(
             "{}: no key {key} in Next.js's {} files ({order}; {present}; keys: {})",
