@@ -97,7 +97,7 @@ pub fn run(
                 .at(at(e.line.max(1))),
             );
         }
-        let text = String::from_utf8_lossy(&bytes);
+        let text = crate::dotenv::lossy(&bytes);
         let mut keys = 0;
         for k in analysis.keys {
             if key.is_some_and(|want| want != k.key) {

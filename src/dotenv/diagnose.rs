@@ -269,7 +269,7 @@ pub fn analyze<'a>(bytes: &'a [u8], loaders: &[Loader], env: &Env, opts: &Option
         grow_heaps_in_large_steps();
     }
     let parsed = parse_all(bytes, loaders, env, opts);
-    let text = String::from_utf8_lossy(bytes);
+    let text = super::lossy(bytes);
     let lines = bytes.iter().filter(|b| **b == b'\n').count() + 1;
     let index = KeyIndex::build(&parsed, lines);
     // Each key's definitions (loader-neutral), grouped by key in line order: a counting sort.

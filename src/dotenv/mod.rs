@@ -22,15 +22,15 @@ pub type Env = BTreeMap<String, String>;
 
 /// One assignment as a loader read it, with the 1-based line where its key starts. Key and value
 /// borrow the file's text where the loader takes them as written (a plain `NAME=value` line), so a
-/// 10,000-line file is not copied once per loader.
-#[derive(Clone, PartialEq, Eq, Serialize)]
+/// 10,000-line file is not copied once per loader. Deliberately not `Serialize`, and `Debug` shows
+/// no value: an entry holds a secret.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Entry<'a> {
     pub key: Cow<'a, str>,
     pub value: Cow<'a, str>,
     pub line: usize,
     /// Something the real loader would do that authdoctor does not (run `$(cmd)`): the value is
     /// the text before that step.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unresolved: Option<&'static str>,
 }
 
