@@ -1,7 +1,6 @@
 //! The CLI as a user runs it: exit codes, formats, colour, and bad input of every kind.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::io::Write;
 
 fn fx(name: &str) -> String {

@@ -1,7 +1,6 @@
 //! Fly sources through a fake flyctl that prints each documented output shape.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 fn fake_fly() -> String {
     root().join("tests/fake-fly/fly").display().to_string()

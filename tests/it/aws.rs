@@ -1,9 +1,8 @@
 //! AWS sources against moto_server on 127.0.0.1: SSM and Secrets Manager through the real SDK.
 
-mod common;
-use common::http::{Response, serve};
-use common::moto::moto;
-use common::*;
+use crate::common::http::{Response, serve};
+use crate::common::moto::moto;
+use crate::common::*;
 use std::time::{Duration, Instant};
 
 const SECRET: &str = "Hk3mP9wQ2vX7zR5tY1uB8nC4dF6gJ0aL3sE9kW2xV5bN7mQ1pT4rU8yI6oA0cZ2h";

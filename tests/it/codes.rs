@@ -1,8 +1,7 @@
 //! Every AD1xx/AD2xx code, through the CLI: a case that produces it and a near miss that must not.
 
-mod common;
+use crate::common::*;
 use base64::Engine as _;
-use common::*;
 
 fn write(dir: &std::path::Path, name: &str, bytes: &[u8]) -> String {
     let p = dir.join(name);

@@ -1,9 +1,8 @@
 //! `authdoctor jwt` on tokens made by PyJWT, @auth/core and next-auth (tests/fixtures/tokens,
 //! recorded by scripts/record-tokens.sh), the RFC examples, and JWKS/OIDC served on 127.0.0.1.
 
-mod common;
-use common::http::{Response, serve};
-use common::*;
+use crate::common::http::{Response, serve};
+use crate::common::*;
 
 fn rec(file: &str) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(root().join("tests/fixtures/tokens").join(file)).expect("recording"))

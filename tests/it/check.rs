@@ -1,7 +1,6 @@
 //! `authdoctor check` over authdoctor.toml.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn the_shipped_example() {

@@ -1,8 +1,7 @@
 //! Without --reveal, no output of any command, format or error contains a 6-character run of the
 //! secret. Every command of the CLI runs here over fixtures holding one known 64-character secret.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 const D: &str = "tests/fixtures/redaction";
 
@@ -24,17 +23,17 @@ fn all_forms() -> Vec<String> {
 /// The known secret served in a config.js over HTTP, stored in SSM and in Secrets Manager (moto).
 fn remote_forms() -> Vec<String> {
     use std::sync::OnceLock;
-    static SERVER: OnceLock<common::http::Server> = OnceLock::new();
+    static SERVER: OnceLock<crate::common::http::Server> = OnceLock::new();
     let server = SERVER.get_or_init(|| {
-        common::http::serve(|path| match path {
-            "/config.js" => common::http::Response::ok(
+        crate::common::http::serve(|path| match path {
+            "/config.js" => crate::common::http::Response::ok(
                 "application/javascript",
                 format!("window.C = {{ jwt: '{KNOWN}', n: 1 }};"),
             ),
-            _ => common::http::Response::status(404),
+            _ => crate::common::http::Response::status(404),
         })
     });
-    let m = common::moto::moto();
+    let m = crate::common::moto::moto();
     m.put_parameter("/redaction/jwt", &format!("{KNOWN}\n"));
     m.put_secret("redaction/api", &format!("{{\"jwt\": \"{KNOWN}\"}}"));
     vec![

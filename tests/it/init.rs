@@ -1,7 +1,6 @@
 //! `authdoctor init`: a proposed authdoctor.toml from a project's .env files and fly.toml.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn proposes_groups_across_directories_and_fly_apps() {

@@ -2,10 +2,9 @@
 //! flyctl, one served config.js), cost one call per backend batch: at most 21 SSM calls (batches of
 //! 10), one `fly secrets list` per app, one GET per URL.
 
-mod common;
-use common::http::{Response, serve};
-use common::moto::moto;
-use common::*;
+use crate::common::http::{Response, serve};
+use crate::common::moto::moto;
+use crate::common::*;
 
 const N: usize = 200;
 

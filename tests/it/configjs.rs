@@ -1,8 +1,7 @@
 //! configjs: sources against a real HTTP server on 127.0.0.1.
 
-mod common;
-use common::http::{Response, serve, serve_tls};
-use common::*;
+use crate::common::http::{Response, serve, serve_tls};
+use crate::common::*;
 use std::time::{Duration, Instant};
 
 const SECRET: &str = "Hk3mP9wQ2vX7zR5tY1uB8nC4dF6gJ0aL3sE9kW2xV5bN7mQ1pT4rU8yI6oA0cZ2h";
@@ -13,7 +12,7 @@ fn config_js() -> String {
     )
 }
 
-fn server() -> common::http::Server {
+fn server() -> crate::common::http::Server {
     serve(|path| match path {
         "/config.js" => Response::ok("application/javascript", config_js()),
         "/slow.js" => Response::ok("application/javascript", config_js()).after(Duration::from_millis(1500)),

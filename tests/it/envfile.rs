@@ -1,7 +1,6 @@
 //! `authdoctor envfile` and the `env:` loader options as a user runs them.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 const CASES: &str = "tests/fixtures/dotenv/cases";
 

@@ -1,0 +1,19 @@
+//! The integration tests, as one test binary. Each test binary links the whole dependency tree
+//! (the AWS SDK, reqwest, rustls …); thirteen of them took 5 GB of debug builds and filled a CI
+//! machine's disk, and linked thirteen times. One module per area:
+
+mod common;
+
+mod aws;
+mod check;
+mod cli;
+mod codes;
+mod configjs;
+mod dotenvy_prop;
+mod envfile;
+mod fly;
+mod init;
+mod jwt;
+mod loaders;
+mod redaction;
+mod scale;
