@@ -1,6 +1,8 @@
-//! Command-line definitions (clap derive) and nothing else.
+//! Command-line definitions (clap derive), and the parse that accepts the global options at every
+//! level of the command.
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::parser::ValueSource;
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -19,29 +21,117 @@ pub struct Cli {
     pub command: Command,
 }
 
+// Options accepted before or after any subcommand (`authdoctor --format json jwt decode T` and
+// `authdoctor jwt decode T --format json`); see `command()` for how. No doc comment here: clap
+// would make it the `about` of every command the options are added to.
 #[derive(Args, Debug, Clone)]
 pub struct Global {
     /// Output format.
-    #[arg(long, global = true, value_enum, env = "AUTHDOCTOR_FORMAT", default_value = "human")]
+    #[arg(long, value_enum, env = "AUTHDOCTOR_FORMAT", default_value = "human")]
     pub format: Format,
     /// When to colour human output (NO_COLOR and CLICOLOR_FORCE are honoured with `auto`).
-    #[arg(long, global = true, value_enum, default_value = "auto")]
+    #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
     /// Show secret values (hex dump in human output). Never the default.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub reveal: bool,
     /// Seconds to wait for each remote source or command.
-    #[arg(long, global = true, default_value_t = 10.0, value_name = "SECS", value_parser = parse_timeout)]
+    #[arg(long, default_value_t = 10.0, value_name = "SECS", value_parser = parse_timeout)]
     pub timeout: f64,
     /// Warnings fail the run (exit 1).
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub strict: bool,
     /// Only problems and the verdict.
-    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    #[arg(short, long, conflicts_with = "verbose")]
     pub quiet: bool,
     /// Timings and details on stderr.
-    #[arg(short, long, global = true)]
+    #[arg(short, long)]
     pub verbose: bool,
+}
+
+/// The command line. The global options ([`Global`]) are declared on every command rather than
+/// with clap's `global = true`, and each subcommand's arguments are built only when it is used
+/// (`defer`).
+///
+/// Why: clap copies each `global` option into every subcommand when it builds the tree and copies
+/// the values up and down the matched chain after parsing; with seven such options and every
+/// subcommand built, clap was ~60 % of a `jwt decode` run's instructions (callgrind: 649k, against
+/// 110k for all of jwt-cli's parsing). Declared per command, the options parse where they appear and
+/// [`parse_from`] takes each from the command of the matched chain where it has its highest source
+/// (command line over environment over default), the innermost on a tie, as clap's global options do.
+pub fn command() -> clap::Command {
+    Cli::command()
+}
+
+/// [`command`] with every subcommand built: for shell completions, whose `help` subcommand copies
+/// the tree before clap would otherwise build the deferred parts (`authdoctor help jwt <TAB>`).
+pub fn command_expanded() -> clap::Command {
+    fn expand(cmd: clap::Command) -> clap::Command {
+        let names: Vec<String> = cmd.get_subcommands().map(|s| s.get_name().to_owned()).collect();
+        names.iter().fold(cmd, |cmd, name| {
+            cmd.mut_subcommand(name, |mut sc| {
+                sc.build();
+                expand(sc)
+            })
+        })
+    }
+    expand(command())
+}
+
+/// Parses `args` (program name first) with [`command`].
+pub fn parse_from<I, T>(args: I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let mut matches = command().try_get_matches_from(args)?;
+    let global = merged_globals(&matches);
+    let mut cli = Cli::from_arg_matches_mut(&mut matches)?;
+    cli.global = global;
+    Ok(cli)
+}
+
+/// Each global option from the command of the matched chain (top level first) where it has its
+/// highest source; on a tie the innermost command wins, as with clap's `global = true`.
+fn merged_globals(top: &ArgMatches) -> Global {
+    let mut levels = vec![top];
+    while let Some((_, sub)) = levels[levels.len() - 1].subcommand() {
+        levels.push(sub);
+    }
+    let from = |id: &str| {
+        let mut best = top;
+        let mut best_source: Option<ValueSource> = None;
+        for m in &levels {
+            let source = m.value_source(id);
+            if source >= best_source {
+                (best, best_source) = (m, source);
+            }
+        }
+        best
+    };
+    fn one<T: Clone + Send + Sync + 'static>(m: &ArgMatches, id: &str) -> T {
+        // Every command declares the option with a default, so a value is always there.
+        m.get_one::<T>(id).cloned().expect("global option with a default")
+    }
+    Global {
+        format: one(from("format"), "format"),
+        color: one(from("color"), "color"),
+        reveal: from("reveal").get_flag("reveal"),
+        timeout: one(from("timeout"), "timeout"),
+        strict: from("strict").get_flag("strict"),
+        quiet: from("quiet").get_flag("quiet"),
+        verbose: from("verbose").get_flag("verbose"),
+    }
+}
+
+impl Global {
+    /// The options as a list, for a command that cannot flatten them (`jwt`).
+    fn args() -> Vec<clap::Arg> {
+        Global::augment_args(clap::Command::new(""))
+            .get_arguments()
+            .cloned()
+            .collect()
+    }
 }
 
 fn parse_timeout(s: &str) -> Result<f64, String> {
@@ -65,18 +155,25 @@ pub enum ColorChoice {
     Never,
 }
 
+/// Every command has `#[command(flatten)] global: Global` (see [`command`]); [`Cli::global`] holds
+/// the merged values, so the per-command copies are ignored.
 #[derive(Subcommand, Debug)]
+#[command(defer = true)]
 pub enum Command {
     /// One secret, many places: are the bytes equal? Explains every difference.
     Compare {
         /// Two or more sources: [LABEL=]SCHEME:REST, e.g. frontend=env:.env.local#AUTH_SECRET
         #[arg(required = true, num_args = 2.., value_name = "[LABEL=]SOURCE")]
         sources: Vec<String>,
+        #[command(flatten)]
+        global: Global,
     },
     /// Facts about each value (length, fingerprint, character classes, invisible bytes) and hygiene warnings.
     Inspect {
         #[arg(required = true, value_name = "[LABEL=]SOURCE")]
         sources: Vec<String>,
+        #[command(flatten)]
+        global: Global,
     },
     /// How each .env loader reads every key of the files; where they disagree, and why.
     Envfile {
@@ -88,6 +185,8 @@ pub enum Command {
         /// Only this key.
         #[arg(long, value_name = "KEY")]
         key: Option<String>,
+        #[command(flatten)]
+        global: Global,
     },
     /// Every secret group and token check of authdoctor.toml (found here or in a parent): for CI.
     Check {
@@ -104,6 +203,8 @@ pub enum Command {
         /// Write the lock file from this run, if it passes (fingerprints only, never values).
         #[arg(long)]
         update_baseline: bool,
+        #[command(flatten)]
+        global: Global,
     },
     /// Find a project's .env files and fly.toml apps and propose an authdoctor.toml (key names only).
     Init {
@@ -113,32 +214,45 @@ pub enum Command {
         /// Write DIR/authdoctor.toml (never over an existing one) instead of printing it.
         #[arg(long)]
         write: bool,
+        #[command(flatten)]
+        global: Global,
     },
     /// Decode, verify and sign JWTs; open Auth.js/NextAuth session cookies.
-    Jwt {
-        #[command(subcommand)]
-        command: JwtCommand,
-    },
+    // A nested subcommand enum, not a field: its commands are then registered at once (their
+    // arguments deferred), so `authdoctor help jwt` and completions see them. The global options
+    // are given to `jwt` itself by `args`.
+    #[command(subcommand, args = Global::args())]
+    Jwt(JwtCommand),
     /// The long story of a finding code: why it happens, how to confirm, how to fix.
     Explain {
         /// A code such as AD102; `all` lists every code.
         code: String,
+        #[command(flatten)]
+        global: Global,
     },
     /// Every source scheme with an example.
-    Sources,
+    Sources {
+        #[command(flatten)]
+        global: Global,
+    },
     /// Shell completion script on stdout.
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
+        #[command(flatten)]
+        global: Global,
     },
 }
 
 #[derive(Subcommand, Debug)]
+#[command(defer = true)]
 pub enum JwtCommand {
     /// Header and claims with human times; no verification.
     Decode {
         /// The token, `Bearer …`, an `Authorization:`/`Cookie:` line, a file holding one, or - (stdin).
         token: Option<String>,
+        #[command(flatten)]
+        global: Global,
     },
     /// Which secret or key verifies the token, and whether its claims pass.
     Verify {
@@ -174,6 +288,8 @@ pub enum JwtCommand {
         /// The Auth.js cookie name to derive the key with (default: the cookie's, else the usual two).
         #[arg(long, value_name = "NAME")]
         salt: Option<String>,
+        #[command(flatten)]
+        global: Global,
     },
     /// Sign a token and print only the token.
     Sign {
@@ -200,5 +316,7 @@ pub enum JwtCommand {
         iss: Option<String>,
         #[arg(long)]
         kid: Option<String>,
+        #[command(flatten)]
+        global: Global,
     },
 }

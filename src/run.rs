@@ -6,13 +6,12 @@ use crate::report::{Report, human};
 use crate::secret::Secret;
 use crate::source::Outcome;
 use crate::usage::UsageError;
-use clap::{CommandFactory, Parser};
 use std::io::{IsTerminal, Write};
 
 pub const EXIT_USAGE: i32 = 2;
 
 pub fn main() -> i32 {
-    let cli = match Cli::try_parse() {
+    let cli = match crate::cli::parse_from(std::env::args_os()) {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
@@ -68,17 +67,17 @@ fn unicode_locale() -> bool {
 fn dispatch(cli: &Cli) -> Result<i32, UsageError> {
     let g = &cli.global;
     match &cli.command {
-        Command::Compare { sources } => {
+        Command::Compare { sources, .. } => {
             checklist(g, |g| Box::pin(with_secrets(crate::commands::compare::run(sources, g))))
         }
-        Command::Inspect { sources } => {
+        Command::Inspect { sources, .. } => {
             checklist(g, |g| Box::pin(with_secrets(crate::commands::inspect::run(sources, g))))
         }
-        Command::Envfile { files, loaders, key } => {
-            checklist_sync(g, || crate::commands::envfile::run(files, loaders, key.as_deref(), g))
-        }
-        Command::Jwt { command } => match command {
-            JwtCommand::Decode { token } => checklist_sync(g, || crate::commands::jwt::decode(token.as_deref())),
+        Command::Envfile {
+            files, loaders, key, ..
+        } => checklist_sync(g, || crate::commands::envfile::run(files, loaders, key.as_deref(), g)),
+        Command::Jwt(command) => match command {
+            JwtCommand::Decode { token, .. } => checklist_sync(g, || crate::commands::jwt::decode(token.as_deref())),
             JwtCommand::Verify { .. } => {
                 let args = crate::commands::jwt::dispatch_verify(command)
                     .ok_or_else(|| UsageError::new("internal: verify arguments"))?;
@@ -94,6 +93,7 @@ fn dispatch(cli: &Cli) -> Result<i32, UsageError> {
                 aud,
                 iss,
                 kid,
+                ..
             } => {
                 let rt = runtime()?;
                 let args = crate::commands::jwt::SignArgs {
@@ -123,6 +123,7 @@ fn dispatch(cli: &Cli) -> Result<i32, UsageError> {
             only,
             baseline,
             update_baseline,
+            ..
         } => {
             let rt = runtime()?;
             let opts = crate::commands::check::Options {
@@ -134,21 +135,21 @@ fn dispatch(cli: &Cli) -> Result<i32, UsageError> {
             let (reports, secrets) = rt.block_on(crate::commands::check::run(&opts, g))?;
             render_many(g, reports, secrets)
         }
-        Command::Init { dir, write } => {
+        Command::Init { dir, write, .. } => {
             print_out(&crate::commands::init::run(dir.as_deref(), *write, g.quiet)?);
             Ok(0)
         }
-        Command::Explain { code } => {
+        Command::Explain { code, .. } => {
             print_out(&crate::commands::explain::run(code, g.format)?);
             Ok(0)
         }
-        Command::Sources => {
+        Command::Sources { .. } => {
             print_out(&crate::commands::sources::run(g.format));
             Ok(0)
         }
-        Command::Completions { shell } => {
+        Command::Completions { shell, .. } => {
             let mut buf = Vec::new();
-            clap_complete::generate(*shell, &mut Cli::command(), "authdoctor", &mut buf);
+            clap_complete::generate(*shell, &mut crate::cli::command(), "authdoctor", &mut buf);
             print_out(&String::from_utf8_lossy(&buf));
             Ok(0)
         }

@@ -519,6 +519,7 @@ pub fn dispatch_verify<'a>(c: &'a JwtCommand) -> Option<VerifyArgs<'a>> {
             require,
             leeway,
             salt,
+            ..
         } => Some(VerifyArgs {
             token: token.as_deref(),
             secrets,

@@ -459,3 +459,66 @@ fn reveal_shows_a_marked_hex_dump() {
     assert!(r.stdout.contains("00000020  34 55 65 39 52"), "{}", r.stdout);
     assert!(r.stdout.contains("^^ ← first difference"), "{}", r.stdout);
 }
+
+/// The global options are declared on every command (not clap's `global = true`, see `cli::command`):
+/// they must parse before, between and after the subcommands, the innermost command line value
+/// wins, a command line value beats AUTHDOCTOR_FORMAT wherever it is, and `help`/completions still
+/// know every command.
+#[test]
+fn global_options_anywhere() {
+    let tok = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln";
+    let is_json = |r: &Run| r.stdout.trim_start().starts_with('{');
+    for args in [
+        vec!["--format", "json", "jwt", "decode", tok],
+        vec!["jwt", "--format", "json", "decode", tok],
+        vec!["jwt", "decode", tok, "--format=json"],
+        vec![
+            "--format", "human", "jwt", "--format", "human", "decode", tok, "--format", "json",
+        ],
+        vec!["--format", "human", "jwt", "--format", "json", "decode", tok],
+    ] {
+        let r = run(ad().args(&args));
+        assert!(is_json(&r), "{args:?}: {}", r.stdout);
+    }
+    for args in [
+        vec!["--format", "json", "jwt", "decode", tok, "--format", "human"],
+        vec!["--format", "json", "jwt", "--format", "human", "decode", tok],
+    ] {
+        let r = run(ad().args(&args));
+        assert!(
+            !is_json(&r) && r.stdout.contains("jwt decode"),
+            "{args:?}: {}",
+            r.stdout
+        );
+    }
+    // The environment is below the command line at any level, above the default at every level.
+    let r = run(ad()
+        .args(["--format", "human", "jwt", "decode", tok])
+        .env("AUTHDOCTOR_FORMAT", "json"));
+    assert!(!is_json(&r), "{}", r.stdout);
+    let r = run(ad().args(["jwt", "decode", tok]).env("AUTHDOCTOR_FORMAT", "json"));
+    assert!(is_json(&r), "{}", r.stdout);
+    let r = run(ad().args(["jwt", "decode", tok]).env("AUTHDOCTOR_FORMAT", "xml"));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("invalid value 'xml'"), "{}", r.stderr);
+    // Flags from different levels add up; -q and -v on one command still conflict.
+    let r = run(ad().args(["sources", "--strict", "-q"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(ad().args(["jwt", "decode", tok, "-q", "-v"]));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("cannot be used with"), "{}", r.stderr);
+    let r = run(ad().args(["--timeout", "0", "jwt", "decode", tok]));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--timeout"), "{}", r.stderr);
+    // Subcommand arguments are built only when used; help and completions must still see them all.
+    let r = run(ad().args(["help", "jwt", "verify"]));
+    assert!(
+        r.stdout.contains("--jwks") && r.stdout.contains("--format"),
+        "{}",
+        r.stdout
+    );
+    let r = run(ad().args(["completions", "bash"]));
+    for word in ["decode verify sign", "--loaders", "--update-baseline", "--leeway"] {
+        assert!(r.stdout.contains(word), "completions lack {word}");
+    }
+}
