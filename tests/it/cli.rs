@@ -522,3 +522,57 @@ fn global_options_anywhere() {
         assert!(r.stdout.contains(word), "completions lack {word}");
     }
 }
+
+/// Commands whose sources are all local start a runtime without the I/O driver (run.rs
+/// `needs_io`): every local scheme must still be read, never reach for a reactor that is not there.
+#[test]
+fn local_sources_need_no_io_driver() {
+    let d = "tests/fixtures/redaction";
+    let fly = "tests/fixtures/fly/0.4.6/catwalk-backend.json";
+    let r = run(ad()
+        .args([
+            "compare".to_string(),
+            format!("a=file:{d}/exact"),
+            format!("b=env:{d}/plain.env#AUTH_SECRET?loader=python"),
+            "c=envvar:AD_TEST_SECRET".into(),
+            "d=-".into(),
+            format!("e=fly-json:{fly}#AUTH_SECRET"),
+            format!("f={d}/plain.env#AUTH_SECRET"),
+        ])
+        .env("AD_TEST_SECRET", KNOWN)
+        .write_stdin(KNOWN));
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    // Five values read and equal, the Fly digest read too (its staged status is the one failure).
+    assert!(r.stdout.contains("a = b = c = d = f ≠ e"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("AD501") && r.stderr.is_empty(),
+        "{}\n{}",
+        r.stdout,
+        r.stderr
+    );
+    let tok = run(ad().args([
+        "jwt",
+        "sign",
+        "--secret",
+        &format!("file:{d}/exact"),
+        "--claim",
+        "sub=x",
+    ]));
+    let tok = tok.stdout.trim();
+    let r = run(ad()
+        .args([
+            "jwt",
+            "verify",
+            tok,
+            "--secret",
+            "-",
+            "--secret",
+            "envvar:AD_TEST_SECRET",
+        ])
+        .arg("--secret")
+        .arg(format!("file:{d}/exact"))
+        .env("AD_TEST_SECRET", "other")
+        .write_stdin("nope"));
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("AD403"), "{}", r.stdout);
+}
