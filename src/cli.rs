@@ -63,21 +63,6 @@ pub fn command() -> clap::Command {
     Cli::command()
 }
 
-/// [`command`] with every subcommand built: for shell completions, whose `help` subcommand copies
-/// the tree before clap would otherwise build the deferred parts (`authdoctor help jwt <TAB>`).
-pub fn command_expanded() -> clap::Command {
-    fn expand(cmd: clap::Command) -> clap::Command {
-        let names: Vec<String> = cmd.get_subcommands().map(|s| s.get_name().to_owned()).collect();
-        names.iter().fold(cmd, |cmd, name| {
-            cmd.mut_subcommand(name, |mut sc| {
-                sc.build();
-                expand(sc)
-            })
-        })
-    }
-    expand(command())
-}
-
 /// Parses `args` (program name first) with [`command`].
 pub fn parse_from<I, T>(args: I) -> Result<Cli, clap::Error>
 where
