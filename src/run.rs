@@ -68,13 +68,15 @@ fn dispatch(cli: &Cli) -> Result<i32, UsageError> {
     let g = &cli.global;
     match &cli.command {
         Command::Compare { sources, .. } => {
-            let io = needs_io(sources);
+            let sources = crate::commands::parse_sources(sources)?;
+            let io = needs_io(&sources);
             checklist(g, io, |g| {
                 Box::pin(with_secrets(crate::commands::compare::run(sources, g)))
             })
         }
         Command::Inspect { sources, .. } => {
-            let io = needs_io(sources);
+            let sources = crate::commands::parse_sources(sources)?;
+            let io = needs_io(&sources);
             checklist(g, io, |g| {
                 Box::pin(with_secrets(crate::commands::inspect::run(sources, g)))
             })
@@ -86,8 +88,8 @@ fn dispatch(cli: &Cli) -> Result<i32, UsageError> {
             JwtCommand::Decode { token, .. } => checklist_sync(g, || crate::commands::jwt::decode(token.as_deref())),
             JwtCommand::Verify { .. } => {
                 let args = crate::commands::jwt::dispatch_verify(command)
-                    .ok_or_else(|| UsageError::new("internal: verify arguments"))?;
-                let io = args.jwks.is_some() || args.discover || needs_io(args.secrets);
+                    .ok_or_else(|| UsageError::new("internal: verify arguments"))??;
+                let io = args.jwks.is_some() || args.discover || needs_io(&args.secrets);
                 checklist(g, io, move |g| Box::pin(crate::commands::jwt::verify(args, g)))
             }
             JwtCommand::Sign {
@@ -181,14 +183,10 @@ fn runtime_with(io: bool) -> Result<tokio::runtime::Runtime, UsageError> {
         .map_err(|e| UsageError::new(format!("could not start the async runtime: {e}")))
 }
 
-/// Whether any of these sources talks to a network or runs a program (a spec that does not parse
-/// counts as one: its error is reported later, and the full runtime is the safe choice). Files,
-/// `.env` files, the environment and stdin are read through the blocking pool, which every
-/// runtime has.
-fn needs_io(specs: &[String]) -> bool {
-    specs
-        .iter()
-        .any(|s| crate::source::Spec::parse(s).map_or(true, |p| p.scheme.is_remote()))
+/// Whether any of these sources talks to a network or runs a program. Files, `.env` files, the
+/// environment and stdin are read through the blocking pool, which every runtime has.
+fn needs_io(specs: &[crate::source::Spec]) -> bool {
+    specs.iter().any(|s| s.scheme.is_remote())
 }
 
 type Run<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(Report, Vec<Secret>), UsageError>> + 'a>>;

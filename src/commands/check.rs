@@ -130,7 +130,7 @@ pub async fn run(opts: &Options<'_>, global: &Global) -> Result<(Vec<Report>, Ve
         lock_entries.extend(candidates.iter().filter_map(|o| baseline::entry_of(o)));
         let args = super::jwt::VerifyArgs {
             token: None,
-            secrets: &[],
+            secrets: Vec::new(),
             keys: &t.keys,
             jwks: t.jwks.as_deref(),
             discover: t.discover,

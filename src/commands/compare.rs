@@ -5,7 +5,10 @@ use crate::compare::{Member, compare};
 use crate::report::Report;
 use crate::usage::UsageError;
 
-pub async fn run(sources: &[String], global: &Global) -> Result<(Report, Vec<crate::source::Outcome>), UsageError> {
+pub async fn run(
+    sources: Vec<crate::source::Spec>,
+    global: &Global,
+) -> Result<(Report, Vec<crate::source::Outcome>), UsageError> {
     if sources.len() < 2 {
         return Err(UsageError::new("compare needs at least two sources").hint("use `authdoctor inspect` for one"));
     }

@@ -5,7 +5,10 @@ use crate::report::Report;
 use crate::secret::Facts;
 use crate::usage::UsageError;
 
-pub async fn run(sources: &[String], global: &Global) -> Result<(Report, Vec<crate::source::Outcome>), UsageError> {
+pub async fn run(
+    sources: Vec<crate::source::Spec>,
+    global: &Global,
+) -> Result<(Report, Vec<crate::source::Outcome>), UsageError> {
     let outcomes = super::fetch(sources, global).await?;
     let mut report = Report::new("inspect");
     super::source_rows(&outcomes.iter().collect::<Vec<_>>(), &mut report, global.reveal);

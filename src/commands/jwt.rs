@@ -119,7 +119,8 @@ pub fn decode(token: Option<&str>) -> Result<(Report, Vec<Secret>), UsageError> 
 
 pub struct VerifyArgs<'a> {
     pub token: Option<&'a str>,
-    pub secrets: &'a [String],
+    /// Parsed by [`super::parse_sources`] in `dispatch_verify`.
+    pub secrets: Vec<crate::source::Spec>,
     pub keys: &'a [String],
     pub jwks: Option<&'a str>,
     pub discover: bool,
@@ -128,7 +129,7 @@ pub struct VerifyArgs<'a> {
     pub salt: Option<&'a str>,
 }
 
-pub async fn verify(a: VerifyArgs<'_>, global: &Global) -> Result<(Report, Vec<Secret>), UsageError> {
+pub async fn verify(mut a: VerifyArgs<'_>, global: &Global) -> Result<(Report, Vec<Secret>), UsageError> {
     let (mut report, parsed, intake) = read(a.token, "jwt verify")?;
     if a.secrets.is_empty() && a.keys.is_empty() && a.jwks.is_none() && !a.discover {
         return Err(UsageError::new("nothing to verify with")
@@ -137,7 +138,7 @@ pub async fn verify(a: VerifyArgs<'_>, global: &Global) -> Result<(Report, Vec<S
     let outcomes = if a.secrets.is_empty() {
         Vec::new()
     } else {
-        super::fetch(a.secrets, global).await?
+        super::fetch(std::mem::take(&mut a.secrets), global).await?
     };
     let refs: Vec<&crate::source::Outcome> = outcomes.iter().collect();
     let secrets = check_token(
@@ -476,7 +477,7 @@ pub async fn sign(a: SignArgs<'_>, global: &Global) -> Result<(String, Vec<Secre
         let Some(src) = a.secret else {
             return Err(UsageError::new(format!("{} needs --secret SOURCE", a.alg)));
         };
-        let outcomes = super::fetch(&[src.to_string()], global).await?;
+        let outcomes = super::fetch(super::parse_sources(&[src.to_string()])?, global).await?;
         let o = &outcomes[0];
         let s = match &o.result {
             Ok(_) => o
@@ -505,7 +506,7 @@ pub async fn sign(a: SignArgs<'_>, global: &Global) -> Result<(String, Vec<Secre
     Ok((token, read))
 }
 
-pub fn dispatch_verify<'a>(c: &'a JwtCommand) -> Option<VerifyArgs<'a>> {
+pub fn dispatch_verify<'a>(c: &'a JwtCommand) -> Option<Result<VerifyArgs<'a>, UsageError>> {
     match c {
         JwtCommand::Verify {
             token,
@@ -520,7 +521,7 @@ pub fn dispatch_verify<'a>(c: &'a JwtCommand) -> Option<VerifyArgs<'a>> {
             leeway,
             salt,
             ..
-        } => Some(VerifyArgs {
+        } => Some(super::parse_sources(secrets).map(|secrets| VerifyArgs {
             token: token.as_deref(),
             secrets,
             keys,
@@ -534,7 +535,7 @@ pub fn dispatch_verify<'a>(c: &'a JwtCommand) -> Option<VerifyArgs<'a>> {
             },
             algs,
             salt: salt.as_deref(),
-        }),
+        })),
         _ => None,
     }
 }

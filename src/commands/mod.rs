@@ -17,8 +17,9 @@ use crate::usage::UsageError;
 use std::io::IsTerminal;
 use std::time::Duration;
 
-/// Parse every spec, refusing duplicate labels; fetch them all concurrently.
-pub async fn fetch(raw: &[String], global: &Global) -> Result<Vec<Outcome>, UsageError> {
+/// Parse every spec, refusing duplicate labels. Done once, before the async runtime starts: which
+/// schemes are present decides whether it needs its I/O driver (`run.rs`).
+pub fn parse_sources(raw: &[String]) -> Result<Vec<Spec>, UsageError> {
     let specs = raw.iter().map(|s| Spec::parse(s)).collect::<Result<Vec<_>, _>>()?;
     let mut names = std::collections::HashSet::new();
     for s in &specs {
@@ -27,6 +28,11 @@ pub async fn fetch(raw: &[String], global: &Global) -> Result<Vec<Outcome>, Usag
                 .hint("give each source its own label: frontend=…, backend=…"));
         }
     }
+    Ok(specs)
+}
+
+/// Fetch parsed specs ([`parse_sources`]) concurrently.
+pub async fn fetch(specs: Vec<Spec>, global: &Global) -> Result<Vec<Outcome>, UsageError> {
     let started = std::time::Instant::now();
     // A progress line on stderr, only on a terminal and only when something remote is awaited.
     let remote = specs.iter().filter(|s| s.scheme.is_remote()).count();
