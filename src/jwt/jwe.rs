@@ -81,7 +81,7 @@ pub fn decrypt(jwe: &Jwe, key: &[u8]) -> Option<Vec<u8>> {
                 return None;
             }
             let (mac_key, enc_key) = key.split_at(32);
-            let mut mac = <Hmac<Sha512> as hmac::KeyInit>::new_from_slice(mac_key).ok()?;
+            let mut mac = <Hmac<Sha512> as Mac>::new_from_slice(mac_key).ok()?;
             mac.update(aad);
             mac.update(&jwe.iv);
             mac.update(&jwe.ciphertext);
