@@ -169,22 +169,22 @@ fn runtime() -> Result<tokio::runtime::Runtime, UsageError> {
     runtime_with(true)
 }
 
-/// A runtime with the I/O (and process) driver only where a source needs one: creating it costs
-/// a dozen system calls (epoll, eventfd, the signal socketpair) and ~50k instructions, a few
-/// percent of a local `jwt verify`. Timers are always on: every fetch runs under the timeout.
+/// A runtime with the I/O (and process) and timer drivers only where a source needs them: creating
+/// them costs a dozen system calls (epoll, eventfd, the signal socketpair), the timer wheel's
+/// memory and ~50k instructions, a few percent of a local `jwt verify`. Local sources are read
+/// without a timeout (see `source::fetch_all`), so they need neither.
 fn runtime_with(io: bool) -> Result<tokio::runtime::Runtime, UsageError> {
     let mut builder = tokio::runtime::Builder::new_current_thread();
-    builder.enable_time();
     if io {
-        builder.enable_io();
+        builder.enable_io().enable_time();
     }
     builder
         .build()
         .map_err(|e| UsageError::new(format!("could not start the async runtime: {e}")))
 }
 
-/// Whether any of these sources talks to a network or runs a program. Files, `.env` files, the
-/// environment and stdin are read through the blocking pool, which every runtime has.
+/// Whether any of these sources talks to a network or runs a program. Files, `.env` files and the
+/// environment are read synchronously, stdin through the blocking pool, which every runtime has.
 fn needs_io(specs: &[crate::source::Spec]) -> bool {
     specs.iter().any(|s| s.scheme.is_remote())
 }

@@ -760,10 +760,17 @@ pub async fn fetch_all(
     let futures = specs.iter().map(|spec| {
         let ctx = &ctx;
         async move {
-            let r = match tokio::time::timeout(ctx.timeout, fetch_one(spec, ctx)).await {
-                Ok(r) => r,
-                // Dropping the fetch stops its work: a command's child is killed on drop.
-                Err(_) => Err(timed_out(spec, ctx.timeout)),
+            // Local sources (files, .env files, the environment, stdin already read) are read
+            // synchronously: a timer could not interrupt them, and without one a local-only run
+            // starts no timer driver.
+            let r = if !spec.scheme.is_remote() {
+                fetch_one(spec, ctx).await
+            } else {
+                match tokio::time::timeout(ctx.timeout, fetch_one(spec, ctx)).await {
+                    Ok(r) => r,
+                    // Dropping the fetch stops its work: a command's child is killed on drop.
+                    Err(_) => Err(timed_out(spec, ctx.timeout)),
+                }
             };
             if let Some(p) = progress {
                 p.inc(1);
