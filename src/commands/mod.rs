@@ -21,7 +21,7 @@ use std::time::Duration;
 /// schemes are present decides whether it needs its I/O driver (`run.rs`).
 pub fn parse_sources(raw: &[String]) -> Result<Vec<Spec>, UsageError> {
     let specs = raw.iter().map(|s| Spec::parse(s)).collect::<Result<Vec<_>, _>>()?;
-    let mut names = std::collections::HashSet::new();
+    let mut names = rustc_hash::FxHashSet::default();
     for s in &specs {
         if !names.insert(s.name().to_string()) {
             return Err(UsageError::new(format!("source name '{}' is used twice", s.name()))

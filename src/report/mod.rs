@@ -160,7 +160,7 @@ impl Report {
             .filter(|f| f.severity >= Severity::Warning)
             .collect();
         actionable.sort_by_key(|f| std::cmp::Reverse(f.severity));
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = rustc_hash::FxHashSet::default();
         let mut steps = Vec::new();
         for f in actionable {
             if let Some(h) = &f.hint

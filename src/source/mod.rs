@@ -582,22 +582,23 @@ impl FetchError {
 /// A backend answer fetched once per run and shared by every source that needs it.
 pub type Shared<T> = tokio::sync::OnceCell<Result<std::sync::Arc<T>, FetchError>>;
 
-/// What every fetch of one run shares.
+/// What every fetch of one run shares. Its maps hash with Fx: the keys come from the command line
+/// or config, and std's randomly keyed hasher costs a getrandom call per process.
 pub struct Context {
     pub timeout: Duration,
     /// Standard input, read once before fetching when a `-` source is present.
     pub stdin: Option<Secret>,
     /// One `fly secrets list` per app per run, shared by every source of that app.
-    pub fly_lists: std::collections::HashMap<String, Shared<Vec<fly::FlySecret>>>,
+    pub fly_lists: rustc_hash::FxHashMap<String, Shared<Vec<fly::FlySecret>>>,
     /// One GET per URL per run.
-    pub documents: std::collections::HashMap<String, Shared<configjs::Document>>,
+    pub documents: rustc_hash::FxHashMap<String, Shared<configjs::Document>>,
     /// AWS configuration per region/profile/endpoint, loaded only if an AWS source is used.
-    pub aws_configs: std::collections::HashMap<aws::Backend, Shared<aws_config::SdkConfig>>,
+    pub aws_configs: rustc_hash::FxHashMap<aws::Backend, Shared<aws_config::SdkConfig>>,
     /// SSM GetParameters batches of at most 10 names per backend, and which batch has each name.
     pub ssm_batches: Vec<(Vec<String>, Shared<aws::SsmBatch>)>,
-    pub ssm_index: std::collections::HashMap<(aws::Backend, String), usize>,
+    pub ssm_index: rustc_hash::FxHashMap<(aws::Backend, String), usize>,
     /// One GetSecretValue per secret and stage.
-    pub secrets: std::collections::HashMap<(aws::Backend, String, Option<String>), Shared<Secret>>,
+    pub secrets: rustc_hash::FxHashMap<(aws::Backend, String, Option<String>), Shared<Secret>>,
 }
 
 /// The outcome of one source.
@@ -789,7 +790,7 @@ pub async fn fetch_all(
 /// SSM GetParameters calls (at most 10 distinct names each, per backend) and where each name is.
 type SsmPlan = (
     Vec<(Vec<String>, Shared<aws::SsmBatch>)>,
-    std::collections::HashMap<(aws::Backend, String), usize>,
+    rustc_hash::FxHashMap<(aws::Backend, String), usize>,
 );
 
 fn plan_ssm(specs: &[Spec]) -> SsmPlan {
@@ -802,7 +803,7 @@ fn plan_ssm(specs: &[Spec]) -> SsmPlan {
         }
     }
     let mut batches = Vec::new();
-    let mut index = std::collections::HashMap::new();
+    let mut index = rustc_hash::FxHashMap::default();
     for (backend, names) in by_backend {
         for chunk in names.chunks(10) {
             for n in chunk {
