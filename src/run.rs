@@ -69,15 +69,15 @@ fn dispatch(cli: &Cli) -> Result<i32, UsageError> {
     match &cli.command {
         Command::Compare { sources, .. } => {
             let sources = crate::commands::parse_sources(sources)?;
-            let io = needs_io(&sources);
-            checklist(g, io, |g| {
+            let remote = any_remote(&sources);
+            checklist(g, remote, |g| {
                 Box::pin(with_secrets(crate::commands::compare::run(sources, g)))
             })
         }
         Command::Inspect { sources, .. } => {
             let sources = crate::commands::parse_sources(sources)?;
-            let io = needs_io(&sources);
-            checklist(g, io, |g| {
+            let remote = any_remote(&sources);
+            checklist(g, remote, |g| {
                 Box::pin(with_secrets(crate::commands::inspect::run(sources, g)))
             })
         }
@@ -89,8 +89,8 @@ fn dispatch(cli: &Cli) -> Result<i32, UsageError> {
             JwtCommand::Verify { .. } => {
                 let args = crate::commands::jwt::dispatch_verify(command)
                     .ok_or_else(|| UsageError::new("internal: verify arguments"))??;
-                let io = args.jwks.is_some() || args.discover || needs_io(&args.secrets);
-                checklist(g, io, move |g| Box::pin(crate::commands::jwt::verify(args, g)))
+                let remote = args.jwks.is_some() || args.discover || any_remote(&args.secrets);
+                checklist(g, remote, move |g| Box::pin(crate::commands::jwt::verify(args, g)))
             }
             JwtCommand::Sign {
                 secret,
@@ -166,26 +166,28 @@ fn dispatch(cli: &Cli) -> Result<i32, UsageError> {
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, UsageError> {
-    runtime_with(true)
-}
-
-/// A runtime with the I/O (and process) and timer drivers only where a source needs them: creating
-/// them costs a dozen system calls (epoll, eventfd, the signal socketpair), the timer wheel's
-/// memory and ~50k instructions, a few percent of a local `jwt verify`. Local sources are read
-/// without a timeout (see `source::fetch_all`), so they need neither.
-fn runtime_with(io: bool) -> Result<tokio::runtime::Runtime, UsageError> {
-    let mut builder = tokio::runtime::Builder::new_current_thread();
-    if io {
-        builder.enable_io().enable_time();
-    }
-    builder
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
         .build()
         .map_err(|e| UsageError::new(format!("could not start the async runtime: {e}")))
 }
 
-/// Whether any of these sources talks to a network or runs a program. Files, `.env` files and the
-/// environment are read synchronously, stdin through the blocking pool, which every runtime has.
-fn needs_io(specs: &[crate::source::Spec]) -> bool {
+/// Runs a command whose sources are all local. They are read synchronously, so its future
+/// completes on the first poll and no async runtime is started (a tokio runtime is ~25k
+/// instructions and a dozen page faults, a few percent of a local `jwt verify`). Should it ever
+/// wait, a runtime finishes it.
+fn run_local<F: std::future::Future>(fut: F) -> Result<F::Output, UsageError> {
+    let mut fut = std::pin::pin!(fut);
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    match fut.as_mut().poll(&mut cx) {
+        std::task::Poll::Ready(out) => Ok(out),
+        std::task::Poll::Pending => Ok(runtime()?.block_on(fut)),
+    }
+}
+
+/// Whether any of these sources talks to a network or runs a program: only then is an async runtime
+/// started. Files, `.env` files, the environment and stdin are read synchronously.
+fn any_remote(specs: &[crate::source::Spec]) -> bool {
     specs.iter().any(|s| s.scheme.is_remote())
 }
 
@@ -199,11 +201,15 @@ async fn with_secrets(
     Ok((report, outcomes.iter().filter_map(|o| o.secret().cloned()).collect()))
 }
 
-/// Run a command that produces a checklist report, render it, and scrub it before printing.
-fn checklist<'a>(g: &'a Global, io: bool, f: impl FnOnce(&'a Global) -> Run<'a>) -> Result<i32, UsageError> {
-    let rt = runtime_with(io)?;
+/// Run a command that produces a checklist report, render it, and scrub it before printing. Without
+/// `remote` sources no runtime is started ([`run_local`]).
+fn checklist<'a>(g: &'a Global, remote: bool, f: impl FnOnce(&'a Global) -> Run<'a>) -> Result<i32, UsageError> {
     let started = std::time::Instant::now();
-    let result = rt.block_on(f(g))?;
+    let result = if remote {
+        runtime()?.block_on(f(g))?
+    } else {
+        run_local(f(g))??
+    };
     render(g, result, started)
 }
 
@@ -328,4 +334,32 @@ fn print_out(s: &str) {
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(s.as_bytes());
     let _ = out.flush();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A future that is not ready on its first poll (and wakes itself), then needs tokio's timer:
+    /// `run_local` must hand it to a runtime rather than drop or spin on it.
+    #[test]
+    fn run_local_finishes_a_waiting_future_on_a_runtime() {
+        let mut polled = false;
+        let once_pending = std::future::poll_fn(move |cx| {
+            if polled {
+                std::task::Poll::Ready(())
+            } else {
+                polled = true;
+                cx.waker().wake_by_ref();
+                std::task::Poll::Pending
+            }
+        });
+        let out = run_local(async {
+            once_pending.await;
+            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+            42
+        });
+        assert_eq!(out.ok(), Some(42));
+        assert_eq!(run_local(async { 7 }).ok(), Some(7));
+    }
 }

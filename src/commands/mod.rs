@@ -17,8 +17,8 @@ use crate::usage::UsageError;
 use std::io::IsTerminal;
 use std::time::Duration;
 
-/// Parse every spec, refusing duplicate labels. Done once, before the async runtime starts: which
-/// schemes are present decides whether it needs its I/O driver (`run.rs`).
+/// Parse every spec, refusing duplicate labels. Done once, before anything is fetched: which schemes
+/// are present decides whether an async runtime is started (`run.rs`).
 pub fn parse_sources(raw: &[String]) -> Result<Vec<Spec>, UsageError> {
     let specs = raw.iter().map(|s| Spec::parse(s)).collect::<Result<Vec<_>, _>>()?;
     let mut names = rustc_hash::FxHashSet::default();

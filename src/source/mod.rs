@@ -711,7 +711,7 @@ pub async fn fetch_all(
             .hint("give one source as '-' and the others as files (e.g. file:/dev/fd/3) or commands"));
     }
     let stdin = if stdin_count == 1 {
-        match stdin::read_all().await {
+        match stdin::read_all() {
             Ok(s) => Some(s),
             Err(e) => return Err(UsageError::new(format!("could not read standard input: {e}"))),
         }
@@ -763,7 +763,7 @@ pub async fn fetch_all(
         async move {
             // Local sources (files, .env files, the environment, stdin already read) are read
             // synchronously: a timer could not interrupt them, and without one a local-only run
-            // starts no timer driver.
+            // needs no async runtime at all (run.rs `run_local`).
             let r = if !spec.scheme.is_remote() {
                 fetch_one(spec, ctx).await
             } else {

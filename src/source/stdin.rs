@@ -3,9 +3,15 @@
 use super::{Context, FetchError, Fetched};
 use crate::secret::Secret;
 
-pub async fn read_all() -> std::io::Result<Secret> {
-    let (bytes, over) = super::read_capped(tokio::io::stdin()).await?;
-    if over {
+/// A blocking read: standard input is read before any source is fetched, so nothing waits on it.
+pub fn read_all() -> std::io::Result<Secret> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(super::MAX_SOURCE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() > super::MAX_SOURCE_BYTES {
         return Err(std::io::Error::other(format!(
             "more than {} MiB on standard input",
             super::MAX_SOURCE_BYTES / (1024 * 1024)

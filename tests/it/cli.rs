@@ -523,10 +523,11 @@ fn global_options_anywhere() {
     }
 }
 
-/// Commands whose sources are all local start a runtime without the I/O driver (run.rs
-/// `needs_io`): every local scheme must still be read, never reach for a reactor that is not there.
+/// Commands whose sources are all local start no async runtime (run.rs `any_remote`,
+/// `run_local`): every local scheme, stdin included, must still be read, never reach for a runtime
+/// that is not there.
 #[test]
-fn local_sources_need_no_io_driver() {
+fn local_sources_need_no_runtime() {
     let d = "tests/fixtures/redaction";
     let fly = "tests/fixtures/fly/0.4.6/catwalk-backend.json";
     let r = run(ad()
