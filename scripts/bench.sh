@@ -2,20 +2,22 @@
 # Wall time per process of local-only commands (release build), as hyperfine measures it.
 # Prints the median of each. Targets: `compare` of two local env sources <= 5 ms; `envfile` over a
 # 10,000-line file < 50 ms (the typical file; the hazard-heavy one is a stress case, see CHANGELOG);
-# jwt decode/verify not slower than jwt-cli (decode about even; verify ≈ 10 % slower, see CHANGELOG),
-# timed in interleaved rounds. This VM's timings drift by ±20 % within an hour: compare figures from
-# one run only.
+# jwt decode/verify not slower than jwt-cli, timed in interleaved rounds. This VM's timings drift by
+# ±20 % within an hour: compare figures from one run only.
+# Both tools run from fresh copies, as `cargo install` leaves them: the file the linker wrote maps
+# with more page faults than the same bytes copied (page-cache layout; `jwt verify`: 173 against
+# 155 faults, ≈ 9 % of its time), which would time the build rather than the program.
 # Installs Debian's hyperfine when it is missing and we are root; otherwise times with Python.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --locked --quiet
-bin=target/release/authdoctor
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+cp target/release/authdoctor "$out/authdoctor"
+bin=$out/authdoctor
 if ! command -v hyperfine >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   (apt-get install -y -qq hyperfine >/dev/null 2>&1 || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq hyperfine >/dev/null 2>&1; }) || true
 fi
-
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
 
 # A generated 10,000-line .env: mostly URLs, some quoted names, comments and `export` lines
 # (which docker's --env-file refuses), and a hazard-heavy variant with `$`, `#` and escapes.
@@ -117,6 +119,8 @@ if [ -z "$jwtcli" ]; then
   [ -x tools/.bench/bin/jwt ] || cargo install --locked --quiet jwt-cli --root tools/.bench
   jwtcli=tools/.bench/bin/jwt
 fi
+cp "$jwtcli" "$out/jwt"
+jwtcli=$out/jwt
 printf '%s' 'Qx7vN2mR9kL4pW8sT3yB6dF1hJ5nC0aE4gU7iK2oM9rX3zV8bY6wP1qS5tD0fHa2' > "$out/secret"
 tok=$("$bin" jwt sign --secret "file:$out/secret" --claim sub=user-1 --claim userId=42 --exp 1h)
 # Interleaved: each round runs both tools, in random order, so the VM's drift (±20 % over minutes)
