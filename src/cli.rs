@@ -108,10 +108,10 @@ where
 /// be given before the leaf), and its bin name is what clap derives in the tree: the program's file
 /// name, then `jwt`.
 fn parse_jwt_leaf(args: Vec<std::ffi::OsString>) -> Result<Cli, clap::Error> {
-    let program = std::path::Path::new(&args[0])
-        .file_name()
-        .and_then(|f| f.to_str())
-        .unwrap_or("authdoctor");
+    // A program name that is not UTF-8 gives clap no bin name at all: leave that to the tree.
+    let Some(program) = std::path::Path::new(&args[0]).file_name().and_then(|f| f.to_str()) else {
+        return parse_tree(args);
+    };
     let jwt = clap::Command::new("jwt")
         .bin_name(format!("{program} jwt"))
         .display_name("authdoctor-jwt");
@@ -438,9 +438,22 @@ mod tests {
             &["sign", "--help"],
             &["sign", "--claims", "{}", "--aud", "a", "--iss", "i", "--key", "k.pem"],
         ];
-        for program in ["authdoctor", "/usr/local/bin/adx", "./target/release/authdoctor"] {
+        #[cfg(unix)]
+        let not_utf8: std::ffi::OsString = std::os::unix::ffi::OsStringExt::from_vec(b"/bin/ad\xff".to_vec());
+        #[cfg(not(unix))]
+        let not_utf8 = std::ffi::OsString::from("ad");
+        let programs = [
+            "authdoctor".into(),
+            "/usr/local/bin/adx".into(),
+            "./target/release/authdoctor".into(),
+            not_utf8,
+        ];
+        for program in programs {
             for case in cases {
-                let args: Vec<&str> = [program, "jwt"].iter().chain(case.iter()).copied().collect();
+                let args: Vec<std::ffi::OsString> = [program.clone(), "jwt".into()]
+                    .into_iter()
+                    .chain(case.iter().map(Into::into))
+                    .collect();
                 assert_eq!(
                     outcome(parse_from(args.clone())),
                     outcome(parse_tree(args.clone())),
