@@ -174,8 +174,10 @@ fn runtime() -> Result<tokio::runtime::Runtime, UsageError> {
 
 /// Runs a command whose sources are all local. They are read synchronously, so its future
 /// completes on the first poll and no async runtime is started (a tokio runtime is ~25k
-/// instructions and a dozen page faults, a few percent of a local `jwt verify`). Should it ever
-/// wait, a runtime finishes it.
+/// instructions and a dozen page faults, a few percent of a local `jwt verify`). A future that
+/// waits is finished on a runtime; but local code must not call a tokio API that needs one before
+/// its first wait (it would panic outside a runtime), which `local_sources_need_no_runtime` checks
+/// for every local scheme. Anything remote goes through [`any_remote`] to a runtime.
 fn run_local<F: std::future::Future>(fut: F) -> Result<F::Output, UsageError> {
     let mut fut = std::pin::pin!(fut);
     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());

@@ -17,7 +17,6 @@ pub(crate) async fn read_file(path: &str) -> Result<Vec<u8>, FetchError> {
 }
 
 pub fn read_file_sync(path: &str) -> Result<Vec<u8>, FetchError> {
-    use std::io::Read;
     let io_err = |e: std::io::Error| {
         let cwd = std::env::current_dir()
             .map(|d| d.display().to_string())
@@ -35,11 +34,8 @@ pub fn read_file_sync(path: &str) -> Result<Vec<u8>, FetchError> {
     if meta.is_dir() {
         return Err(FetchError::unreadable(format!("{path}: is a directory")).hint("name a file inside it"));
     }
-    let mut bytes = Vec::with_capacity((meta.len() as usize).min(super::MAX_SOURCE_BYTES + 1));
-    file.take(super::MAX_SOURCE_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io_err)?;
-    if bytes.len() > super::MAX_SOURCE_BYTES {
+    let (bytes, over) = super::read_capped_sync(file, meta.len() as usize).map_err(io_err)?;
+    if over {
         return Err(too_large(path));
     }
     Ok(bytes)

@@ -713,7 +713,10 @@ pub async fn fetch_all(
     let stdin = if stdin_count == 1 {
         match stdin::read_all() {
             Ok(s) => Some(s),
-            Err(e) => return Err(UsageError::new(format!("could not read standard input: {e}"))),
+            Err(e) => {
+                return Err(UsageError::new(format!("could not read standard input: {e}"))
+                    .hint("pipe in only the secret, e.g. printf %s \"$SECRET\" | authdoctor inspect -"));
+            }
         }
     } else {
         None
@@ -826,6 +829,15 @@ fn timed_out(spec: &Spec, timeout: Duration) -> FetchError {
 }
 
 /// Read at most `MAX_SOURCE_BYTES` (+1 to detect overflow) from an async reader.
+/// [`read_capped`] for a blocking reader (files, stdin); `capacity` is a size hint.
+pub(crate) fn read_capped_sync(reader: impl std::io::Read, capacity: usize) -> std::io::Result<(Vec<u8>, bool)> {
+    use std::io::Read;
+    let mut buf = Vec::with_capacity(capacity.min(MAX_SOURCE_BYTES + 1));
+    reader.take(MAX_SOURCE_BYTES as u64 + 1).read_to_end(&mut buf)?;
+    let over = buf.len() > MAX_SOURCE_BYTES;
+    Ok((buf, over))
+}
+
 pub(crate) async fn read_capped<R: tokio::io::AsyncRead + Unpin>(reader: R) -> std::io::Result<(Vec<u8>, bool)> {
     use tokio::io::AsyncReadExt;
     let mut buf = Vec::new();

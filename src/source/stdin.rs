@@ -5,15 +5,10 @@ use crate::secret::Secret;
 
 /// A blocking read: standard input is read before any source is fetched, so nothing waits on it.
 pub fn read_all() -> std::io::Result<Secret> {
-    use std::io::Read;
-    let mut bytes = Vec::new();
-    std::io::stdin()
-        .lock()
-        .take(super::MAX_SOURCE_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)?;
-    if bytes.len() > super::MAX_SOURCE_BYTES {
+    let (bytes, over) = super::read_capped_sync(std::io::stdin().lock(), 0)?;
+    if over {
         return Err(std::io::Error::other(format!(
-            "more than {} MiB on standard input",
+            "more than {} MiB",
             super::MAX_SOURCE_BYTES / (1024 * 1024)
         )));
     }

@@ -147,6 +147,14 @@ fn binary_huge_and_non_utf8_inputs_get_clear_messages() {
     assert!(r.stdout.contains("more than 8 MiB"), "{}", r.stdout);
     let r = run(ad().args(["inspect", &format!("{}#K", huge.display())]));
     assert_eq!(r.code, 3);
+    // Standard input has the same cap (read with a blocking read, like a file).
+    let r = run(ad().args(["inspect", "-"]).write_stdin(vec![b'a'; 9 * 1024 * 1024]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("could not read standard input: more than 8 MiB"),
+        "{}",
+        r.stderr
+    );
 
     let latin1 = dir.path().join("latin1.env");
     std::fs::write(
