@@ -102,15 +102,7 @@ fn bad_input_gets_a_message_per_loader_never_a_panic() {
     let (code, v) = json(ad().args(["envfile", &format!("{CASES}/80-latin1.env")]));
     assert_eq!(code, 0);
     assert!(finding(&v, "AD302").is_some());
-    let rejects: Vec<String> = v["findings"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter(|f| f["code"] == "AD307")
-                .map(|f| f["message"].as_str().unwrap_or("").to_string())
-                .collect()
-        })
-        .unwrap_or_default();
+    let rejects: Vec<String> = messages(&v, "AD307");
     assert!(
         rejects.iter().any(|m| m.contains("python rejects the file")),
         "{rejects:?}"
@@ -121,15 +113,7 @@ fn bad_input_gets_a_message_per_loader_never_a_panic() {
     );
 
     let (_, v) = json(ad().args(["envfile", &format!("{CASES}/55-unterminated-double.env")]));
-    let msgs: Vec<String> = v["findings"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter(|f| f["code"] == "AD307")
-                .map(|f| f["message"].as_str().unwrap_or("").to_string())
-                .collect()
-        })
-        .unwrap_or_default();
+    let msgs: Vec<String> = messages(&v, "AD307");
     for l in ["python skips", "compose rejects", "shell rejects", "dotenvy skips"] {
         assert!(msgs.iter().any(|m| m.contains(l)), "{l}: {msgs:?}");
     }

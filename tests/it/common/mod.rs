@@ -52,6 +52,19 @@ pub fn json(cmd: &mut Command) -> (i32, serde_json::Value) {
     (r.code, v)
 }
 
+/// The messages of a JSON report's findings with this code.
+pub fn messages(v: &serde_json::Value, code: &str) -> Vec<String> {
+    v["findings"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter(|f| f["code"] == code)
+                .map(|f| f["message"].as_str().unwrap_or("").to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 pub fn codes(v: &serde_json::Value) -> Vec<String> {
     v["findings"]
         .as_array()
