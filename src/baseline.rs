@@ -2,6 +2,7 @@
 //! can say what changed since (AD112). The file holds lengths, 12-hex-digit SHA-256 prefixes and
 //! store digests: never a value.
 
+use crate::checks::compare::{AD112, AD113};
 use crate::findings::Finding;
 use crate::source::{Outcome, Variant, Yield};
 use crate::usage::UsageError;
@@ -165,7 +166,7 @@ pub fn drift(group: &str, outcomes: &[&Outcome], lock: &Lock, lock_name: &str) -
         let name = o.spec.name().to_string();
         let Some(then) = lock.get(&now.spec) else {
             findings.push(
-                Finding::new("AD113", format!("{name}: not in {lock_name}"))
+                Finding::new(&AD113, format!("{name}: not in {lock_name}"))
                     .sources([name.clone()])
                     .hint(format!(
                         "once the check passes, record it: `authdoctor check --update-baseline` (writes {lock_name})"
@@ -212,7 +213,7 @@ pub fn drift(group: &str, outcomes: &[&Outcome], lock: &Lock, lock_name: &str) -
     }
     let all = changed.len() == compared && compared > 1;
     for (name, what) in &changed {
-        let mut f = Finding::new("AD112", format!("{name}: changed since {lock_name}: {what}")).sources([name.clone()]);
+        let mut f = Finding::new(&AD112, format!("{name}: changed since {lock_name}: {what}")).sources([name.clone()]);
         if all {
             f = f.hint(format!(
                 "every source of {group} changed: if this is a rotation and the values agree, record it with \

@@ -1,5 +1,7 @@
 //! Pairwise comparison: group equal values, then find the smallest explanation for each difference.
 
+use crate::checks::compare::{AD100, AD101, AD102, AD103, AD104, AD105, AD106, AD107, AD108, AD109, AD110, AD111};
+use crate::findings::Code;
 use crate::findings::Finding;
 use crate::secret::{describe_at, describe_run, is_invisible, sha256_hex};
 use crate::source::{Fingerprints, Variant, Yield};
@@ -45,7 +47,7 @@ pub fn compare(members: &[Member]) -> Comparison {
         let all = names(&groups[0]);
         findings.push(
             Finding::new(
-                "AD100",
+                &AD100,
                 format!(
                     "all {} sources hold the same {} ",
                     all.len(),
@@ -76,7 +78,7 @@ pub fn compare(members: &[Member]) -> Comparison {
         let ds: Vec<String> = digest_groups.iter().flat_map(|&g| names(&groups[g])).collect();
         findings.push(
             Finding::new(
-                "AD111",
+                &AD111,
                 format!(
                     "{} yields a store-side digest: it is compared only with digests of the same app, never with a value",
                     ds.join(", ")
@@ -115,7 +117,7 @@ pub fn compare(members: &[Member]) -> Comparison {
                 }
                 (Yield::Fingerprints(f), Yield::Fingerprints(g)) => Some(explain_fingerprints(f, g, &na, &nb)),
                 (Yield::Digest(da), Yield::Digest(db)) if da.scope == db.scope => Some((
-                    "AD101",
+                    &AD101,
                     format!(
                         "{na} and {nb} have different store digests in {}: the stored values differ",
                         da.scope
@@ -146,7 +148,7 @@ fn describe_len(item: &Yield) -> String {
 }
 
 pub struct Explanation {
-    pub code: &'static str,
+    pub code: &'static Code,
     pub message: String,
     pub first_difference: Option<usize>,
 }
@@ -183,15 +185,15 @@ const PRECEDENCE: [Step; 7] = [
 ];
 
 impl Step {
-    fn code(self) -> &'static str {
+    fn code(self) -> &'static Code {
         match self {
-            Step::Trailing => "AD102",
-            Step::Quotes => "AD103",
-            Step::Bom => "AD106",
-            Step::Invisible => "AD107",
-            Step::Case => "AD108",
-            Step::Leading => "AD109",
-            Step::Crlf => "AD110",
+            Step::Trailing => &AD102,
+            Step::Quotes => &AD103,
+            Step::Bom => &AD106,
+            Step::Invisible => &AD107,
+            Step::Case => &AD108,
+            Step::Leading => &AD109,
+            Step::Crlf => &AD110,
         }
     }
 
@@ -328,7 +330,7 @@ pub fn explain_bytes(a: &[u8], b: &[u8], na: &str, nb: &str) -> Explanation {
         message.push_str(&format!(", {n} of {} bytes differ", a.len()));
     }
     Explanation {
-        code: "AD101",
+        code: &AD101,
         message,
         first_difference: Some(common_prefix),
     }
@@ -347,7 +349,7 @@ fn transform_explanation(
         .iter()
         .find(|s| steps.contains(s))
         .map(|s| s.code())
-        .unwrap_or("AD101");
+        .unwrap_or(&AD101);
     // Case is folded on both sides, so it is said once rather than as "letters removed".
     let parts = |d: &[(Step, String)]| {
         d.iter()
@@ -439,7 +441,7 @@ fn encoding(a: &[u8], b: &[u8], na: &str, nb: &str) -> Option<Explanation> {
                     " (after removing its trailing whitespace)"
                 };
                 return Some(Explanation {
-                    code: "AD104",
+                    code: &AD104,
                     message: format!(
                         "{ne} is the {name} encoding of {np}{extra}: {} characters decode to {np}'s {} bytes; one side decodes the secret and the other uses the text",
                         enc.len(),
@@ -470,7 +472,7 @@ fn prefix(a: &[u8], b: &[u8], na: &str, nb: &str) -> Option<Explanation> {
         _ => describe_at(long, short.len()),
     };
     Some(Explanation {
-        code: "AD105",
+        code: &AD105,
         message: format!(
             "{ns} is truncated: its {} bytes are the first {} of {nl}'s {} bytes; the longer value continues with {next} at byte {}",
             short.len(),
@@ -482,11 +484,11 @@ fn prefix(a: &[u8], b: &[u8], na: &str, nb: &str) -> Option<Explanation> {
     })
 }
 
-fn explain_fingerprints(a: &Fingerprints, b: &Fingerprints, na: &str, nb: &str) -> (&'static str, String) {
+fn explain_fingerprints(a: &Fingerprints, b: &Fingerprints, na: &str, nb: &str) -> (&'static Code, String) {
     let code_of = |v: Variant| match v {
-        Variant::TrimTrailing => "AD102",
-        Variant::StripQuotes => "AD103",
-        Variant::StripCr => "AD110",
+        Variant::TrimTrailing => &AD102,
+        Variant::StripQuotes => &AD103,
+        Variant::StripCr => &AD110,
     };
     for v in Variant::ALL {
         if a.variants[&v].1 == b.sha256 && a.sha256 != b.sha256 {
@@ -520,7 +522,7 @@ fn explain_fingerprints(a: &Fingerprints, b: &Fingerprints, na: &str, nb: &str) 
         }
     }
     (
-        "AD101",
+        &AD101,
         format!(
             "{na} ({} bytes) and {nb} ({} bytes) are different values (compared by fingerprint: no byte offsets without the values)",
             a.length, b.length
@@ -655,7 +657,7 @@ mod tests {
         ];
         let c = compare(&members);
         assert_eq!(c.groups, vec![vec![0], vec![1, 2]]);
-        let codes: Vec<&str> = c.findings.iter().map(|f| f.code).collect();
+        let codes: Vec<&str> = c.findings.iter().map(|f| f.code.id).collect();
         assert_eq!(
             codes,
             vec!["AD111"],

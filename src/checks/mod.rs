@@ -1,61 +1,10 @@
-//! Value hygiene checks: each reads one value's bytes and may say one thing about it (AD2xx).
-//! One check a file, registered once in `CHECKS`; the report never sees the bytes.
+//! Checks: every finding's one producer, by family. Each family's module defines its codes
+//! (`pub const ADnnn: Code`) beside the checks that emit them and lists them in its `CODES`;
+//! `crate::findings::registry` joins the families.
 
-mod base64_text;
-mod control;
-mod empty;
-mod jwt_shape;
-mod non_ascii;
-mod placeholder;
-mod quotes;
-mod reference;
-mod short;
-mod utf8;
-mod whitespace;
-
-use crate::findings::Finding;
-
-pub trait ValueCheck: Sync {
-    fn code(&self) -> &'static str;
-    /// A one-line message (without the value) when the check fires.
-    fn run(&self, value: &[u8]) -> Option<String>;
-}
-
-pub const CHECKS: &[&dyn ValueCheck] = &[
-    &empty::Empty,
-    &short::Short,
-    &placeholder::Placeholder,
-    &whitespace::Whitespace,
-    &control::Control,
-    &non_ascii::NonAscii,
-    &utf8::Utf8,
-    &quotes::Quotes,
-    &reference::Reference,
-    &jwt_shape::JwtShape,
-    &base64_text::Base64Text,
-];
-
-/// Every hygiene finding for one value, attributed to the sources that hold it.
-pub fn hygiene(value: &[u8], sources: &[String]) -> Vec<Finding> {
-    let who = sources.join(", ");
-    if let Some(msg) = empty::Empty.run(value) {
-        return vec![Finding::new("AD207", format!("{who}: {msg}")).sources(sources.iter().cloned())];
-    }
-    CHECKS
-        .iter()
-        .filter(|c| c.code() != "AD207")
-        .filter_map(|c| {
-            c.run(value)
-                .map(|msg| Finding::new(c.code(), format!("{who}: {msg}")).sources(sources.iter().cloned()))
-        })
-        .collect()
-}
-
-/// List at most `n` items and say how many more there were.
-pub(crate) fn list_some(items: &[String], n: usize) -> String {
-    let mut s = items.iter().take(n).cloned().collect::<Vec<_>>().join(", ");
-    if items.len() > n {
-        s.push_str(&format!(" (+{} more)", items.len() - n));
-    }
-    s
-}
+pub mod compare;
+pub mod loaders;
+pub mod platform;
+pub mod sources;
+pub mod token;
+pub mod value;

@@ -51,7 +51,9 @@ pub fn build(outcomes: &[&crate::source::Outcome], reveal: bool, command: &'stat
         for g in &cmp.groups {
             if let crate::source::Yield::Value(s) = members[g[0]].item {
                 let names: Vec<String> = g.iter().map(|&i| members[i].name.to_string()).collect();
-                report.findings.extend(crate::checks::hygiene(s.expose(), &names));
+                report
+                    .findings
+                    .extend(crate::checks::value::hygiene(s.expose(), &names));
             }
         }
     }

@@ -1,5 +1,7 @@
 //! `authdoctor envfile FILE...`: every key as each loader reads it; disagreements and file hazards.
 
+use crate::checks::loaders::{AD301, AD302, AD303, AD304, AD305, AD306, AD307, AD308};
+use crate::checks::sources::{AD001, AD002};
 use crate::cli::Global;
 use crate::dotenv::{Loader, Options, diagnose, process_env};
 use crate::findings::{Finding, Location};
@@ -54,7 +56,7 @@ pub fn run(
             Err(message) => {
                 row.status = "error".into();
                 report.findings.push(
-                    Finding::new("AD001", message)
+                    Finding::new(&AD001, message)
                         .sources([path.clone()])
                         .hint("check the path; `authdoctor envfile` reads .env files"),
                 );
@@ -90,7 +92,7 @@ pub fn run(
             };
             report.findings.push(
                 Finding::new(
-                    "AD307",
+                    &AD307,
                     format!("{path}: {} {what} at line {}: {}", l.name(), e.line, e.message),
                 )
                 .sources([path.clone()])
@@ -109,7 +111,7 @@ pub fn run(
                 let lines: Vec<String> = d.iter().map(|n| n.to_string()).collect();
                 report.findings.push(
                     Finding::new(
-                        "AD304",
+                        &AD304,
                         format!(
                             "{path}: {} is defined {} times (lines {}); dotenvy keeps the first, the others the last",
                             k.key,
@@ -130,7 +132,7 @@ pub fn run(
             if !runs.is_empty() {
                 report.findings.push(
                     Finding::new(
-                        "AD303",
+                        &AD303,
                         format!(
                             "{path}: {} holds a command substitution that {} would run; authdoctor compares the text as written",
                             k.key,
@@ -148,7 +150,7 @@ pub fn run(
                     .map(crate::dotenv::diagnose::Reading::describe)
                     .collect();
                 let mut f = Finding::new(
-                    "AD301",
+                    &AD301,
                     format!(
                         "{path}: {}: {}. Cause: {}",
                         k.key,
@@ -171,7 +173,7 @@ pub fn run(
             {
                 report.findings.push(
                     Finding::new(
-                        "AD308",
+                        &AD308,
                         format!(
                             "{path}: {} is also set in this environment with a different value; node, nextjs, python, ruby and dotenvy keep the environment's",
                             k.key
@@ -199,7 +201,7 @@ pub fn run(
             names.sort();
             report.findings.push(
                 Finding::new(
-                    "AD002",
+                    &AD002,
                     format!(
                         "{path}: no loader finds a key {want} (keys in the file: {})",
                         names.join(", ")
@@ -233,7 +235,7 @@ fn file_hazards(path: &str, bytes: &[u8], report: &mut Report) {
         let line = bytes[..off].iter().filter(|b| **b == b'\n').count() + 1;
         report.findings.push(
             Finding::new(
-                "AD302",
+                &AD302,
                 format!(
                     "{path}: byte 0x{:02x} at offset {off} (line {line}) is not UTF-8; python and docker refuse the file, the others replace it with U+FFFD",
                     bytes[off]
@@ -246,7 +248,7 @@ fn file_hazards(path: &str, bytes: &[u8], report: &mut Report) {
     if bytes.starts_with("\u{feff}".as_bytes()) {
         report.findings.push(
             Finding::new(
-                "AD305",
+                &AD305,
                 format!("{path}: starts with a BOM (EF BB BF); a shell reads it as part of the first name"),
             )
             .sources([path.to_string()])
@@ -259,7 +261,7 @@ fn file_hazards(path: &str, bytes: &[u8], report: &mut Report) {
         let line = bytes[..first].iter().filter(|b| **b == b'\n').count() + 1;
         report.findings.push(
             Finding::new(
-                "AD306",
+                &AD306,
                 format!("{path}: {crlf} line(s) end with CR LF, the first at line {line}"),
             )
             .sources([path.to_string()])

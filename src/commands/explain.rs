@@ -1,7 +1,7 @@
 //! `authdoctor explain CODE`: the long story of a finding code (`all` lists them).
 
 use crate::cli::Format;
-use crate::findings::catalog::{CATALOG, lookup};
+use crate::findings::registry;
 use crate::usage::UsageError;
 use colored::Colorize;
 
@@ -9,22 +9,20 @@ pub fn run(code: &str, format: Format) -> Result<String, UsageError> {
     if code.eq_ignore_ascii_case("all") {
         return Ok(match format {
             Format::Json => {
-                let all: Vec<serde_json::Value> = CATALOG
-                    .iter()
-                    .map(|e| serde_json::json!({"code": e.code, "severity": e.severity, "title": e.title}))
+                let all: Vec<serde_json::Value> = registry::all()
+                    .map(|e| serde_json::json!({"code": e.id, "severity": e.severity, "title": e.title}))
                     .collect();
                 format!(
                     "{}\n",
                     serde_json::json!({"schema": "authdoctor/1", "command": "explain", "codes": all})
                 )
             }
-            _ => CATALOG
-                .iter()
-                .map(|e| format!("{}  {:<7}  {}\n", e.code, e.severity.as_str(), e.title))
+            _ => registry::all()
+                .map(|e| format!("{}  {:<7}  {}\n", e.id, e.severity.as_str(), e.title))
                 .collect(),
         });
     }
-    let Some(e) = lookup(code) else {
+    let Some(e) = registry::lookup(code) else {
         return Err(UsageError::new(format!("unknown finding code '{code}'"))
             .hint("codes look like AD102; `authdoctor explain all` lists every one"));
     };
@@ -32,12 +30,12 @@ pub fn run(code: &str, format: Format) -> Result<String, UsageError> {
         Format::Json => format!(
             "{}\n",
             serde_json::json!({
-                "schema": "authdoctor/1", "command": "explain", "code": e.code, "severity": e.severity,
+                "schema": "authdoctor/1", "command": "explain", "code": e.id, "severity": e.severity,
                 "title": e.title, "hint": e.hint, "explanation": e.explain,
             })
         ),
         _ => {
-            let mut s = format!("{} ({}): {}\n\n", e.code.bold(), e.severity.as_str(), e.title.bold());
+            let mut s = format!("{} ({}): {}\n\n", e.id.bold(), e.severity.as_str(), e.title.bold());
             for para in e.explain.split('\n') {
                 s.push_str(para);
                 s.push_str("\n\n");

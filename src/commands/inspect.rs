@@ -17,7 +17,7 @@ pub async fn run(
             row.facts = Some(Facts::of(s.expose()));
             report
                 .findings
-                .extend(crate::checks::hygiene(s.expose(), &[o.spec.name().to_string()]));
+                .extend(crate::checks::value::hygiene(s.expose(), &[o.spec.name().to_string()]));
         }
     }
     if global.reveal {

@@ -1,5 +1,7 @@
 //! `authdoctor jwt decode | verify | sign`.
 
+use crate::checks::sources::AD001;
+use crate::checks::token::{AD401, AD402, AD403, AD404, AD409, AD412, AD413, AD414, AD415};
 use crate::cli::{Global, JwtCommand};
 use crate::findings::Finding;
 use crate::jwt::{self, Token, jwe, keys, verify};
@@ -67,7 +69,7 @@ pub fn examine(intake: jwt::Intake, command: &'static str) -> (Report, Option<To
         Ok(t) => Some(t),
         Err(reason) => {
             view.kind = "malformed".into();
-            report.findings.push(Finding::new("AD401", reason));
+            report.findings.push(Finding::new(&AD401, reason));
             None
         }
     };
@@ -93,7 +95,7 @@ pub fn examine(intake: jwt::Intake, command: &'static str) -> (Report, Option<To
                 _ => "an encrypted token",
             };
             report.findings.push(Finding::new(
-                "AD402",
+                &AD402,
                 format!("{who}: encrypted, not signed; no HS256 verifier can accept it, and its claims can only be read with the secret"),
             ));
         }
@@ -101,7 +103,7 @@ pub fn examine(intake: jwt::Intake, command: &'static str) -> (Report, Option<To
     }
     if intake.token.len() > jwt::LARGE_TOKEN {
         report.findings.push(Finding::new(
-            "AD412",
+            &AD412,
             format!(
                 "the token is {} bytes; many proxies refuse headers over 8 KB",
                 intake.token.len()
@@ -183,7 +185,7 @@ pub async fn check_token(
         Token::Jwe(e) => {
             if values.is_empty() {
                 report.findings.push(Finding::new(
-                    "AD404",
+                    &AD404,
                     "an encrypted cookie opens only with its app's secret: give --secret SOURCE",
                 ));
                 return secrets;
@@ -209,7 +211,7 @@ pub async fn check_token(
                     let who = readable[o.candidate].0.clone();
                     report.findings.push(
                         Finding::new(
-                            "AD413",
+                            &AD413,
                             format!("decrypted by {who} as a {} cookie{salt}", o.flavor.name()),
                         )
                         .sources([who]),
@@ -221,7 +223,7 @@ pub async fn check_token(
                         v.verified = true;
                     }
                 }
-                Err(why) => report.findings.push(Finding::new("AD404", why)),
+                Err(why) => report.findings.push(Finding::new(&AD404, why)),
             }
         }
         Token::Jws(j) => verify_jws(report, &j, a, &readable, timeout, now).await,
@@ -241,14 +243,14 @@ async fn verify_jws(
     report.findings.extend(verify::claims(&j.claims, &a.expect, now));
     if alg_name.eq_ignore_ascii_case("none") {
         report.findings.push(Finding::new(
-            "AD409",
+            &AD409,
             "alg is \"none\": the token is unsigned and no verifier may accept it",
         ));
         return;
     }
     if !a.algs.is_empty() && !a.algs.iter().any(|x| x == &alg_name) {
         report.findings.push(Finding::new(
-            "AD409",
+            &AD409,
             format!("alg {alg_name} is not among the allowed {:?}", a.algs),
         ));
         return;
@@ -262,13 +264,13 @@ async fn verify_jws(
         };
         report
             .findings
-            .push(Finding::new(if known { "AD414" } else { "AD409" }, msg));
+            .push(Finding::new(if known { &AD414 } else { &AD409 }, msg));
         return;
     };
     let kid = j.header.get("kid").and_then(Value::as_str);
     if alg.family() == jsonwebtoken::AlgorithmFamily::Hmac {
         if readable.is_empty() {
-            report.findings.push(Finding::new("AD409", format!("an {alg_name} token is checked with a shared secret, but only public keys were given (accepting it would be algorithm confusion); give --secret")));
+            report.findings.push(Finding::new(&AD409, format!("an {alg_name} token is checked with a shared secret, but only public keys were given (accepting it would be algorithm confusion); give --secret")));
             return;
         }
         let values: Vec<&[u8]> = readable.iter().map(|(_, s)| s.expose()).collect();
@@ -277,16 +279,16 @@ async fn verify_jws(
                 let who = &readable[i].0;
                 if how == "as is" {
                     report.findings.push(
-                        Finding::new("AD403", format!("{alg_name} signature verified by {who}")).sources([who.clone()]),
+                        Finding::new(&AD403, format!("{alg_name} signature verified by {who}")).sources([who.clone()]),
                     );
                 } else {
                     report.findings.push(
-                        Finding::new("AD403", format!("{alg_name} signature verified by {who} {how}"))
+                        Finding::new(&AD403, format!("{alg_name} signature verified by {who} {how}"))
                             .sources([who.clone()]),
                     );
                     report.findings.push(
                         Finding::new(
-                            "AD415",
+                            &AD415,
                             format!(
                                 "{who} verifies only {how}: a verifier that uses the value as stored rejects this token"
                             ),
@@ -313,7 +315,7 @@ async fn verify_jws(
                     ),
                 };
                 report.findings.push(Finding::new(
-                    "AD404",
+                    &AD404,
                     format!("no candidate verifies the {alg_name} signature (each tried as is, trimmed, base64-, base64url- and hex-decoded){agree}"),
                 ));
             }
@@ -347,7 +349,7 @@ async fn verify_jws(
     for n in &notes {
         report
             .findings
-            .push(Finding::new("AD001", n.clone()).hint("check the key file or URL"));
+            .push(Finding::new(&AD001, n.clone()).hint("check the key file or URL"));
     }
     if all.is_empty() {
         let why = if readable.is_empty() {
@@ -359,7 +361,7 @@ async fn verify_jws(
         };
         report
             .findings
-            .push(Finding::new(if readable.is_empty() { "AD404" } else { "AD409" }, why));
+            .push(Finding::new(if readable.is_empty() { &AD404 } else { &AD409 }, why));
         return;
     }
     let fitting = keys::select(&all, kid, alg);
@@ -377,7 +379,7 @@ async fn verify_jws(
             None => format!("none of the {} key(s) is of the {alg_name} family", all.len()),
         };
         report.findings.push(
-            Finding::new("AD404", msg)
+            Finding::new(&AD404, msg)
                 .hint("the issuer rotated its keys, or this is another issuer's key set: refresh the JWKS"),
         );
         return;
@@ -387,7 +389,7 @@ async fn verify_jws(
             let k = fitting[i];
             let kid = k.kid.as_deref().map(|k| format!(" (kid {k})")).unwrap_or_default();
             report.findings.push(Finding::new(
-                "AD403",
+                &AD403,
                 format!("{alg_name} signature verified by the key from {}{kid}", k.label),
             ));
             if let Some(v) = report.token.as_mut() {
@@ -395,7 +397,7 @@ async fn verify_jws(
             }
         }
         None => report.findings.push(Finding::new(
-            "AD404",
+            &AD404,
             format!(
                 "none of the {} matching key(s) verifies the {alg_name} signature",
                 fitting.len()

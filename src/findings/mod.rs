@@ -1,8 +1,8 @@
-//! Findings: what a check concluded, with a stable code from the catalog.
+//! Findings: what a check concluded, with a stable code from the registry.
 
-pub mod catalog;
+pub mod registry;
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -24,6 +24,86 @@ impl Severity {
     }
 }
 
+/// A finding code: its stable id and what `explain`, the JSON report and the next steps say about it.
+/// Each is a `pub const ADnnn: Code` beside the check that emits it (`src/checks/`), listed once in
+/// its family's `CODES` and so in [`registry::all`]. Codes are stable and never reused.
+#[derive(Debug)]
+pub struct Code {
+    /// `AD` and three digits; the hundreds digit is the family (0 sources, 1 compare, 2 value
+    /// hygiene, 3 .env loaders, 4 tokens, 5 platforms).
+    pub id: &'static str,
+    pub severity: Severity,
+    pub title: &'static str,
+    /// The default next step shown under the verdict; a check may give a sharper one.
+    pub hint: &'static str,
+    /// `authdoctor explain CODE`: why it happens, how to confirm, how to fix.
+    pub explain: &'static str,
+}
+
+impl Code {
+    /// The report section a code's findings belong to, from its hundreds digit.
+    pub fn topic(&self) -> Topic {
+        match self.id.as_bytes().get(2) {
+            Some(b'0') => Topic::Sources,
+            Some(b'1') => Topic::Comparison,
+            Some(b'2') => Topic::ValueHygiene,
+            Some(b'3') => Topic::Loaders,
+            Some(b'4') => Topic::Tokens,
+            _ => Topic::Platform,
+        }
+    }
+}
+
+/// Codes are equal when their ids are (a `const` may live at several addresses).
+impl PartialEq for Code {
+    fn eq(&self, other: &Code) -> bool {
+        self.id == other.id
+    }
+}
+impl Eq for Code {}
+
+impl PartialEq<str> for Code {
+    fn eq(&self, other: &str) -> bool {
+        self.id == other
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id)
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.id)
+    }
+}
+
+/// The report sections findings are grouped under, in the order the human report shows them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Topic {
+    Sources,
+    Comparison,
+    ValueHygiene,
+    Loaders,
+    Tokens,
+    Platform,
+}
+
+impl Topic {
+    pub fn title(self) -> &'static str {
+        match self {
+            Topic::Sources => "Sources",
+            Topic::Comparison => "Comparison",
+            Topic::ValueHygiene => "Value hygiene",
+            Topic::Loaders => ".env loaders",
+            Topic::Tokens => "Tokens",
+            Topic::Platform => "Platform",
+        }
+    }
+}
+
 /// Where a finding points in a file, for editors and GitHub annotations.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Location {
@@ -33,7 +113,7 @@ pub struct Location {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
-    pub code: &'static str,
+    pub code: &'static Code,
     pub severity: Severity,
     pub title: &'static str,
     pub message: String,
@@ -45,17 +125,15 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// A finding with the catalog's severity, title and default hint for `code`.
-    /// Panics only on a code missing from the catalog, which the catalog's own test rules out.
-    pub fn new(code: &'static str, message: impl Into<String>) -> Finding {
-        let entry = catalog::lookup(code).unwrap_or_else(|| panic!("finding code {code} is not in the catalog"));
+    /// A finding with `code`'s severity, title and default hint.
+    pub fn new(code: &'static Code, message: impl Into<String>) -> Finding {
         Finding {
-            code: entry.code,
-            severity: entry.severity,
-            title: entry.title,
+            code,
+            severity: code.severity,
+            title: code.title,
             message: message.into(),
             sources: Vec::new(),
-            hint: (!entry.hint.is_empty()).then(|| entry.hint.to_string()),
+            hint: (!code.hint.is_empty()).then(|| code.hint.to_string()),
             location: None,
         }
     }
@@ -79,20 +157,8 @@ impl Finding {
         self
     }
 
-    /// The report section a finding belongs to, from its code's hundreds digit.
-    pub fn topic(&self) -> &'static str {
-        topic_of(self.code)
-    }
-}
-
-pub fn topic_of(code: &str) -> &'static str {
-    match code.as_bytes().get(2) {
-        Some(b'0') => "Sources",
-        Some(b'1') => "Comparison",
-        Some(b'2') => "Value hygiene",
-        Some(b'3') => ".env loaders",
-        Some(b'4') => "Tokens",
-        Some(b'5') => "Platform",
-        _ => "Other",
+    /// The report section a finding belongs to.
+    pub fn topic(&self) -> Topic {
+        self.code.topic()
     }
 }

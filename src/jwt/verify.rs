@@ -1,6 +1,7 @@
 //! Which candidate verifies a token's signature, and whether its claims pass.
 
 use super::Jws;
+use crate::checks::token::{AD401, AD405, AD406, AD407, AD408, AD410, AD411};
 use crate::findings::Finding;
 use base64::Engine as _;
 use jsonwebtoken::{Algorithm, DecodingKey};
@@ -78,7 +79,7 @@ pub fn claims(claims: &Value, expect: &Expect, now: i64) -> Vec<Finding> {
         match num(exp) {
             Some(e) if now > e + expect.leeway => out.push(
                 Finding::new(
-                    "AD405",
+                    &AD405,
                     format!(
                         "expired {} (exp {}, leeway {} s)",
                         super::relative(e - now).replace("in ", ""),
@@ -91,14 +92,14 @@ pub fn claims(claims: &Value, expect: &Expect, now: i64) -> Vec<Finding> {
                 ),
             ),
             Some(_) => {}
-            None => out.push(Finding::new("AD401", "the exp claim is not a number (NumericDate)")),
+            None => out.push(Finding::new(&AD401, "the exp claim is not a number (NumericDate)")),
         }
     }
     if let Some(nbf) = claims.get("nbf").and_then(num)
         && now + expect.leeway < nbf
     {
         out.push(Finding::new(
-            "AD410",
+            &AD410,
             format!(
                 "not valid until {} (nbf, leeway {} s)",
                 super::human_time(nbf, now),
@@ -113,11 +114,11 @@ pub fn claims(claims: &Value, expect: &Expect, now: i64) -> Vec<Finding> {
     };
     match (&expect.aud, aud.is_empty()) {
         (Some(want), _) if !aud.contains(want) => out.push(Finding::new(
-            "AD406",
+            &AD406,
             if aud.is_empty() { format!("no aud claim, but the verifier expects {want:?}") } else { format!("aud is {aud:?}, the verifier expects {want:?}") },
         )),
         (None, false) => out.push(Finding::new(
-            "AD411",
+            &AD411,
             format!("the token has aud {aud:?} but no audience was given: PyJWT, jsonwebtoken and jose reject such a token unless the verifier names its audience"),
         )),
         _ => {}
@@ -126,11 +127,11 @@ pub fn claims(claims: &Value, expect: &Expect, now: i64) -> Vec<Finding> {
         match claims.get("iss").and_then(Value::as_str) {
             Some(i) if i == want => {}
             Some(i) => out.push(Finding::new(
-                "AD407",
+                &AD407,
                 format!("iss is {i:?}, the verifier expects {want:?}"),
             )),
             None => out.push(Finding::new(
-                "AD407",
+                &AD407,
                 format!("no iss claim, but the verifier expects {want:?}"),
             )),
         }
@@ -142,7 +143,7 @@ pub fn claims(claims: &Value, expect: &Expect, now: i64) -> Vec<Finding> {
                 .map(|o| o.keys().map(String::as_str).collect())
                 .unwrap_or_default();
             out.push(Finding::new(
-                "AD408",
+                &AD408,
                 format!(
                     "required claim {r:?} is missing (claims present: {})",
                     present.join(", ")
@@ -180,7 +181,7 @@ mod tests {
             require: vec!["userId".into()],
             leeway: 60,
         };
-        let codes: Vec<&str> = claims(&c, &e, 1000).iter().map(|f| f.code).collect();
+        let codes: Vec<&str> = claims(&c, &e, 1000).iter().map(|f| f.code.id).collect();
         assert_eq!(codes, vec!["AD405", "AD410", "AD406", "AD407", "AD408"]);
         let codes: Vec<&str> = claims(
             &c,
@@ -191,7 +192,7 @@ mod tests {
             120,
         )
         .iter()
-        .map(|f| f.code)
+        .map(|f| f.code.id)
         .collect();
         assert_eq!(codes, vec!["AD410", "AD411"], "exp within leeway passes");
     }

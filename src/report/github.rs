@@ -27,7 +27,7 @@ pub fn render(report: &Report, style: super::human::Style) -> String {
             props.push(format!("file={}", prop(&l.file)));
             props.push(format!("line={}", l.line));
         }
-        props.push(format!("title={}", prop(f.code)));
+        props.push(format!("title={}", prop(f.code.id)));
         let mut msg = f.message.clone();
         if let Some(h) = &f.hint {
             msg.push_str(&format!("\nHint: {h}"));

@@ -1,7 +1,7 @@
 //! The human checklist: sources, findings by topic, a one-line verdict, numbered next steps.
 
 use super::{Dump, Report, Verdict};
-use crate::findings::{Finding, Severity, topic_of};
+use crate::findings::{Finding, Severity, Topic};
 use colored::Colorize;
 use std::fmt::Write as _;
 
@@ -67,8 +67,8 @@ pub fn render(report: &Report, style: Style) -> String {
         .filter(|w| *w <= 24)
         .max()
         .unwrap_or(0);
-    let all_ok = report.sources.iter().all(|s| s.status == "ok")
-        && report.findings.iter().all(|f| topic_of(f.code) != "Sources");
+    let all_ok =
+        report.sources.iter().all(|s| s.status == "ok") && report.findings.iter().all(|f| f.topic() != Topic::Sources);
     if !(report.sources.is_empty() || style.quiet && all_ok) {
         let _ = writeln!(out, "\n{}", "Sources".bold());
     }
@@ -110,7 +110,7 @@ pub fn render(report: &Report, style: Style) -> String {
             render_facts(&mut out, f);
         }
     }
-    for f in report.findings.iter().filter(|f| topic_of(f.code) == "Sources") {
+    for f in report.findings.iter().filter(|f| f.topic() == Topic::Sources) {
         finding_line(&mut out, f, style);
     }
     if let Some(keys) = &report.keys {
@@ -120,35 +120,30 @@ pub fn render(report: &Report, style: Style) -> String {
         render_token(&mut out, t, style);
     }
 
-    let mut topics: Vec<&'static str> = Vec::new();
+    let mut topics: Vec<Topic> = Vec::new();
     for f in &report.findings {
         let t = f.topic();
-        if t != "Sources" && !topics.contains(&t) {
+        if t != Topic::Sources && !topics.contains(&t) {
             topics.push(t);
         }
     }
-    if report.groups.is_some() && !topics.contains(&"Comparison") {
-        topics.push("Comparison");
+    if report.groups.is_some() && !topics.contains(&Topic::Comparison) {
+        topics.push(Topic::Comparison);
     }
     // Sections in code order (AD1xx comparison before AD2xx hygiene before AD3xx loaders).
-    let rank = |t: &&str| {
-        ["Comparison", "Value hygiene", ".env loaders", "Tokens", "Platform"]
-            .iter()
-            .position(|x| x == t)
-            .unwrap_or(9)
-    };
-    topics.sort_by_key(rank);
+    topics.sort();
     for topic in topics {
         let lines: Vec<&Finding> = report
             .findings
             .iter()
             .filter(|f| f.topic() == topic && !(style.quiet && f.severity <= Severity::Info))
             .collect();
-        let show_groups = topic == "Comparison" && report.groups.as_ref().is_some_and(|g| g.len() > 1) && !style.quiet;
+        let show_groups =
+            topic == Topic::Comparison && report.groups.as_ref().is_some_and(|g| g.len() > 1) && !style.quiet;
         if lines.is_empty() && !show_groups {
             continue;
         }
-        let _ = writeln!(out, "\n{}", topic.bold());
+        let _ = writeln!(out, "\n{}", topic.title().bold());
         if show_groups && let Some(groups) = &report.groups {
             let line = groups
                 .iter()
@@ -324,7 +319,7 @@ fn finding_line(out: &mut String, f: &Finding, style: Style) {
         out,
         "  {} {} {}{}",
         style.mark(f.severity),
-        f.code.bold(),
+        f.code.id.bold(),
         f.message,
         at.dimmed()
     );

@@ -166,7 +166,7 @@ impl Report {
             if let Some(h) = &f.hint
                 && seen.insert(h.clone())
             {
-                steps.push((f.code.to_string(), h.clone()));
+                steps.push((f.code.id.to_string(), h.clone()));
             }
         }
         steps

@@ -3,6 +3,7 @@
 //! source is used, once per region/profile/endpoint per run.
 
 use super::{FetchError, Fetched, Spec};
+use crate::checks::sources::AD004;
 use crate::secret::Secret;
 use aws_config::BehaviorVersion;
 use aws_config::meta::region::RegionProviderChain;
@@ -421,7 +422,7 @@ pub fn secret_field(spec: &Spec, secret: &Secret) -> Result<Fetched, FetchError>
         serde_json::Value::Null => "null",
     };
     Err(FetchError {
-        code: "AD004",
+        code: &AD004,
         message: format!("Secrets Manager secret {id}: field {path} is {kind}, not a string"),
         hint: Some("point the path at the string itself".into()),
     })

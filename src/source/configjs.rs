@@ -3,6 +3,7 @@
 //! trailing commas, comments). One GET per URL per run, at most 5 redirects, a 2 MiB body cap.
 
 use super::{FetchError, Fetched, Spec};
+use crate::checks::sources::{AD003, AD004};
 use crate::secret::Secret;
 use serde_json::Value;
 use std::sync::Arc;
@@ -292,7 +293,7 @@ pub fn extract(spec: &Spec, doc: &Document) -> Result<Fetched, FetchError> {
         || head.starts_with("<!doctype")
         || head.starts_with("<html");
     if html {
-        return Err(FetchError { code: "AD003", message: format!("{where_}: the server sent an HTML page, not a script"), hint: Some("a single-page app answers unknown paths with index.html: check the path of the config script (view source in the browser)".into()) });
+        return Err(FetchError { code: &AD003, message: format!("{where_}: the server sent an HTML page, not a script"), hint: Some("a single-page app answers unknown paths with index.html: check the path of the config script (view source in the browser)".into()) });
     }
     let objs = objects(&doc.text).map_err(|e| {
         FetchError::unreadable(format!("{where_}: {e}"))
@@ -321,7 +322,7 @@ pub fn extract(spec: &Spec, doc: &Document) -> Result<Fetched, FetchError> {
             }
             Ok(other) => {
                 return Err(FetchError {
-                    code: "AD004",
+                    code: &AD004,
                     message: format!("{where_}: {} is {}, not a string", path.join("."), type_name(other)),
                     hint: Some("point the path at the string itself (add .key or [index])".into()),
                 });

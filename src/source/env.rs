@@ -2,6 +2,7 @@
 //! With `loader=nextjs` PATH may be a directory: Next.js's file order for `?mode=` applies.
 
 use super::{FetchError, Fetched, Spec};
+use crate::checks::loaders::{AD301, AD302, AD303, AD308};
 use crate::dotenv::nextjs::{Mode, load_dir};
 use crate::dotenv::{Loader, Options, diagnose, process_env};
 use crate::findings::{Finding, Location};
@@ -52,7 +53,7 @@ pub async fn fetch(spec: &Spec) -> Result<Fetched, FetchError> {
         };
         notes.push(
             Finding::new(
-                "AD302",
+                &AD302,
                 format!(
                     "{path}: byte 0x{:02x} at offset {at} (line {line}) is not UTF-8; {} {effect}",
                     bytes[at],
@@ -117,7 +118,7 @@ pub async fn fetch(spec: &Spec) -> Result<Fetched, FetchError> {
     if let Some(what) = entry.unresolved {
         notes.push(
             Finding::new(
-                "AD303",
+                &AD303,
                 format!("{}: {key} contains a {what}; compared as written", spec.name()),
             )
             .sources([spec.name()])
@@ -127,7 +128,7 @@ pub async fn fetch(spec: &Spec) -> Result<Fetched, FetchError> {
     if env.contains_key(key) && keeps_env(loader) {
         notes.push(
             Finding::new(
-                "AD308",
+                &AD308,
                 format!(
                     "{}: {key} is also set in this environment, and {} does not override it: a program started here sees the environment's value",
                     spec.name(),
@@ -150,7 +151,7 @@ pub async fn fetch(spec: &Spec) -> Result<Fetched, FetchError> {
             .collect();
         let with = ours.map(|r| r.loaders.join(", ")).unwrap_or_default();
         let mut f = Finding::new(
-            "AD301",
+            &AD301,
             format!(
                 "{}: {with} read {key} one way, {} another: {}",
                 spec.name(),

@@ -8,6 +8,7 @@
 //! (≥ 0.4.6); tables with `CREATED AT`, without, and with `STATUS` and `* ` / `! ` row prefixes.
 
 use super::{Digest, FetchError, Fetched, Fingerprints, Spec, Variant, Yield};
+use crate::checks::platform::AD501;
 use crate::findings::Finding;
 use std::collections::BTreeMap;
 use std::process::Stdio;
@@ -216,7 +217,7 @@ pub fn resolve(spec: &Spec, list: &[FlySecret], origin: &str, scope: &str) -> Re
             "partially deployed: some running machines still have the old value"
         };
         fetched.notes.push(
-            Finding::new("AD501", format!("{}: {key} is {how}", spec.name()))
+            Finding::new(&AD501, format!("{}: {key} is {how}", spec.name()))
                 .sources([spec.name()])
                 .hint("run `fly secrets deploy` (or `fly deploy`) so every machine gets the new value"),
         );

@@ -10,6 +10,7 @@ pub use file::read_file_sync;
 pub mod fly;
 mod stdin;
 
+use crate::checks::sources::{AD001, AD002};
 use crate::findings::{Finding, Location};
 use crate::secret::Secret;
 use crate::usage::UsageError;
@@ -553,7 +554,7 @@ impl Fetched {
 /// Why a source yielded nothing: AD001 (unreadable) or AD002 (key not found).
 #[derive(Debug, Clone)]
 pub struct FetchError {
-    pub code: &'static str,
+    pub code: &'static crate::findings::Code,
     pub message: String,
     pub hint: Option<String>,
 }
@@ -561,14 +562,14 @@ pub struct FetchError {
 impl FetchError {
     pub fn unreadable(message: impl Into<String>) -> FetchError {
         FetchError {
-            code: "AD001",
+            code: &AD001,
             message: message.into(),
             hint: None,
         }
     }
     pub fn not_found(message: impl Into<String>) -> FetchError {
         FetchError {
-            code: "AD002",
+            code: &AD002,
             message: message.into(),
             hint: None,
         }

@@ -1,12 +1,24 @@
 //! AD210: a JWT pasted where the signing secret belongs.
 use super::ValueCheck;
+use crate::findings::{Code, Severity};
 use base64::Engine as _;
+
+pub const AD210: Code = Code {
+    id: "AD210",
+    severity: Severity::Warning,
+    title: "value is a JWT, not a secret",
+    hint: "Use the signing secret here, not a token signed with it.",
+    explain: "Why: the value has the shape of a JWT (`xxxxx.yyyyy.zzzzz` with a JSON header): a token \
+was pasted where the signing secret belongs.\n\
+Confirm: `authdoctor jwt decode` on it shows a header and claims.\n\
+Fix: put the secret that signs tokens here.",
+};
 
 pub struct JwtShape;
 
 impl ValueCheck for JwtShape {
-    fn code(&self) -> &'static str {
-        "AD210"
+    fn code(&self) -> &'static Code {
+        &AD210
     }
     fn run(&self, v: &[u8]) -> Option<String> {
         let t = std::str::from_utf8(v).ok()?.trim();

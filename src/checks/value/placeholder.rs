@@ -1,5 +1,17 @@
 //! AD202: a template placeholder left in place of a real secret.
 use super::ValueCheck;
+use crate::findings::{Code, Severity};
+
+pub const AD202: Code = Code {
+    id: "AD202",
+    severity: Severity::Warning,
+    title: "placeholder value",
+    hint: "Replace the placeholder with a real random secret: `openssl rand -hex 32`.",
+    explain: "Why: the value looks like a template placeholder (`changeme`, `your-secret-here`, `xxx`, \
+`<secret>`): an example file copied without being filled in, so one side signs with a public string.\n\
+Confirm: the message says which pattern matched (not the value).\n\
+Fix: generate a real secret and set it in every place.",
+};
 
 pub struct Placeholder;
 
@@ -34,8 +46,8 @@ const WORDS: &[&str] = &[
 ];
 
 impl ValueCheck for Placeholder {
-    fn code(&self) -> &'static str {
-        "AD202"
+    fn code(&self) -> &'static Code {
+        &AD202
     }
     fn run(&self, v: &[u8]) -> Option<String> {
         let text = std::str::from_utf8(v).ok()?.trim();

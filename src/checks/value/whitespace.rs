@@ -1,12 +1,25 @@
 //! AD203: whitespace at either end of the value.
 use super::ValueCheck;
+use crate::findings::{Code, Severity};
 use crate::secret::describe_at;
+
+pub const AD203: Code = Code {
+    id: "AD203",
+    severity: Severity::Warning,
+    title: "leading or trailing whitespace",
+    hint: "Strip the whitespace where the value is written (`printf %s`, not `echo`).",
+    explain: "Why: whitespace at either end of a secret is almost never intended; it comes from `echo`, \
+editors adding a final newline, or `KEY= value`. Some readers trim it and some do not, which is how two \
+sides end up with different bytes.\n\
+Confirm: the message lists each byte by name and offset.\n\
+Fix: write the value without it, or trim consistently when reading.",
+};
 
 pub struct Whitespace;
 
 impl ValueCheck for Whitespace {
-    fn code(&self) -> &'static str {
-        "AD203"
+    fn code(&self) -> &'static Code {
+        &AD203
     }
     fn run(&self, v: &[u8]) -> Option<String> {
         let lead = v.len() - v.trim_ascii_start().len();

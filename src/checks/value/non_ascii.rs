@@ -1,12 +1,24 @@
 //! AD205: non-ASCII characters, whose bytes differ between encodings and normalisations.
 use super::ValueCheck;
+use crate::findings::{Code, Severity};
 use crate::secret::is_invisible;
+
+pub const AD205: Code = Code {
+    id: "AD205",
+    severity: Severity::Warning,
+    title: "non-ASCII characters",
+    hint: "Prefer an ASCII secret (`openssl rand -hex 32`): encodings differ between platforms.",
+    explain: "Why: non-ASCII characters are encoded differently by different runtimes and stores (UTF-8, \
+UTF-16, Latin-1, NFC vs NFD normalisation), so two sides can hold different bytes for the same text.\n\
+Confirm: `authdoctor inspect SOURCE` counts them.\n\
+Fix: use an ASCII-only secret.",
+};
 
 pub struct NonAscii;
 
 impl ValueCheck for NonAscii {
-    fn code(&self) -> &'static str {
-        "AD205"
+    fn code(&self) -> &'static Code {
+        &AD205
     }
     fn run(&self, v: &[u8]) -> Option<String> {
         let text = std::str::from_utf8(v).ok()?;

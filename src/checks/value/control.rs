@@ -1,12 +1,24 @@
 //! AD204: control or invisible characters (beyond whitespace at the ends, which AD203 reports).
 use super::ValueCheck;
+use crate::findings::{Code, Severity};
 use crate::secret::{decode_char_at, is_invisible, special_positions};
+
+pub const AD204: Code = Code {
+    id: "AD204",
+    severity: Severity::Warning,
+    title: "control or invisible characters",
+    hint: "Re-generate or re-paste the value from a plain-text source.",
+    explain: "Why: the value contains control characters (other than surrounding whitespace), a BOM, \
+zero-width or non-breaking characters. They are invisible on screen and usually arrive by copy-paste.\n\
+Confirm: the message lists each one by name and offset.\n\
+Fix: set the value again from a plain-text source.",
+};
 
 pub struct Control;
 
 impl ValueCheck for Control {
-    fn code(&self) -> &'static str {
-        "AD204"
+    fn code(&self) -> &'static Code {
+        &AD204
     }
     fn run(&self, v: &[u8]) -> Option<String> {
         let found: Vec<String> = special_positions(v)

@@ -1,11 +1,23 @@
 //! AD206: the value itself is wrapped in quotes.
 use super::ValueCheck;
+use crate::findings::{Code, Severity};
+
+pub const AD206: Code = Code {
+    id: "AD206",
+    severity: Severity::Warning,
+    title: "surrounding quotes are part of the value",
+    hint: "Remove the quotes from the stored value.",
+    explain: "Why: the value itself begins and ends with a quote character. Quotes belong to file syntax, \
+not to secrets; a store or loader that does not strip them hands them to the program.\n\
+Confirm: `authdoctor envfile FILE` shows which loaders keep them.\n\
+Fix: store the bare value.",
+};
 
 pub struct Quotes;
 
 impl ValueCheck for Quotes {
-    fn code(&self) -> &'static str {
-        "AD206"
+    fn code(&self) -> &'static Code {
+        &AD206
     }
     fn run(&self, v: &[u8]) -> Option<String> {
         let t = v.trim_ascii();

@@ -1,12 +1,25 @@
 //! AD211 (info): the value is base64 text; libraries disagree on whether to decode it.
 use super::ValueCheck;
+use crate::findings::{Code, Severity};
 use base64::Engine as _;
+
+pub const AD211: Code = Code {
+    id: "AD211",
+    severity: Severity::Info,
+    title: "value is base64 text",
+    hint: "",
+    explain: "Why: the value is valid base64 of a length typical of generated keys (`openssl rand -base64 32` \
+gives 44 characters for 32 bytes). Some libraries decode such a secret before using it as the HMAC key, \
+others use the text; both sides must do the same.\n\
+Confirm: the message gives the decoded length.\n\
+Fix: nothing, as long as every side treats it the same way. `authdoctor jwt verify` tries both.",
+};
 
 pub struct Base64Text;
 
 impl ValueCheck for Base64Text {
-    fn code(&self) -> &'static str {
-        "AD211"
+    fn code(&self) -> &'static Code {
+        &AD211
     }
     fn run(&self, v: &[u8]) -> Option<String> {
         let t = v.trim_ascii();

@@ -1,5 +1,17 @@
 //! AD209: the value is an unexpanded `${NAME}` / `$NAME` reference.
 use super::ValueCheck;
+use crate::findings::{Code, Severity};
+
+pub const AD209: Code = Code {
+    id: "AD209",
+    severity: Severity::Warning,
+    title: "looks like an unexpanded variable reference",
+    hint: "The reference was never expanded: set the real value, or use a loader that expands it.",
+    explain: "Why: the value has the shape `${NAME}` or `$NAME`: a template or a .env line meant to be \
+expanded by dotenv-expand, Next.js or a shell, read by a loader that does not expand.\n\
+Confirm: `authdoctor envfile FILE` shows which loaders expand the reference.\n\
+Fix: put the real value there, or load the file with the loader the program really uses.",
+};
 
 pub struct Reference;
 
@@ -10,8 +22,8 @@ fn is_name(s: &str) -> bool {
 }
 
 impl ValueCheck for Reference {
-    fn code(&self) -> &'static str {
-        "AD209"
+    fn code(&self) -> &'static Code {
+        &AD209
     }
     fn run(&self, v: &[u8]) -> Option<String> {
         let t = std::str::from_utf8(v).ok()?.trim();

@@ -1,0 +1,184 @@
+//! Comparing values (AD1xx): how the values of one secret differ.
+//! Each code is defined here, beside the checks that emit it, and listed in [`CODES`].
+
+use crate::findings::{Code, Severity};
+
+/// Every code of this family, for the registry (`crate::findings::registry`).
+pub const CODES: &[&Code] = &[
+    &AD100, &AD101, &AD102, &AD103, &AD104, &AD105, &AD106, &AD107, &AD108, &AD109, &AD110, &AD111, &AD112, &AD113,
+];
+
+pub const AD100: Code = Code {
+    id: "AD100",
+    severity: Severity::Ok,
+    title: "all values identical",
+    hint: "",
+    explain: "Why: every source yielded exactly the same bytes (same length, same SHA-256).\n\
+Confirm: the sources table shows one fingerprint for all of them.\n\
+Fix: nothing to fix in the values. If a verifier still rejects tokens, the cause is elsewhere: the \
+running process holds an older value (restart or redeploy it), it reads a different variable, or the \
+token itself is wrong (algorithm, audience, issuer, expiry, an encrypted Auth.js cookie instead of a \
+signed JWT). Check the token with the jwt commands.",
+};
+
+pub const AD101: Code = Code {
+    id: "AD101",
+    severity: Severity::Error,
+    title: "values differ",
+    hint: "The values are different secrets: copy the one the token issuer uses to every other place.",
+    explain: "Why: the values differ and no simple transformation (whitespace, quotes, BOM, invisible \
+characters, encoding, truncation, case) makes them equal: they are different secrets, often an old and \
+a new one, or two secrets with similar names.\n\
+Confirm: the message gives both lengths, the first differing byte offset and the length of the common \
+prefix and suffix. A common prefix of 0 means unrelated values; a long common prefix suggests an edit.\n\
+Fix: decide which value is right (the one the token issuer signs with), set it everywhere, and restart \
+or redeploy every process that caches it. Use `--reveal` on a trusted terminal to see a hex dump.",
+};
+
+pub const AD102: Code = Code {
+    id: "AD102",
+    severity: Severity::Error,
+    title: "values differ only by trailing whitespace or newline",
+    hint: "Remove the trailing newline where the value is written: `printf %s \"$SECRET\"` instead of `echo`, or strip it when reading.",
+    explain: "Why: one side has a trailing LF, CR LF or spaces. `echo` and most editors end a file with a \
+newline; `kubectl create secret --from-file`, Docker and Kubernetes mounted secrets, `aws ssm put-parameter \
+--value file://…` and `$(cat file)` in some shells keep or drop it differently. HMAC uses every byte, so a \
+single LF changes every signature.\n\
+Confirm: the message names the side and the bytes (`LF 0x0a at byte 64`). `authdoctor inspect SOURCE` \
+shows every whitespace byte with its offset.\n\
+Fix: write the value without the newline (`printf %s`), re-create the file or parameter, or trim when \
+reading. Then restart the process that reads it.",
+};
+
+pub const AD103: Code = Code {
+    id: "AD103",
+    severity: Severity::Error,
+    title: "values differ only by surrounding quotes",
+    hint: "Remove the quotes from the value itself; quote only where the file format needs it and its loader strips them.",
+    explain: "Why: one side kept the quotes as part of the value. Most .env loaders strip `\"…\"` and \
+`'…'`, but `docker run --env-file`, systemd EnvironmentFile without quote support, Fly/Vercel/Heroku \
+dashboards and `fly secrets set 'KEY=\"value\"'` keep them.\n\
+Confirm: the message names the side that has them; `authdoctor envfile FILE` shows what each loader reads.\n\
+Fix: store the bare value in platform secret stores; in .env files use quotes only with loaders that strip them.",
+};
+
+pub const AD104: Code = Code {
+    id: "AD104",
+    severity: Severity::Error,
+    title: "one value is the encoding of the other",
+    hint: "Decide whether the secret is the text or the decoded bytes, and make every side use the same one.",
+    explain: "Why: one side holds the base64 (or base64url, or hex) text of the other side's bytes. Some \
+libraries decode a base64 secret before using it as an HMAC key (jose's `base64url` keys, Spring's \
+`Decoders.BASE64`, some Go code), others use the text as is; `openssl rand -base64 32` produces text that \
+invites both readings.\n\
+Confirm: the message names the encoding and which side is encoded.\n\
+Fix: choose one convention. Usually the simplest is to use the text as is on both sides; otherwise \
+decode on both.",
+};
+
+pub const AD105: Code = Code {
+    id: "AD105",
+    severity: Severity::Error,
+    title: "one value is a truncated copy of the other",
+    hint: "Copy the full value again: the shorter side was cut off (copy-paste, a length limit, a `#` or `$` in the value).",
+    explain: "Why: one value is a prefix of the other. Common causes: a copy-paste that missed the end, a \
+UI field with a length limit, a shell that stopped at a special character, a .env loader that cut the \
+value at ` #` (inline comment) or at `$` (variable expansion).\n\
+Confirm: the message gives both lengths and where the shorter one ends; `authdoctor envfile` shows \
+whether a loader cut it.\n\
+Fix: set the full value again; quote it in .env files so `#` and `$` are kept.",
+};
+
+pub const AD106: Code = Code {
+    id: "AD106",
+    severity: Severity::Error,
+    title: "values differ only by a byte-order mark",
+    hint: "Save the file as UTF-8 without BOM and set the value again.",
+    explain: "Why: one side starts with U+FEFF (bytes EF BB BF), a byte-order mark added by some Windows \
+editors and PowerShell's `Out-File`/`Set-Content`. It is invisible in every terminal.\n\
+Confirm: `authdoctor inspect SOURCE` shows `BOM … at byte 0`.\n\
+Fix: re-save without BOM (`sed -i '1s/^\\xEF\\xBB\\xBF//' FILE`) and set the value again.",
+};
+
+pub const AD107: Code = Code {
+    id: "AD107",
+    severity: Severity::Error,
+    title: "values differ only by invisible characters",
+    hint: "Re-type or re-generate the value: it contains zero-width or non-breaking characters picked up by copy-paste.",
+    explain: "Why: one side contains zero-width spaces, joiners, soft hyphens or non-breaking spaces, \
+usually copied from a chat message, a web page or a PDF. They do not show on screen but change the bytes.\n\
+Confirm: `authdoctor inspect SOURCE` lists each one by name and offset.\n\
+Fix: generate or paste the value from a plain-text source and set it again.",
+};
+
+pub const AD108: Code = Code {
+    id: "AD108",
+    severity: Severity::Error,
+    title: "values differ only in letter case",
+    hint: "Secrets are case-sensitive: copy the value exactly instead of re-typing it.",
+    explain: "Why: the values are equal ignoring ASCII case: re-typed by hand, upper-cased by a tool, or \
+a hex string written in upper case on one side.\n\
+Confirm: the message says which letters' case differs by count and first offset.\n\
+Fix: copy the exact value; for hex keys agree on lower case.",
+};
+
+pub const AD109: Code = Code {
+    id: "AD109",
+    severity: Severity::Error,
+    title: "values differ only by leading whitespace",
+    hint: "Remove the leading whitespace from the value where it is written.",
+    explain: "Why: one side starts with spaces, tabs or newlines, often from `KEY= value` with a loader \
+that keeps the space, or a heredoc that indents.\n\
+Confirm: the message names the side and the bytes.\n\
+Fix: remove the leading whitespace and set the value again.",
+};
+
+pub const AD110: Code = Code {
+    id: "AD110",
+    severity: Severity::Error,
+    title: "values differ only in line endings (CR LF vs LF)",
+    hint: "Convert the file to LF line endings (`dos2unix FILE`) and set the value again.",
+    explain: "Why: a multi-line value (a PEM key, a JSON blob) has CR LF line endings on one side and LF \
+on the other: a file edited on Windows or committed with `core.autocrlf`.\n\
+Confirm: `authdoctor inspect SOURCE` lists `CR 0x0d` bytes.\n\
+Fix: convert to LF (`dos2unix`), or add `* text eol=lf` to .gitattributes.",
+};
+
+pub const AD111: Code = Code {
+    id: "AD111",
+    severity: Severity::Info,
+    title: "digest cannot be compared with a value",
+    hint: "",
+    explain: "Why: some stores (Fly.io secrets) publish only a keyed digest computed on their servers. \
+It proves presence and change, but cannot be recomputed from a value, so authdoctor never claims equality \
+or difference between such a digest and a value.\n\
+Confirm: the source's kind is `digest` in the report.\n\
+Fix: to compare the value itself, add a source that yields a value or fingerprints of it.",
+};
+
+pub const AD112: Code = Code {
+    id: "AD112",
+    severity: Severity::Warning,
+    title: "source changed since the baseline",
+    hint: "If the change was meant (a rotation), record it: `authdoctor check --update-baseline`.",
+    explain: "Why: `authdoctor check --baseline authdoctor.lock` compares each source's fingerprint (length \
+and the first 12 hex digits of SHA-256, or the store's digest and status) with the last known-good run. A \
+source that changed while the others did not is how drift starts: someone set the secret again in one place, \
+an editor added a newline, a deploy staged a new Fly secret.\n\
+Confirm: the message says what changed (length, hash, digest, status) and, where the fingerprints show it, \
+how (for example a trailing newline added). `authdoctor inspect SOURCE` shows the value's shape now.\n\
+Fix: if the change was a mistake, set the value back. If it was a rotation, make sure every source has \
+the new value, then run `authdoctor check --update-baseline` to record the new known-good state. The lock \
+file holds fingerprints only, never a value.",
+};
+
+pub const AD113: Code = Code {
+    id: "AD113",
+    severity: Severity::Info,
+    title: "source not in the baseline",
+    hint: "Record it: `authdoctor check --update-baseline`.",
+    explain: "Why: the source is in authdoctor.toml but not in the baseline file: it was added after the \
+baseline was written, or its spec was edited (the baseline is keyed by the spec as written, without its label).\n\
+Confirm: look for the spec in authdoctor.lock.\n\
+Fix: once the check passes, run `authdoctor check --update-baseline` to record it.",
+};

@@ -1,0 +1,57 @@
+//! Reading sources (AD0xx): a source that could not be read, or not as asked.
+//! Each code is defined here, beside the checks that emit it, and listed in [`CODES`].
+
+use crate::findings::{Code, Severity};
+
+/// Every code of this family, for the registry (`crate::findings::registry`).
+pub const CODES: &[&Code] = &[&AD001, &AD002, &AD003, &AD004];
+
+pub const AD001: Code = Code {
+    id: "AD001",
+    severity: Severity::Error,
+    title: "source could not be read",
+    hint: "Fix access to the source named above (path, permissions, command), then run again.",
+    explain: "Why: authdoctor could not get a value from a source: the file does not exist or is not \
+readable, the command failed or timed out, standard input was empty or closed, or the data is larger \
+than the 8 MiB a secret source may be.\n\
+Confirm: the message names the source and the operating-system error. Try reading the source yourself \
+(`ls -l PATH`, run the command by hand).\n\
+Fix: correct the path or command, grant read access, or raise `--timeout` for a slow command. The run \
+exits 3 whenever a source cannot be read, because nothing can be said about a value that was never seen.",
+};
+
+pub const AD002: Code = Code {
+    id: "AD002",
+    severity: Severity::Error,
+    title: "key or parameter not found",
+    hint: "Check the key name: the message lists the keys that do exist.",
+    explain: "Why: the source was read but the key asked for is not in it: a typo, a different name on \
+each side (AUTH_SECRET vs NEXTAUTH_SECRET vs AUTH_SYNC_SECRET), or a line the loader does not parse as \
+an assignment (for example `AUTH_SECRET = x` for loaders that forbid spaces).\n\
+Confirm: the message lists the names the loader found (names only, never values).\n\
+Fix: use the name the program really reads. If the program reads a name that is not in the file, it is \
+reading it from somewhere else (the process environment, a platform secret), so add that place as a source.",
+};
+
+pub const AD003: Code = Code {
+    id: "AD003",
+    severity: Severity::Error,
+    title: "an HTML page was served instead of the config script",
+    hint: "Check the config script's path: a single-page app answers unknown paths with index.html.",
+    explain: "Why: the URL answered with an HTML page (status 200, `text/html` or `<!doctype html>`), which \
+is what single-page apps and CDNs serve for any path they do not know: the config script lives somewhere \
+else, or was not deployed.\n\
+Confirm: open the URL in a browser and view the source; `curl -sI URL` shows the Content-Type.\n\
+Fix: use the real path of the script (see the page's <script src=…>), or deploy it.",
+};
+
+pub const AD004: Code = Code {
+    id: "AD004",
+    severity: Severity::Error,
+    title: "the value at the path is not a string",
+    hint: "Point the path at the string itself.",
+    explain: "Why: the path leads to a number, boolean, null, array or object rather than a string, so there \
+is no secret text to compare.\n\
+Confirm: the message names the type found.\n\
+Fix: extend the path (`.key`, `[0]`) to the string.",
+};
