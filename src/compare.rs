@@ -5,6 +5,7 @@ use crate::findings::Code;
 use crate::findings::Finding;
 use crate::secret::{describe_at, describe_run, is_invisible, sha256_hex};
 use crate::source::{Fingerprints, Variant, Yield};
+use crate::transform::Transform as Step;
 use base64::Engine as _;
 
 /// One source as compare sees it.
@@ -153,118 +154,82 @@ pub struct Explanation {
     pub first_difference: Option<usize>,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Step {
-    Bom,
-    Invisible,
-    Crlf,
-    Leading,
-    Trailing,
-    Quotes,
-    Case,
+/// The normalisations tried, in pipeline order.
+const STEPS: [Step; 7] = [
+    Step::StripBom,
+    Step::StripInvisible,
+    Step::CrlfToLf,
+    Step::TrimLeading,
+    Step::TrimTrailing,
+    Step::StripQuotes,
+    Step::Lowercase,
+];
+/// Which code names a combined explanation: the first of these among the steps used.
+const PRECEDENCE: [Step; 7] = [
+    Step::Lowercase,
+    Step::StripQuotes,
+    Step::StripBom,
+    Step::StripInvisible,
+    Step::CrlfToLf,
+    Step::TrimLeading,
+    Step::TrimTrailing,
+];
+
+/// The code that names a difference explained by `step`.
+fn code_of(step: Step) -> &'static Code {
+    match step {
+        Step::TrimTrailing | Step::Trim | Step::AddTrailingLf => &AD102,
+        Step::StripQuotes | Step::TrimTrailingStripQuotes => &AD103,
+        Step::StripBom => &AD106,
+        Step::StripInvisible => &AD107,
+        Step::Lowercase => &AD108,
+        Step::TrimLeading => &AD109,
+        Step::CrlfToLf | Step::StripCr => &AD110,
+        Step::Base64Decode | Step::Base64UrlDecode | Step::HexDecode => &AD104,
+    }
 }
 
-/// Pipeline order; also the precedence for which code names a combined explanation.
-const STEPS: [Step; 7] = [
-    Step::Bom,
-    Step::Invisible,
-    Step::Crlf,
-    Step::Leading,
-    Step::Trailing,
-    Step::Quotes,
-    Step::Case,
-];
-const PRECEDENCE: [Step; 7] = [
-    Step::Case,
-    Step::Quotes,
-    Step::Bom,
-    Step::Invisible,
-    Step::Crlf,
-    Step::Leading,
-    Step::Trailing,
-];
-
-impl Step {
-    fn code(self) -> &'static Code {
-        match self {
-            Step::Trailing => &AD102,
-            Step::Quotes => &AD103,
-            Step::Bom => &AD106,
-            Step::Invisible => &AD107,
-            Step::Case => &AD108,
-            Step::Leading => &AD109,
-            Step::Crlf => &AD110,
+/// What `step` removed from `before` (which became `after`), for the message.
+fn describe(step: Step, before: &[u8], after: &[u8]) -> String {
+    match step {
+        Step::StripBom => "a BOM (EF BB BF) at byte 0".to_string(),
+        Step::StripInvisible => {
+            let found: Vec<String> = crate::secret::special_positions(before)
+                .into_iter()
+                .filter(|(off, _)| crate::secret::decode_char_at(before, *off).is_some_and(is_invisible))
+                .map(|(off, d)| format!("{d} at byte {off}"))
+                .collect();
+            let n = found.len();
+            let shown: Vec<String> = found.into_iter().take(3).collect();
+            format!(
+                "{n} invisible character{} ({})",
+                if n == 1 { "" } else { "s" },
+                shown.join(", ")
+            )
         }
-    }
-
-    fn apply(self, v: &[u8]) -> Vec<u8> {
-        match self {
-            Step::Bom => v.strip_prefix("\u{feff}".as_bytes()).unwrap_or(v).to_vec(),
-            Step::Invisible => {
-                let mut out = Vec::with_capacity(v.len());
-                for chunk in v.utf8_chunks() {
-                    let kept: String = chunk.valid().chars().filter(|c| !is_invisible(*c)).collect();
-                    out.extend_from_slice(kept.as_bytes());
-                    out.extend_from_slice(chunk.invalid());
-                }
-                out
-            }
-            Step::Crlf => {
-                let mut out = Vec::with_capacity(v.len());
-                for (i, b) in v.iter().enumerate() {
-                    if !(*b == b'\r' && v.get(i + 1) == Some(&b'\n')) {
-                        out.push(*b);
-                    }
-                }
-                out
-            }
-            Step::Leading => v.trim_ascii_start().to_vec(),
-            Step::Trailing => v.trim_ascii_end().to_vec(),
-            Step::Quotes => match (v.first(), v.last()) {
-                (Some(q @ (b'"' | b'\'' | b'`')), Some(l)) if v.len() >= 2 && q == l => v[1..v.len() - 1].to_vec(),
-                _ => v.to_vec(),
-            },
-            Step::Case => v.to_ascii_lowercase(),
+        Step::CrlfToLf | Step::StripCr => format!("CR LF line endings ({} CR bytes)", before.len() - after.len()),
+        Step::TrimLeading => format!("leading {}", describe_run(&before[..before.len() - after.len()])),
+        Step::TrimTrailing => {
+            let tail = &before[after.len()..];
+            format!("a trailing {} at byte {}", describe_run(tail), after.len())
         }
-    }
-
-    /// What this step removed from `before` (which became `after`), for the message.
-    fn describe(self, before: &[u8], after: &[u8]) -> String {
-        match self {
-            Step::Bom => "a BOM (EF BB BF) at byte 0".to_string(),
-            Step::Invisible => {
-                let found: Vec<String> = crate::secret::special_positions(before)
-                    .into_iter()
-                    .filter(|(off, _)| crate::secret::decode_char_at(before, *off).is_some_and(is_invisible))
-                    .map(|(off, d)| format!("{d} at byte {off}"))
-                    .collect();
-                let n = found.len();
-                let shown: Vec<String> = found.into_iter().take(3).collect();
-                format!(
-                    "{n} invisible character{} ({})",
-                    if n == 1 { "" } else { "s" },
-                    shown.join(", ")
-                )
-            }
-            Step::Crlf => format!("CR LF line endings ({} CR bytes)", before.len() - after.len()),
-            Step::Leading => format!("leading {}", describe_run(&before[..before.len() - after.len()])),
-            Step::Trailing => {
-                let tail = &before[after.len()..];
-                format!("a trailing {} at byte {}", describe_run(tail), after.len())
-            }
-            Step::Quotes => {
-                let kind = match before.first() {
-                    Some(b'"') => "double quotes",
-                    Some(b'\'') => "single quotes",
-                    _ => "backquotes",
-                };
-                format!("surrounding {kind}")
-            }
-            Step::Case => {
-                let n = before.iter().zip(after).filter(|(x, y)| x != y).count();
-                format!("{n} upper-case letter{}", if n == 1 { "" } else { "s" })
-            }
+        Step::StripQuotes | Step::TrimTrailingStripQuotes => {
+            let kind = match before.first() {
+                Some(b'"') => "double quotes",
+                Some(b'\'') => "single quotes",
+                _ => "backquotes",
+            };
+            format!("surrounding {kind}")
         }
+        Step::Lowercase => {
+            let n = before.iter().zip(after).filter(|(x, y)| x != y).count();
+            format!("{n} upper-case letter{}", if n == 1 { "" } else { "s" })
+        }
+        Step::Trim => format!("surrounding {}", describe_run(&before[..before.len() - after.len()])),
+        Step::Base64Decode => "base64 encoding".to_string(),
+        Step::Base64UrlDecode => "base64url encoding".to_string(),
+        Step::HexDecode => "hex encoding".to_string(),
+        Step::AddTrailingLf => "a missing trailing LF".to_string(),
     }
 }
 
@@ -274,9 +239,8 @@ fn normalise(v: &[u8], mask: u8) -> (Vec<u8>, Vec<(Step, String)>) {
     let mut cur = v.to_vec();
     let mut removed = Vec::new();
     let run = |step: Step, cur: &mut Vec<u8>, removed: &mut Vec<(Step, String)>| {
-        let next = step.apply(cur);
-        if next != *cur {
-            removed.push((step, step.describe(cur, &next)));
+        if let Some(next) = step.apply(cur) {
+            removed.push((step, describe(step, cur, &next)));
             *cur = next;
         }
     };
@@ -286,7 +250,7 @@ fn normalise(v: &[u8], mask: u8) -> (Vec<u8>, Vec<(Step, String)>) {
         }
     }
     if mask & (1 << 5) != 0 {
-        for (i, step) in [(3, Step::Leading), (4, Step::Trailing)] {
+        for (i, step) in [(3, Step::TrimLeading), (4, Step::TrimTrailing)] {
             if mask & (1 << i) != 0 {
                 run(step, &mut cur, &mut removed);
             }
@@ -348,17 +312,17 @@ fn transform_explanation(
     let code = PRECEDENCE
         .iter()
         .find(|s| steps.contains(s))
-        .map(|s| s.code())
+        .map(|s| code_of(*s))
         .unwrap_or(&AD101);
     // Case is folded on both sides, so it is said once rather than as "letters removed".
     let parts = |d: &[(Step, String)]| {
         d.iter()
-            .filter(|(s, _)| *s != Step::Case)
+            .filter(|(s, _)| *s != Step::Lowercase)
             .map(|(_, t)| t.clone())
             .collect::<Vec<_>>()
     };
     let (pa, pb) = (parts(da), parts(db));
-    let message = if steps.contains(&Step::Case) {
+    let message = if steps.contains(&Step::Lowercase) {
         let first = a
             .iter()
             .zip(b)

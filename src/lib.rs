@@ -14,4 +14,5 @@ pub mod report;
 pub mod run;
 pub mod secret;
 pub mod source;
+pub mod transform;
 pub mod usage;

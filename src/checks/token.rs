@@ -1,7 +1,15 @@
 //! Tokens (AD4xx): what a token is and what verifying it against the candidates showed.
 //! Each code is defined here, beside the checks that emit it, and listed in [`CODES`].
 
+use crate::checks::sources::AD001;
+use crate::findings::Finding;
 use crate::findings::{Code, Severity};
+use crate::jwt::jwe::Opened;
+use crate::jwt::{Jws, Token};
+use crate::secret::Secret;
+use jsonwebtoken::{Algorithm, AlgorithmFamily};
+use serde_json::Value;
+use std::str::FromStr;
 
 /// Every code of this family, for the registry (`crate::findings::registry`).
 pub const CODES: &[&Code] = &[
@@ -185,3 +193,365 @@ Confirm: the message names the candidate and the transformation; `authdoctor com
 secret lives shows the same difference (AD102, AD104).\n\
 Fix: store the value both sides use (for example `printf %s` instead of `echo`), then restart.",
 };
+
+/// What the verifier expects of the claims.
+#[derive(Debug, Clone, Default)]
+pub struct Expect {
+    pub aud: Option<String>,
+    pub iss: Option<String>,
+    pub require: Vec<String>,
+    pub leeway: i64,
+}
+
+fn num(v: &Value) -> Option<i64> {
+    v.as_i64().or_else(|| v.as_f64().map(|f| f as i64))
+}
+
+/// AD405–AD408, AD410, AD411 for a token's claims at time `now`.
+pub fn claims(claims: &Value, expect: &Expect, now: i64) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if let Some(exp) = claims.get("exp") {
+        match num(exp) {
+            Some(e) if now > e + expect.leeway => out.push(
+                Finding::new(
+                    &AD405,
+                    format!(
+                        "expired {} (exp {}, leeway {} s)",
+                        crate::jwt::relative(e - now).replace("in ", ""),
+                        crate::jwt::human_time(e, now),
+                        expect.leeway
+                    ),
+                )
+                .hint(
+                    "get a fresh token; if tokens expire too early, check both clocks (NTP) and the issuer's lifetime",
+                ),
+            ),
+            Some(_) => {}
+            None => out.push(Finding::new(&AD401, "the exp claim is not a number (NumericDate)")),
+        }
+    }
+    if let Some(nbf) = claims.get("nbf").and_then(num)
+        && now + expect.leeway < nbf
+    {
+        out.push(Finding::new(
+            &AD410,
+            format!(
+                "not valid until {} (nbf, leeway {} s)",
+                crate::jwt::human_time(nbf, now),
+                expect.leeway
+            ),
+        ));
+    }
+    let aud: Vec<String> = match claims.get("aud") {
+        Some(Value::String(s)) => vec![s.clone()],
+        Some(Value::Array(a)) => a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect(),
+        _ => Vec::new(),
+    };
+    match (&expect.aud, aud.is_empty()) {
+        (Some(want), _) if !aud.contains(want) => out.push(Finding::new(
+            &AD406,
+            if aud.is_empty() { format!("no aud claim, but the verifier expects {want:?}") } else { format!("aud is {aud:?}, the verifier expects {want:?}") },
+        )),
+        (None, false) => out.push(Finding::new(
+            &AD411,
+            format!("the token has aud {aud:?} but no audience was given: PyJWT, jsonwebtoken and jose reject such a token unless the verifier names its audience"),
+        )),
+        _ => {}
+    }
+    if let Some(want) = &expect.iss {
+        match claims.get("iss").and_then(Value::as_str) {
+            Some(i) if i == want => {}
+            Some(i) => out.push(Finding::new(
+                &AD407,
+                format!("iss is {i:?}, the verifier expects {want:?}"),
+            )),
+            None => out.push(Finding::new(
+                &AD407,
+                format!("no iss claim, but the verifier expects {want:?}"),
+            )),
+        }
+    }
+    for r in &expect.require {
+        if claims.get(r).is_none_or(Value::is_null) {
+            let present: Vec<&str> = claims
+                .as_object()
+                .map(|o| o.keys().map(String::as_str).collect())
+                .unwrap_or_default();
+            out.push(Finding::new(
+                &AD408,
+                format!(
+                    "required claim {r:?} is missing (claims present: {})",
+                    present.join(", ")
+                ),
+            ));
+        }
+    }
+    out
+}
+
+/// Whether a JWS needs public keys (its `alg` is a known asymmetric one): only then does the
+/// command fetch `--key`, `--jwks` or `--discover`.
+pub fn needs_public_keys(j: &Jws) -> bool {
+    let alg = j.header.get("alg").and_then(Value::as_str).unwrap_or("");
+    Algorithm::from_str(alg).is_ok_and(|a| a.family() != AlgorithmFamily::Hmac)
+}
+
+/// The public keys gathered for an asymmetric token, and the files or URLs that could not be read.
+pub struct Keys {
+    pub keys: Vec<crate::jwt::keys::Key>,
+    pub unreadable: Vec<String>,
+}
+
+/// What a check concluded about a token's signature.
+pub struct Signature {
+    pub findings: Vec<Finding>,
+    /// A candidate or key verified it (as stored or in another form).
+    pub verified: bool,
+}
+
+/// AD403/AD404/AD409/AD414/AD415 (and AD001 for unreadable keys): which candidate secret or key
+/// verifies a JWS. `allowed` is `--alg` (empty: any the key fits, never `none`); `candidates` are
+/// (label, secret); `keys` is given for an asymmetric `alg` ([`needs_public_keys`]).
+pub fn signature(j: &Jws, allowed: &[String], candidates: &[(String, &Secret)], keys: Option<&Keys>) -> Signature {
+    let mut report = Signature {
+        findings: Vec::new(),
+        verified: false,
+    };
+    let readable = candidates;
+    let alg_name = j.header.get("alg").and_then(Value::as_str).unwrap_or("").to_string();
+    if alg_name.eq_ignore_ascii_case("none") {
+        report.findings.push(Finding::new(
+            &AD409,
+            "alg is \"none\": the token is unsigned and no verifier may accept it",
+        ));
+        return report;
+    }
+    if !allowed.is_empty() && !allowed.iter().any(|x| x == &alg_name) {
+        report.findings.push(Finding::new(
+            &AD409,
+            format!("alg {alg_name} is not among the allowed {:?}", allowed),
+        ));
+        return report;
+    }
+    let Ok(alg) = Algorithm::from_str(&alg_name) else {
+        let known = ["ES512", "ES256K", "Ed448"].contains(&alg_name.as_str());
+        let msg = if known {
+            format!("{alg_name} is a JOSE algorithm authdoctor cannot check (jsonwebtoken does not implement it)")
+        } else {
+            format!("{alg_name:?} is not a JOSE signature algorithm")
+        };
+        report
+            .findings
+            .push(Finding::new(if known { &AD414 } else { &AD409 }, msg));
+        return report;
+    };
+    let kid = j.header.get("kid").and_then(Value::as_str);
+    if alg.family() == AlgorithmFamily::Hmac {
+        if readable.is_empty() {
+            report.findings.push(Finding::new(&AD409, format!("an {alg_name} token is checked with a shared secret, but only public keys were given (accepting it would be algorithm confusion); give --secret")));
+            return report;
+        }
+        let values: Vec<&[u8]> = readable.iter().map(|(_, s)| s.expose()).collect();
+        match crate::jwt::verify::hmac(j, alg, &values) {
+            Some((i, how)) => {
+                let who = &readable[i].0;
+                let how_name = crate::jwt::verify::form_name(how);
+                if how.is_none() {
+                    report.findings.push(
+                        Finding::new(&AD403, format!("{alg_name} signature verified by {who}")).sources([who.clone()]),
+                    );
+                } else {
+                    report.findings.push(
+                        Finding::new(&AD403, format!("{alg_name} signature verified by {who} {how_name}"))
+                            .sources([who.clone()]),
+                    );
+                    report.findings.push(
+                        Finding::new(
+                            &AD415,
+                            format!(
+                                "{who} verifies only {how_name}: a verifier that uses the value as stored rejects this token"
+                            ),
+                        )
+                        .sources([who.clone()]),
+                    );
+                }
+                report.verified = true;
+            }
+            None => {
+                let mut distinct: Vec<&[u8]> = Vec::new();
+                for v in &values {
+                    if !distinct.contains(v) {
+                        distinct.push(v);
+                    }
+                }
+                let agree = match (values.len(), distinct.len()) {
+                    (1, _) => String::new(),
+                    (n, 1) => format!("; all {n} candidates hold the same value, so the issuer signs with another"),
+                    (n, d) => format!(
+                        "; the {n} candidates hold {d} different values (`authdoctor compare` explains how they differ)"
+                    ),
+                };
+                report.findings.push(Finding::new(
+                    &AD404,
+                    format!("no candidate verifies the {alg_name} signature (each tried as is, trimmed, base64-, base64url- and hex-decoded){agree}"),
+                ));
+            }
+        }
+        return report;
+    }
+    let Some(Keys {
+        keys: all,
+        unreadable: notes,
+    }) = keys
+    else {
+        return report;
+    };
+    for n in notes {
+        report
+            .findings
+            .push(Finding::new(&AD001, n.clone()).hint("check the key file or URL"));
+    }
+    if all.is_empty() {
+        let why = if readable.is_empty() {
+            format!("an {alg_name} token needs a public key: give --key, --jwks or --discover")
+        } else {
+            format!(
+                "an {alg_name} token cannot be checked with a shared secret: give its public key (--key, --jwks or --discover)"
+            )
+        };
+        report
+            .findings
+            .push(Finding::new(if readable.is_empty() { &AD404 } else { &AD409 }, why));
+        return report;
+    }
+    let fitting = crate::jwt::keys::select(&all, kid, alg);
+    if fitting.is_empty() {
+        let kids: Vec<String> = all.iter().filter_map(|k| k.kid.clone()).collect();
+        let msg = match kid {
+            Some(k) => format!(
+                "no {alg_name} key with kid {k:?} (kids present: {})",
+                if kids.is_empty() {
+                    "none".to_string()
+                } else {
+                    kids.join(", ")
+                }
+            ),
+            None => format!("none of the {} key(s) is of the {alg_name} family", all.len()),
+        };
+        report.findings.push(
+            Finding::new(&AD404, msg)
+                .hint("the issuer rotated its keys, or this is another issuer's key set: refresh the JWKS"),
+        );
+        return report;
+    }
+    match crate::jwt::verify::public(j, alg, &fitting) {
+        Some(i) => {
+            let k = fitting[i];
+            let kid = k.kid.as_deref().map(|k| format!(" (kid {k})")).unwrap_or_default();
+            report.findings.push(Finding::new(
+                &AD403,
+                format!("{alg_name} signature verified by the key from {}{kid}", k.label),
+            ));
+            report.verified = true;
+        }
+        None => report.findings.push(Finding::new(
+            &AD404,
+            format!(
+                "none of the {} matching key(s) verifies the {alg_name} signature",
+                fitting.len()
+            ),
+        )),
+    }
+    report
+}
+
+/// AD401 (does not parse), AD402 (an encrypted JWE, e.g. an Auth.js/NextAuth session cookie) and
+/// AD412 (larger than 8 KB): what the token is, from its size in bytes and its parse.
+pub fn intake(size: usize, parsed: &Result<Token, String>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    match parsed {
+        Err(reason) => out.push(Finding::new(&AD401, reason.clone())),
+        Ok(Token::Jwe(e)) => {
+            let enc = e.header.get("enc").and_then(Value::as_str).unwrap_or("?");
+            let alg = e.header.get("alg").and_then(Value::as_str).unwrap_or("?");
+            let who = match (alg, enc) {
+                ("dir", "A256CBC-HS512") => "the shape of an Auth.js v5 session cookie",
+                ("dir", "A256GCM") => "the shape of a NextAuth v4 session cookie",
+                _ => "an encrypted token",
+            };
+            out.push(Finding::new(
+                &AD402,
+                format!("{who}: encrypted, not signed; no HS256 verifier can accept it, and its claims can only be read with the secret"),
+            ));
+        }
+        Ok(Token::Jws(_)) => {}
+    }
+    if size > crate::jwt::LARGE_TOKEN {
+        out.push(Finding::new(
+            &AD412,
+            format!("the token is {size} bytes; many proxies refuse headers over 8 KB"),
+        ));
+    }
+    out
+}
+
+/// AD404 for an encrypted session cookie checked with no candidate secret.
+pub fn session_cookie_needs_secret() -> Finding {
+    Finding::new(
+        &AD404,
+        "an encrypted cookie opens only with its app's secret: give --secret SOURCE",
+    )
+}
+
+/// AD413 (which candidate decrypts an Auth.js/NextAuth session cookie, with which salt) or AD404
+/// (none does, and why), from [`crate::jwt::jwe::open`]'s result over `candidates` (label, secret).
+pub fn session_cookie(opened: &Result<Opened, String>, candidates: &[(String, &Secret)]) -> Vec<Finding> {
+    match opened {
+        Ok(o) => {
+            let salt = if o.salt.is_empty() {
+                String::new()
+            } else {
+                format!(", salt {}", o.salt)
+            };
+            let who = candidates.get(o.candidate).map(|c| c.0.clone()).unwrap_or_default();
+            vec![
+                Finding::new(
+                    &AD413,
+                    format!("decrypted by {who} as a {} cookie{salt}", o.flavor.name()),
+                )
+                .sources([who]),
+            ]
+        }
+        Err(why) => vec![Finding::new(&AD404, why.clone())],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn claim_checks() {
+        let c = serde_json::json!({"exp": 100, "nbf": 5000, "aud": ["api"], "iss": "me"});
+        let e = Expect {
+            aud: Some("web".into()),
+            iss: Some("you".into()),
+            require: vec!["userId".into()],
+            leeway: 60,
+        };
+        let codes: Vec<&str> = claims(&c, &e, 1000).iter().map(|f| f.code.id).collect();
+        assert_eq!(codes, vec!["AD405", "AD410", "AD406", "AD407", "AD408"]);
+        let codes: Vec<&str> = claims(
+            &c,
+            &Expect {
+                leeway: 60,
+                ..Default::default()
+            },
+            120,
+        )
+        .iter()
+        .map(|f| f.code.id)
+        .collect();
+        assert_eq!(codes, vec!["AD410", "AD411"], "exp within leeway passes");
+    }
+}

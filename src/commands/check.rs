@@ -134,7 +134,7 @@ pub async fn run(opts: &Options<'_>, global: &Global) -> Result<(Vec<Report>, Ve
             keys: &t.keys,
             jwks: t.jwks.as_deref(),
             discover: t.discover,
-            expect: crate::jwt::verify::Expect {
+            expect: crate::checks::token::Expect {
                 aud: t.audience.clone(),
                 iss: t.issuer.clone(),
                 require: t.require.clone(),

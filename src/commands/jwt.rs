@@ -1,10 +1,8 @@
 //! `authdoctor jwt decode | verify | sign`.
 
-use crate::checks::sources::AD001;
-use crate::checks::token::{AD401, AD402, AD403, AD404, AD409, AD412, AD413, AD414, AD415};
+use crate::checks::token;
 use crate::cli::{Global, JwtCommand};
-use crate::findings::Finding;
-use crate::jwt::{self, Token, jwe, keys, verify};
+use crate::jwt::{self, Token, jwe, keys};
 use crate::report::{Report, TokenView};
 use crate::secret::Secret;
 use crate::usage::UsageError;
@@ -65,14 +63,12 @@ pub fn examine(intake: jwt::Intake, command: &'static str) -> (Report, Option<To
         stripped: intake.stripped.clone(),
         ..Default::default()
     };
-    let parsed = match jwt::parse(&intake.token) {
-        Ok(t) => Some(t),
-        Err(reason) => {
-            view.kind = "malformed".into();
-            report.findings.push(Finding::new(&AD401, reason));
-            None
-        }
-    };
+    let parsed = jwt::parse(&intake.token);
+    report.findings.extend(token::intake(intake.token.len(), &parsed));
+    let parsed = parsed.ok();
+    if parsed.is_none() {
+        view.kind = "malformed".into();
+    }
     let now = jwt::now();
     match &parsed {
         Some(Token::Jws(j)) => {
@@ -89,26 +85,8 @@ pub fn examine(intake: jwt::Intake, command: &'static str) -> (Report, Option<To
             let alg = e.header.get("alg").and_then(Value::as_str).unwrap_or("?");
             view.kind = format!("encrypted JWT (JWE, alg {alg}, enc {enc})");
             view.header = Some(e.header.clone());
-            let who = match (alg, enc) {
-                ("dir", "A256CBC-HS512") => "the shape of an Auth.js v5 session cookie",
-                ("dir", "A256GCM") => "the shape of a NextAuth v4 session cookie",
-                _ => "an encrypted token",
-            };
-            report.findings.push(Finding::new(
-                &AD402,
-                format!("{who}: encrypted, not signed; no HS256 verifier can accept it, and its claims can only be read with the secret"),
-            ));
         }
         None => {}
-    }
-    if intake.token.len() > jwt::LARGE_TOKEN {
-        report.findings.push(Finding::new(
-            &AD412,
-            format!(
-                "the token is {} bytes; many proxies refuse headers over 8 KB",
-                intake.token.len()
-            ),
-        ));
     }
     report.token = Some(view);
     (report, parsed, intake)
@@ -126,7 +104,7 @@ pub struct VerifyArgs<'a> {
     pub keys: &'a [String],
     pub jwks: Option<&'a str>,
     pub discover: bool,
-    pub expect: verify::Expect,
+    pub expect: token::Expect,
     pub algs: &'a [String],
     pub salt: Option<&'a str>,
 }
@@ -184,10 +162,7 @@ pub async fn check_token(
     match token {
         Token::Jwe(e) => {
             if values.is_empty() {
-                report.findings.push(Finding::new(
-                    &AD404,
-                    "an encrypted cookie opens only with its app's secret: give --secret SOURCE",
-                ));
+                report.findings.push(token::session_cookie_needs_secret());
                 return secrets;
             }
             let mut salts: Vec<String> = Vec::new();
@@ -201,29 +176,15 @@ pub async fn check_token(
                     salts.push(s.to_string());
                 }
             }
-            match jwe::open(&e, &values, &salts) {
-                Ok(o) => {
-                    let salt = if o.salt.is_empty() {
-                        String::new()
-                    } else {
-                        format!(", salt {}", o.salt)
-                    };
-                    let who = readable[o.candidate].0.clone();
-                    report.findings.push(
-                        Finding::new(
-                            &AD413,
-                            format!("decrypted by {who} as a {} cookie{salt}", o.flavor.name()),
-                        )
-                        .sources([who]),
-                    );
-                    report.findings.extend(verify::claims(&o.claims, &a.expect, now));
-                    if let Some(v) = report.token.as_mut() {
-                        v.times = times(&o.claims, now);
-                        v.claims = Some(o.claims);
-                        v.verified = true;
-                    }
+            let opened = jwe::open(&e, &values, &salts);
+            report.findings.extend(token::session_cookie(&opened, &readable));
+            if let Ok(o) = opened {
+                report.findings.extend(token::claims(&o.claims, &a.expect, now));
+                if let Some(v) = report.token.as_mut() {
+                    v.times = times(&o.claims, now);
+                    v.claims = Some(o.claims);
+                    v.verified = true;
                 }
-                Err(why) => report.findings.push(Finding::new(&AD404, why)),
             }
         }
         Token::Jws(j) => verify_jws(report, &j, a, &readable, timeout, now).await,
@@ -239,90 +200,24 @@ async fn verify_jws(
     timeout: Duration,
     now: i64,
 ) {
-    let alg_name = j.header.get("alg").and_then(Value::as_str).unwrap_or("").to_string();
-    report.findings.extend(verify::claims(&j.claims, &a.expect, now));
-    if alg_name.eq_ignore_ascii_case("none") {
-        report.findings.push(Finding::new(
-            &AD409,
-            "alg is \"none\": the token is unsigned and no verifier may accept it",
-        ));
-        return;
-    }
-    if !a.algs.is_empty() && !a.algs.iter().any(|x| x == &alg_name) {
-        report.findings.push(Finding::new(
-            &AD409,
-            format!("alg {alg_name} is not among the allowed {:?}", a.algs),
-        ));
-        return;
-    }
-    let Ok(alg) = jsonwebtoken::Algorithm::from_str(&alg_name) else {
-        let known = ["ES512", "ES256K", "Ed448"].contains(&alg_name.as_str());
-        let msg = if known {
-            format!("{alg_name} is a JOSE algorithm authdoctor cannot check (jsonwebtoken does not implement it)")
-        } else {
-            format!("{alg_name:?} is not a JOSE signature algorithm")
-        };
-        report
-            .findings
-            .push(Finding::new(if known { &AD414 } else { &AD409 }, msg));
-        return;
+    report.findings.extend(token::claims(&j.claims, &a.expect, now));
+    let keys = if token::needs_public_keys(j) {
+        Some(gather_keys(j, a, timeout).await)
+    } else {
+        None
     };
-    let kid = j.header.get("kid").and_then(Value::as_str);
-    if alg.family() == jsonwebtoken::AlgorithmFamily::Hmac {
-        if readable.is_empty() {
-            report.findings.push(Finding::new(&AD409, format!("an {alg_name} token is checked with a shared secret, but only public keys were given (accepting it would be algorithm confusion); give --secret")));
-            return;
-        }
-        let values: Vec<&[u8]> = readable.iter().map(|(_, s)| s.expose()).collect();
-        match verify::hmac(j, alg, &values) {
-            Some((i, how)) => {
-                let who = &readable[i].0;
-                if how == "as is" {
-                    report.findings.push(
-                        Finding::new(&AD403, format!("{alg_name} signature verified by {who}")).sources([who.clone()]),
-                    );
-                } else {
-                    report.findings.push(
-                        Finding::new(&AD403, format!("{alg_name} signature verified by {who} {how}"))
-                            .sources([who.clone()]),
-                    );
-                    report.findings.push(
-                        Finding::new(
-                            &AD415,
-                            format!(
-                                "{who} verifies only {how}: a verifier that uses the value as stored rejects this token"
-                            ),
-                        )
-                        .sources([who.clone()]),
-                    );
-                }
-                if let Some(v) = report.token.as_mut() {
-                    v.verified = true;
-                }
-            }
-            None => {
-                let mut distinct: Vec<&[u8]> = Vec::new();
-                for v in &values {
-                    if !distinct.contains(v) {
-                        distinct.push(v);
-                    }
-                }
-                let agree = match (values.len(), distinct.len()) {
-                    (1, _) => String::new(),
-                    (n, 1) => format!("; all {n} candidates hold the same value, so the issuer signs with another"),
-                    (n, d) => format!(
-                        "; the {n} candidates hold {d} different values (`authdoctor compare` explains how they differ)"
-                    ),
-                };
-                report.findings.push(Finding::new(
-                    &AD404,
-                    format!("no candidate verifies the {alg_name} signature (each tried as is, trimmed, base64-, base64url- and hex-decoded){agree}"),
-                ));
-            }
-        }
-        return;
+    let verdict = token::signature(j, a.algs, readable, keys.as_ref());
+    report.findings.extend(verdict.findings);
+    if verdict.verified
+        && let Some(v) = report.token.as_mut()
+    {
+        v.verified = true;
     }
-    // Asymmetric: keys from files, a JWKS, or the issuer's discovery document.
+}
+
+/// The public keys for an asymmetric token: from files, a JWKS, or the issuer's discovery
+/// document, and what could not be read.
+async fn gather_keys(j: &jwt::Jws, a: &VerifyArgs<'_>, timeout: Duration) -> token::Keys {
     let mut all = Vec::new();
     let mut notes = Vec::new();
     for f in a.keys {
@@ -346,63 +241,9 @@ async fn verify_jws(
             None => notes.push("--discover needs an iss claim in the token".into()),
         }
     }
-    for n in &notes {
-        report
-            .findings
-            .push(Finding::new(&AD001, n.clone()).hint("check the key file or URL"));
-    }
-    if all.is_empty() {
-        let why = if readable.is_empty() {
-            format!("an {alg_name} token needs a public key: give --key, --jwks or --discover")
-        } else {
-            format!(
-                "an {alg_name} token cannot be checked with a shared secret: give its public key (--key, --jwks or --discover)"
-            )
-        };
-        report
-            .findings
-            .push(Finding::new(if readable.is_empty() { &AD404 } else { &AD409 }, why));
-        return;
-    }
-    let fitting = keys::select(&all, kid, alg);
-    if fitting.is_empty() {
-        let kids: Vec<String> = all.iter().filter_map(|k| k.kid.clone()).collect();
-        let msg = match kid {
-            Some(k) => format!(
-                "no {alg_name} key with kid {k:?} (kids present: {})",
-                if kids.is_empty() {
-                    "none".to_string()
-                } else {
-                    kids.join(", ")
-                }
-            ),
-            None => format!("none of the {} key(s) is of the {alg_name} family", all.len()),
-        };
-        report.findings.push(
-            Finding::new(&AD404, msg)
-                .hint("the issuer rotated its keys, or this is another issuer's key set: refresh the JWKS"),
-        );
-        return;
-    }
-    match verify::public(j, alg, &fitting) {
-        Some(i) => {
-            let k = fitting[i];
-            let kid = k.kid.as_deref().map(|k| format!(" (kid {k})")).unwrap_or_default();
-            report.findings.push(Finding::new(
-                &AD403,
-                format!("{alg_name} signature verified by the key from {}{kid}", k.label),
-            ));
-            if let Some(v) = report.token.as_mut() {
-                v.verified = true;
-            }
-        }
-        None => report.findings.push(Finding::new(
-            &AD404,
-            format!(
-                "none of the {} matching key(s) verifies the {alg_name} signature",
-                fitting.len()
-            ),
-        )),
+    token::Keys {
+        keys: all,
+        unreadable: notes,
     }
 }
 
@@ -529,7 +370,7 @@ pub fn dispatch_verify<'a>(c: &'a JwtCommand) -> Option<Result<VerifyArgs<'a>, U
             keys,
             jwks: jwks.as_deref(),
             discover: *discover,
-            expect: verify::Expect {
+            expect: token::Expect {
                 aud: aud.clone(),
                 iss: iss.clone(),
                 require: require.clone(),
