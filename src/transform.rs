@@ -142,7 +142,8 @@ mod tests {
     #[test]
     fn each_transform_applies_only_where_it_changes_something() {
         use Transform::*;
-        let cases: &[(Transform, &[u8], Option<&[u8]>)] = &[
+        type Case<'a> = (Transform, &'a [u8], Option<&'a [u8]>);
+        let cases: &[Case] = &[
             (StripBom, "\u{feff}abc".as_bytes(), Some(b"abc")),
             (StripBom, b"abc", None),
             (StripInvisible, b"a\xe2\x80\x8bb\xff", Some(b"ab\xff")),

@@ -424,7 +424,7 @@ pub fn signature(j: &Jws, allowed: &[String], candidates: &[(String, &Secret)], 
             .push(Finding::new(if readable.is_empty() { &AD404 } else { &AD409 }, why));
         return report;
     }
-    let fitting = crate::jwt::keys::select(&all, kid, alg);
+    let fitting = crate::jwt::keys::select(all, kid, alg);
     if fitting.is_empty() {
         let kids: Vec<String> = all.iter().filter_map(|k| k.kid.clone()).collect();
         let msg = match kid {
