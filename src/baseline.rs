@@ -2,9 +2,7 @@
 //! can say what changed since (AD112). The file holds lengths, 12-hex-digit SHA-256 prefixes and
 //! store digests: never a value.
 
-use crate::checks::compare::{AD112, AD113};
-use crate::findings::Finding;
-use crate::source::{Outcome, Variant, Yield};
+use crate::source::{Outcome, Yield};
 use crate::usage::UsageError;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -119,119 +117,10 @@ pub fn entry_of(outcome: &Outcome) -> Option<Entry> {
     Some(e)
 }
 
-/// How a value changed, where its fingerprints show it: the old value was the new one with a
-/// normalisation undone, or the new one is the old one with something added.
-fn how(old_sha: &str, outcome: &Outcome) -> Option<&'static str> {
-    let fetched = outcome.result.as_ref().ok()?;
-    let prefix = |h: &str| h.get(..12).map(str::to_string).unwrap_or_default();
-    let variants = match &fetched.yielded {
-        Yield::Value(s) => crate::source::Fingerprints::of(s.expose()).variants,
-        Yield::Fingerprints(f) => f.variants.clone(),
-        Yield::Digest(_) => return None,
-    };
-    for (v, (_, sha)) in &variants {
-        if prefix(sha) == old_sha {
-            return Some(match v {
-                Variant::TrimTrailing => "trailing whitespace or a newline was added",
-                Variant::StripQuotes => "surrounding quotes were added",
-                Variant::StripCr => "CR bytes were added (CR LF line endings)",
-            });
-        }
-    }
-    if let Yield::Value(s) = &fetched.yielded {
-        let b = s.expose();
-        let grown: [(&[u8], &[u8], &'static str); 4] = [
-            (b"", b"\n", "a trailing newline was removed"),
-            (b"", b"\r\n", "a trailing CR LF was removed"),
-            (b"\"", b"\"", "surrounding quotes were removed"),
-            (b"'", b"'", "surrounding quotes were removed"),
-        ];
-        for (pre, post, what) in grown {
-            let old: Vec<u8> = [pre, b, post].concat();
-            if crate::secret::short_sha(&old) == old_sha {
-                return Some(what);
-            }
-        }
-    }
-    None
-}
-
-/// AD112/AD113 for one group's sources against the baseline.
-pub fn drift(group: &str, outcomes: &[&Outcome], lock: &Lock, lock_name: &str) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    let mut changed: Vec<(String, String)> = Vec::new();
-    let mut compared = 0;
-    for o in outcomes {
-        let Some(now) = entry_of(o) else { continue };
-        let name = o.spec.name().to_string();
-        let Some(then) = lock.get(&now.spec) else {
-            findings.push(
-                Finding::new(&AD113, format!("{name}: not in {lock_name}"))
-                    .sources([name.clone()])
-                    .hint(format!(
-                        "once the check passes, record it: `authdoctor check --update-baseline` (writes {lock_name})"
-                    )),
-            );
-            continue;
-        };
-        compared += 1;
-        if *then == now {
-            continue;
-        }
-        let mut what = Vec::new();
-        if then.kind != now.kind {
-            what.push(format!("it now yields a {} instead of a {}", now.kind, then.kind));
-        } else {
-            if then.length != now.length
-                && let (Some(a), Some(b)) = (then.length, now.length)
-            {
-                what.push(format!("length {a} → {b} bytes"));
-            }
-            if then.sha256 != now.sha256
-                && let (Some(a), Some(b)) = (&then.sha256, &now.sha256)
-            {
-                what.push(format!("sha256:{a} → sha256:{b}"));
-                if let Some(h) = how(a, o) {
-                    what.push(h.to_string());
-                }
-            }
-            if then.digest != now.digest {
-                what.push("the store's digest changed (the secret was set again)".to_string());
-            }
-            if then.status != now.status {
-                what.push(format!(
-                    "status {} → {}",
-                    then.status.as_deref().unwrap_or("none"),
-                    now.status.as_deref().unwrap_or("none")
-                ));
-            }
-        }
-        changed.push((name, what.join("; ")));
-    }
-    if changed.is_empty() {
-        return findings;
-    }
-    let all = changed.len() == compared && compared > 1;
-    for (name, what) in &changed {
-        let mut f = Finding::new(&AD112, format!("{name}: changed since {lock_name}: {what}")).sources([name.clone()]);
-        if all {
-            f = f.hint(format!(
-                "every source of {group} changed: if this is a rotation and the values agree, record it with \
-                 `authdoctor check --update-baseline`"
-            ));
-        } else if compared > 1 {
-            f = f.hint(format!(
-                "only some sources of {group} changed: set the others to the same value, or undo this change"
-            ));
-        }
-        findings.push(f);
-    }
-    findings
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checks::compare::drift;
     use crate::secret::Secret;
     use crate::source::{Fetched, Spec};
 

@@ -5,7 +5,6 @@ pub mod baseline;
 pub mod checks;
 pub mod cli;
 pub mod commands;
-pub mod compare;
 pub mod config;
 pub mod dotenv;
 pub mod findings;

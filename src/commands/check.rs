@@ -97,8 +97,12 @@ pub async fn run(opts: &Options<'_>, global: &Global) -> Result<(Vec<Report>, Ve
         let mut r = super::compare::build(&group, global.reveal, "check");
         r.title = Some(g.name.get_ref().clone());
         if let Some(lock) = &lock {
-            r.findings
-                .extend(baseline::drift(g.name.get_ref(), &group, lock, &lock_name));
+            r.findings.extend(crate::checks::compare::drift(
+                g.name.get_ref(),
+                &group,
+                lock,
+                &lock_name,
+            ));
         }
         lock_entries.extend(group.iter().filter_map(|o| baseline::entry_of(o)));
         reports.push(r);
@@ -124,8 +128,12 @@ pub async fn run(opts: &Options<'_>, global: &Global) -> Result<(Vec<Report>, Ve
         let secrets: Vec<String> = t.secrets.iter().map(|s| s.get_ref().clone()).collect();
         let candidates = pick(&secrets);
         if let Some(lock) = &lock {
-            r.findings
-                .extend(baseline::drift(t.name.get_ref(), &candidates, lock, &lock_name));
+            r.findings.extend(crate::checks::compare::drift(
+                t.name.get_ref(),
+                &candidates,
+                lock,
+                &lock_name,
+            ));
         }
         lock_entries.extend(candidates.iter().filter_map(|o| baseline::entry_of(o)));
         let args = super::jwt::VerifyArgs {

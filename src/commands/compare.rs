@@ -1,7 +1,7 @@
 //! `authdoctor compare`: one secret, many places; group equal values and explain each difference.
 
+use crate::checks::compare::{Member, compare};
 use crate::cli::Global;
-use crate::compare::{Member, compare};
 use crate::report::Report;
 use crate::usage::UsageError;
 

@@ -1,6 +1,6 @@
 //! Pairwise comparison: group equal values, then find the smallest explanation for each difference.
 
-use crate::checks::compare::{AD100, AD101, AD102, AD103, AD104, AD105, AD106, AD107, AD108, AD109, AD110, AD111};
+use super::{AD100, AD101, AD102, AD103, AD104, AD105, AD106, AD107, AD108, AD109, AD110, AD111};
 use crate::findings::Code;
 use crate::findings::Finding;
 use crate::secret::{describe_at, describe_run, is_invisible, sha256_hex};

@@ -1,11 +1,31 @@
 //! Comparing values (AD1xx): how the values of one secret differ.
-//! Each code is defined here, beside the checks that emit it, and listed in [`CODES`].
+//! The codes of `values` (grouping and explaining differences) are defined here; drift's
+//! (AD112/AD113) in `drift.rs`. All are listed in [`CODES`].
+
+mod drift;
+mod values;
+
+pub use drift::drift;
+pub use values::{Comparison, Explanation, Member, compare, explain_bytes};
 
 use crate::findings::{Code, Severity};
 
 /// Every code of this family, for the registry (`crate::findings::registry`).
 pub const CODES: &[&Code] = &[
-    &AD100, &AD101, &AD102, &AD103, &AD104, &AD105, &AD106, &AD107, &AD108, &AD109, &AD110, &AD111, &AD112, &AD113,
+    &AD100,
+    &AD101,
+    &AD102,
+    &AD103,
+    &AD104,
+    &AD105,
+    &AD106,
+    &AD107,
+    &AD108,
+    &AD109,
+    &AD110,
+    &AD111,
+    &drift::AD112,
+    &drift::AD113,
 ];
 
 pub const AD100: Code = Code {
@@ -154,31 +174,4 @@ It proves presence and change, but cannot be recomputed from a value, so authdoc
 or difference between such a digest and a value.\n\
 Confirm: the source's kind is `digest` in the report.\n\
 Fix: to compare the value itself, add a source that yields a value or fingerprints of it.",
-};
-
-pub const AD112: Code = Code {
-    id: "AD112",
-    severity: Severity::Warning,
-    title: "source changed since the baseline",
-    hint: "If the change was meant (a rotation), record it: `authdoctor check --update-baseline`.",
-    explain: "Why: `authdoctor check --baseline authdoctor.lock` compares each source's fingerprint (length \
-and the first 12 hex digits of SHA-256, or the store's digest and status) with the last known-good run. A \
-source that changed while the others did not is how drift starts: someone set the secret again in one place, \
-an editor added a newline, a deploy staged a new Fly secret.\n\
-Confirm: the message says what changed (length, hash, digest, status) and, where the fingerprints show it, \
-how (for example a trailing newline added). `authdoctor inspect SOURCE` shows the value's shape now.\n\
-Fix: if the change was a mistake, set the value back. If it was a rotation, make sure every source has \
-the new value, then run `authdoctor check --update-baseline` to record the new known-good state. The lock \
-file holds fingerprints only, never a value.",
-};
-
-pub const AD113: Code = Code {
-    id: "AD113",
-    severity: Severity::Info,
-    title: "source not in the baseline",
-    hint: "Record it: `authdoctor check --update-baseline`.",
-    explain: "Why: the source is in authdoctor.toml but not in the baseline file: it was added after the \
-baseline was written, or its spec was edited (the baseline is keyed by the spec as written, without its label).\n\
-Confirm: look for the spec in authdoctor.lock.\n\
-Fix: once the check passes, run `authdoctor check --update-baseline` to record it.",
 };
