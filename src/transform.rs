@@ -43,7 +43,34 @@ pub enum Transform {
     /// The surrounding whitespace removed and one LF added: what a signer that read the value with
     /// `echo`'s newline used.
     AddTrailingLf,
+    /// Each two-character escape `\n` (and `\r`) turned into the byte it names: undoes a store that
+    /// writes newlines as `\n` (Azure Key Vault, `chamber export`, Infisical → Kubernetes).
+    UnescapeNewlines,
+    /// Trailing escapes `\n`/`\r\n` (two characters each) and whitespace removed: a trailing newline
+    /// that a tool wrote as the characters `\n`.
+    TrimTrailingEscapedNewlines,
+    /// Each LF (or CR LF) replaced by one space: what the SSM console, 1Password fields and
+    /// `chamber env` do to a multi-line value.
+    NewlinesToSpaces,
+    /// Every CR and LF removed.
+    StripNewlines,
+    /// Every `$NAME` / `${…}` segment replaced by nothing, as an expanding loader does when the
+    /// variable is unset (dotenv-expand takes `[A-Za-z0-9_.]` names, so `$2b$10$…` empties too).
+    ExpandEmpty,
+    /// Percent-escapes (`%2B`, `%2F`, `%3D` …) decoded (RFC 3986 §2.1).
+    UrlDecode,
+    /// `base64:` prefix removed and the rest base64-decoded (Laravel's `APP_KEY` form).
+    Base64PrefixDecode,
+    /// `0x` prefix removed and the rest hex-decoded.
+    HexPrefixDecode,
+    /// A JSON string's content, or one string field of a JSON object (top level or one level down):
+    /// a Secrets Manager secret `{"jwt_secret":"…"}` against the bare value. Several outputs; see
+    /// [`Transform::outputs`].
+    JsonField,
 }
+
+/// Values larger than this are not parsed as JSON by [`Transform::JsonField`].
+const MAX_JSON: usize = 1 << 20;
 
 impl Transform {
     /// The stable name used in JSON (`steps`) and tests.
@@ -63,6 +90,24 @@ impl Transform {
             Transform::Base64UrlDecode => "base64url_decode",
             Transform::HexDecode => "hex_decode",
             Transform::AddTrailingLf => "add_trailing_lf",
+            Transform::UnescapeNewlines => "unescape_newlines",
+            Transform::TrimTrailingEscapedNewlines => "trim_trailing_escaped_newlines",
+            Transform::NewlinesToSpaces => "newlines_to_spaces",
+            Transform::StripNewlines => "strip_newlines",
+            Transform::ExpandEmpty => "expand_empty",
+            Transform::UrlDecode => "url_decode",
+            Transform::Base64PrefixDecode => "base64_prefix_decode",
+            Transform::HexPrefixDecode => "hex_prefix_decode",
+            Transform::JsonField => "json_field",
+        }
+    }
+
+    /// Every output of the transform with what it selected (the JSON field's dotted path): one
+    /// output, or none, except for [`Transform::JsonField`], which gives one per string field.
+    pub fn outputs(self, v: &[u8]) -> Vec<(Vec<u8>, Option<String>)> {
+        match self {
+            Transform::JsonField => json_fields(v),
+            _ => self.apply(v).map(|o| (o, None)).into_iter().collect(),
         }
     }
 
@@ -103,9 +148,177 @@ impl Transform {
             Transform::Base64UrlDecode => decode_base64(v.trim_ascii(), Alphabet::UrlSafe)?,
             Transform::HexDecode => hex::decode(v.trim_ascii()).ok()?,
             Transform::AddTrailingLf => [v.trim_ascii(), b"\n"].concat(),
+            Transform::UnescapeNewlines => {
+                let mut out = Vec::with_capacity(v.len());
+                let mut i = 0;
+                while i < v.len() {
+                    match (v[i], v.get(i + 1)) {
+                        (b'\\', Some(b'n')) => {
+                            out.push(b'\n');
+                            i += 2;
+                        }
+                        (b'\\', Some(b'r')) => {
+                            out.push(b'\r');
+                            i += 2;
+                        }
+                        (b, _) => {
+                            out.push(b);
+                            i += 1;
+                        }
+                    }
+                }
+                out
+            }
+            Transform::TrimTrailingEscapedNewlines => {
+                let mut end = v.trim_ascii_end();
+                let mut found = false;
+                while let Some(rest) = end.strip_suffix(b"\\n").or_else(|| end.strip_suffix(b"\\r")) {
+                    end = rest.trim_ascii_end();
+                    found = true;
+                }
+                if !found {
+                    return None;
+                }
+                end.to_vec()
+            }
+            Transform::NewlinesToSpaces => {
+                let body = v.strip_suffix(b"\n").unwrap_or(v);
+                if !body.contains(&b'\n') {
+                    return None;
+                }
+                let mut out = Vec::with_capacity(v.len());
+                let mut i = 0;
+                while i < v.len() {
+                    match (v[i], v.get(i + 1)) {
+                        (b'\r', Some(b'\n')) => {
+                            out.push(b' ');
+                            i += 2;
+                        }
+                        (b'\n', _) => {
+                            out.push(b' ');
+                            i += 1;
+                        }
+                        (b, _) => {
+                            out.push(b);
+                            i += 1;
+                        }
+                    }
+                }
+                out
+            }
+            Transform::StripNewlines => v.iter().copied().filter(|b| !matches!(b, b'\n' | b'\r')).collect(),
+            Transform::ExpandEmpty => expand_empty(v)?,
+            Transform::UrlDecode => url_decode(v)?,
+            Transform::Base64PrefixDecode => {
+                let t = v.trim_ascii().strip_prefix(b"base64:")?;
+                decode_base64(t, Alphabet::Standard)?
+            }
+            Transform::HexPrefixDecode => {
+                let t = v.trim_ascii();
+                let t = t.strip_prefix(b"0x").or_else(|| t.strip_prefix(b"0X"))?;
+                hex::decode(t).ok()?
+            }
+            Transform::JsonField => json_fields(v).into_iter().next()?.0,
         };
         (out != v).then_some(out)
     }
+}
+
+/// `$NAME`, `${…}` removed (names of `[A-Za-z0-9_.]`, as dotenv-expand reads them); `None` when
+/// there is no such segment. `\$` is an escaped dollar and stays.
+fn expand_empty(v: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(v.len());
+    let mut i = 0;
+    let mut found = false;
+    while i < v.len() {
+        if v[i] == b'\\' && v.get(i + 1) == Some(&b'$') {
+            out.extend_from_slice(b"\\$");
+            i += 2;
+            continue;
+        }
+        if v[i] == b'$' {
+            if v.get(i + 1) == Some(&b'{') {
+                if let Some(close) = v[i..].iter().position(|b| *b == b'}') {
+                    i += close + 1;
+                    found = true;
+                    continue;
+                }
+            } else {
+                let n = v[i + 1..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.'))
+                    .count();
+                if n > 0 {
+                    i += 1 + n;
+                    found = true;
+                    continue;
+                }
+            }
+        }
+        out.push(v[i]);
+        i += 1;
+    }
+    found.then_some(out)
+}
+
+/// Percent-decoding of `%XX` escapes; `None` without a valid escape.
+fn url_decode(v: &[u8]) -> Option<Vec<u8>> {
+    let hexval = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let mut out = Vec::with_capacity(v.len());
+    let mut i = 0;
+    let mut found = false;
+    while i < v.len() {
+        if v[i] == b'%'
+            && let (Some(h), Some(l)) = (
+                v.get(i + 1).and_then(|b| hexval(*b)),
+                v.get(i + 2).and_then(|b| hexval(*b)),
+            )
+        {
+            out.push(h << 4 | l);
+            i += 3;
+            found = true;
+            continue;
+        }
+        out.push(v[i]);
+        i += 1;
+    }
+    found.then_some(out)
+}
+
+/// The strings a JSON document holds where a secret would be: the document itself if it is a
+/// string, else each string field of an object, top level and one level down (`a.b`).
+fn json_fields(v: &[u8]) -> Vec<(Vec<u8>, Option<String>)> {
+    let t = v.trim_ascii();
+    if t.len() > MAX_JSON || !matches!(t.first(), Some(b'{' | b'"')) {
+        return Vec::new();
+    }
+    let Ok(doc) = serde_json::from_slice::<serde_json::Value>(t) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    match &doc {
+        // A quoted string with `\n` escapes reads better as "quotes kept and newlines escaped".
+        serde_json::Value::String(s) if !t.windows(2).any(|w| w == b"\\n" || w == b"\\r") => {
+            out.push((s.as_bytes().to_vec(), None))
+        }
+        serde_json::Value::Object(o) => {
+            for (k, val) in o {
+                match val {
+                    serde_json::Value::String(s) => out.push((s.as_bytes().to_vec(), Some(k.clone()))),
+                    serde_json::Value::Object(inner) => {
+                        for (k2, v2) in inner {
+                            if let serde_json::Value::String(s) = v2 {
+                                out.push((s.as_bytes().to_vec(), Some(format!("{k}.{k2}"))));
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        _ => {}
+    }
+    out
 }
 
 /// The inside of one pair of matching surrounding quotes, if there is one.
@@ -163,10 +376,35 @@ mod tests {
             (HexDecode, b"xyz", None),
             (AddTrailingLf, b"abc", Some(b"abc\n")),
             (AddTrailingLf, b"abc\n", None),
+            (UnescapeNewlines, b"a\\nb\\r\\n", Some(b"a\nb\r\n")),
+            (UnescapeNewlines, b"ab", None),
+            (TrimTrailingEscapedNewlines, b"abc\\n", Some(b"abc")),
+            (TrimTrailingEscapedNewlines, b"abc\\r\\n\n", Some(b"abc")),
+            (TrimTrailingEscapedNewlines, b"abc\n", None),
+            (NewlinesToSpaces, b"a\nb\r\nc\n", Some(b"a b c ")),
+            (NewlinesToSpaces, b"abc\n", None),
+            (StripNewlines, b"a\nb\r\n", Some(b"ab")),
+            (ExpandEmpty, b"ab$2b$10$xyz", Some(b"ab")),
+            (ExpandEmpty, b"a${B:-c}d", Some(b"ad")),
+            (ExpandEmpty, b"a\\$b", None),
+            (UrlDecode, b"a%2Bb%3d", Some(b"a+b=")),
+            (UrlDecode, b"100%", None),
+            (Base64PrefixDecode, b"base64:c2VjcmV0", Some(b"secret")),
+            (HexPrefixDecode, b"0x6869", Some(b"hi")),
+            (JsonField, b"{\"jwt_secret\":\"abc\"}", Some(b"abc")),
+            (JsonField, b"\"abc\"", Some(b"abc")),
+            (JsonField, b"abc", None),
         ];
         for (t, input, want) in cases {
             assert_eq!(t.apply(input).as_deref(), *want, "{} on {input:?}", t.name());
         }
+    }
+
+    #[test]
+    fn json_fields_name_their_path() {
+        let out = Transform::JsonField.outputs(br#"{"a":"x","n":{"jwt":"y"},"k":1}"#);
+        let paths: Vec<Option<&str>> = out.iter().map(|(_, p)| p.as_deref()).collect();
+        assert_eq!(paths, vec![Some("a"), Some("n.jwt")]);
     }
 
     #[test]

@@ -30,6 +30,7 @@ pub fn build(outcomes: &[&crate::source::Outcome], reveal: bool, command: &'stat
             outcomes[i].result.as_ref().ok().map(|f| Member {
                 name: outcomes[i].spec.name(),
                 item: &f.yielded,
+                scheme: outcomes[i].spec.scheme.info().name,
             })
         })
         .collect();
@@ -56,6 +57,7 @@ pub fn build(outcomes: &[&crate::source::Outcome], reveal: bool, command: &'stat
                     .extend(crate::checks::value::hygiene(s.expose(), &names));
             }
         }
+        crate::checks::compare::drop_repeated(&mut report.findings);
     }
     if reveal {
         report.dumps = super::dumps(outcomes, &marks);

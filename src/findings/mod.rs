@@ -122,6 +122,10 @@ pub struct Finding {
     pub hint: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
+    /// AD120: the chain's transforms in the order that undoes the difference
+    /// (`["strip_quotes","unescape_newlines"]`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<&'static str>,
 }
 
 impl Finding {
@@ -135,6 +139,7 @@ impl Finding {
             sources: Vec::new(),
             hint: (!code.hint.is_empty()).then(|| code.hint.to_string()),
             location: None,
+            steps: Vec::new(),
         }
     }
 

@@ -2,13 +2,29 @@
 //! The codes of `values` (grouping and explaining differences) are defined here; drift's
 //! (AD112/AD113) in `drift.rs`. All are listed in [`CODES`].
 
+mod chain;
 mod drift;
 mod values;
 
 pub use drift::drift;
-pub use values::{Comparison, Explanation, Member, compare, explain_bytes};
+pub use values::{Comparison, Explanation, Member, Pair, compare, explain_bytes, explain_pair};
 
-use crate::findings::{Code, Severity};
+use crate::findings::{Code, Finding, Severity};
+
+/// Drops the hygiene findings a comparison already explains: AD203 (leading or trailing
+/// whitespace) for values whose whitespace AD102/AD109/AD110/AD115 or a chain names, so one byte
+/// gets one finding and one next step.
+pub fn drop_repeated(findings: &mut Vec<Finding>) {
+    let explained: Vec<Vec<String>> = findings
+        .iter()
+        .filter(|f| [&AD102, &AD109, &AD110, &AD115, &AD120].contains(&f.code))
+        .map(|f| f.sources.clone())
+        .collect();
+    findings.retain(|f| {
+        *f.code != crate::checks::value::whitespace::AD203
+            || !explained.iter().any(|srcs| f.sources.iter().all(|s| srcs.contains(s)))
+    });
+}
 
 /// Every code of this family, for the registry (`crate::findings::registry`).
 pub const CODES: &[&Code] = &[
@@ -26,6 +42,13 @@ pub const CODES: &[&Code] = &[
     &AD111,
     &drift::AD112,
     &drift::AD113,
+    &AD114,
+    &AD115,
+    &AD116,
+    &AD117,
+    &AD118,
+    &AD119,
+    &AD120,
 ];
 
 pub const AD100: Code = Code {
@@ -106,7 +129,9 @@ UI field with a length limit, a shell that stopped at a special character, a .en
 value at ` #` (inline comment) or at `$` (variable expansion).\n\
 Confirm: the message gives both lengths and where the shorter one ends; `authdoctor envfile` shows \
 whether a loader cut it.\n\
-Fix: set the full value again; quote it in .env files so `#` and `$` are kept.",
+Fix: set the full value again. In a .env file, quote a value with ` #` so the comment rule does not cut \
+it, and write each `$` as `\\$`: Next.js (@next/env) and dotenv-expand expand `$` inside single and double \
+quotes alike; docker compose, python-dotenv and the shell leave single-quoted text as it is.",
 };
 
 pub const AD106: Code = Code {
@@ -174,4 +199,91 @@ It proves presence and change, but cannot be recomputed from a value, so authdoc
 or difference between such a digest and a value.\n\
 Confirm: the source's kind is `digest` in the report.\n\
 Fix: to compare the value itself, add a source that yields a value or fingerprints of it.",
+};
+
+pub const AD114: Code = Code {
+    id: "AD114",
+    severity: Severity::Error,
+    title: "newlines replaced by spaces",
+    hint: "Store the multi-line value from a file so its newlines survive.",
+    explain: "Why: one side holds a multi-line value (a PEM key, a certificate) with each newline turned into a \
+space. The SSM console, 1Password fields and `chamber env` flatten multi-line values this way; a PEM parser \
+then fails, and an HMAC key is simply different bytes.\n\
+Confirm: the message names the side with spaces; the lengths are equal (or differ by a trailing newline).\n\
+Fix: write the value from a file (`aws ssm put-parameter --value file://key.pem`, `op document create`), or \
+keep the key single-line with `\\n` escapes that exactly one loader turns back into newlines.",
+};
+
+pub const AD115: Code = Code {
+    id: "AD115",
+    severity: Severity::Error,
+    title: "newlines written as the two characters \\n",
+    hint: "Store real newlines, or turn `\\n` into newlines where the value is read.",
+    explain: "Why: one side holds each newline as the two characters backslash and `n`. Azure Key Vault, \
+`chamber export`, Infisical's Kubernetes sync and many CI secret fields store multi-line values this way; \
+a .env loader turns `\\n` into a newline only inside double quotes (node, Next.js, python-dotenv), docker \
+and the shell never do.\n\
+Confirm: the message counts the escapes and names the side that has them.\n\
+Fix: store the value with real newlines (from a file), or decode `\\n` in the program that reads it \
+(`key.replace(/\\\\n/g, \"\\n\")`).",
+};
+
+pub const AD116: Code = Code {
+    id: "AD116",
+    severity: Severity::Error,
+    title: "newlines stripped",
+    hint: "Store the multi-line value from a file so its newlines are kept.",
+    explain: "Why: one side holds the value with every newline removed: a form field, a single-line input or a \
+`tr -d '\\n'` in a pipeline joined the lines.\n\
+Confirm: the message names the side without newlines and how many were removed.\n\
+Fix: set the value again from a file.",
+};
+
+pub const AD117: Code = Code {
+    id: "AD117",
+    severity: Severity::Error,
+    title: "$NAME segments emptied by variable expansion",
+    hint: "Write `$` as `\\$` in the .env file, or use a secret without `$`.",
+    explain: "Why: the value contains `$` (bcrypt hashes `$2b$10$…`, generated passwords) and an expanding \
+loader (Next.js/@next/env, dotenv-expand, docker compose, the shell, python-dotenv for `${…}`) replaced \
+each `$NAME` by an unset variable's empty value. @next/env expands inside single and double quotes alike.\n\
+Confirm: the message names the side whose `$` segments were emptied; `authdoctor envfile FILE` shows each \
+loader's reading.\n\
+Fix: escape each `$` as `\\$`, or generate a secret without `$` (`openssl rand -hex 32`).",
+};
+
+pub const AD118: Code = Code {
+    id: "AD118",
+    severity: Severity::Error,
+    title: "one value is a JSON document holding the other",
+    hint: "Select the JSON field with `#field` (e.g. `secretsmanager:ID#jwt_secret`).",
+    explain: "Why: one side is a JSON object (or a JSON string) whose field holds the other side's value. \
+AWS Secrets Manager stores key/value secrets as `{\"jwt_secret\":\"…\"}`; an ECS `valueFrom` without the \
+`:jwt_secret::` suffix, or code that reads `SecretString` whole, uses the whole document as the key.\n\
+Confirm: the message names the field.\n\
+Fix: read the field (`#jwt_secret` in authdoctor, `valueFrom: ARN:jwt_secret::` in ECS, `json.loads(...)[\"jwt_secret\"]`).",
+};
+
+pub const AD119: Code = Code {
+    id: "AD119",
+    severity: Severity::Error,
+    title: "one value is the URL-encoding of the other",
+    hint: "Store the decoded value, or decode it where it is read.",
+    explain: "Why: one side holds `%2B`, `%2F`, `%3D` … where the other has `+`, `/`, `=`: the value passed \
+through a URL, a form or a query string and was stored encoded.\n\
+Confirm: the message counts the escapes.\n\
+Fix: store the decoded value everywhere.",
+};
+
+pub const AD120: Code = Code {
+    id: "AD120",
+    severity: Severity::Error,
+    title: "the values differ by a chain of transforms",
+    hint: "Undo each step named in the message where the value is stored.",
+    explain: "Why: no single difference explains the values, but a chain of two or three does: for example a \
+PEM key stored for `docker --env-file` with its quotes kept and each newline written as `\\n`. The message \
+lists the steps in the order that undoes them, and the JSON finding's `steps` array names them \
+(`[\"strip_quotes\",\"unescape_newlines\"]`).\n\
+Confirm: apply the steps to the side named and compare again.\n\
+Fix: store the value so that no step is needed (from a file, without quotes, with real newlines).",
 };

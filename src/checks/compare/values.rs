@@ -1,6 +1,7 @@
 //! Pairwise comparison: group equal values, then find the smallest explanation for each difference.
 
-use super::{AD100, AD101, AD102, AD103, AD104, AD105, AD106, AD107, AD108, AD109, AD110, AD111};
+use super::chain;
+use super::{AD100, AD101, AD102, AD103, AD104, AD105, AD110, AD111, AD120};
 use crate::findings::Code;
 use crate::findings::Finding;
 use crate::secret::{describe_at, describe_run, is_invisible, sha256_hex};
@@ -12,11 +13,16 @@ use base64::Engine as _;
 pub struct Member<'a> {
     pub name: &'a str,
     pub item: &'a Yield,
+    /// The source's scheme (`env`, `file`, `fly`, `ssm` …), for store-specific advice.
+    pub scheme: &'a str,
 }
 
 #[derive(Debug)]
 pub struct Comparison {
-    /// Indexes into the members, one group per distinct value, in first-seen order.
+    /// Indexes into the members, one group per distinct comparable value: members ordered by
+    /// name within a group, groups by size (largest first) then name, so the grouping does not
+    /// depend on the order the sources were given in. Digests join only when no value is there
+    /// (a digest is never compared with a value).
     pub groups: Vec<Vec<usize>>,
     pub findings: Vec<Finding>,
     /// For `--reveal`: pairs of (member a, member b, first differing byte) to mark in the hex dump.
@@ -32,112 +38,213 @@ fn identity(item: &Yield) -> String {
     }
 }
 
+/// Above this many distinct values every value is explained against the most common one only,
+/// rather than every pair being tried.
+const MAX_PAIRWISE: usize = 12;
+
 pub fn compare(members: &[Member]) -> Comparison {
     let ids: Vec<String> = members.iter().map(|m| identity(m.item)).collect();
-    let mut groups: Vec<Vec<usize>> = Vec::new();
-    for (i, id) in ids.iter().enumerate() {
-        match groups.iter_mut().find(|g| ids[g[0]] == *id) {
+    let mut order: Vec<usize> = (0..members.len()).collect();
+    order.sort_by(|&i, &j| members[i].name.cmp(members[j].name).then(i.cmp(&j)));
+    let mut all_groups: Vec<Vec<usize>> = Vec::new();
+    for &i in &order {
+        match all_groups.iter_mut().find(|g| ids[g[0]] == ids[i]) {
             Some(g) => g.push(i),
-            None => groups.push(vec![i]),
+            None => all_groups.push(vec![i]),
         }
     }
+    all_groups.sort_by(|x, y| y.len().cmp(&x.len()).then(members[x[0]].name.cmp(members[y[0]].name)));
+    let is_digest = |g: &Vec<usize>| matches!(members[g[0]].item, Yield::Digest(_));
+    let (digest_groups, value_groups): (Vec<Vec<usize>>, Vec<Vec<usize>>) = all_groups.into_iter().partition(is_digest);
     let names = |g: &[usize]| g.iter().map(|&i| members[i].name.to_string()).collect::<Vec<_>>();
     let mut findings = Vec::new();
     let mut first_difference = Vec::new();
-    if groups.len() == 1 {
+
+    if !digest_groups.is_empty() {
+        let scopes: std::collections::BTreeSet<&str> = digest_groups
+            .iter()
+            .filter_map(|g| match members[g[0]].item {
+                Yield::Digest(d) => Some(d.scope.as_str()),
+                _ => None,
+            })
+            .collect();
+        if !value_groups.is_empty() || scopes.len() > 1 {
+            let ds: Vec<String> = digest_groups.iter().flat_map(|g| names(g)).collect();
+            findings.push(
+                Finding::new(
+                    &AD111,
+                    format!(
+                        "{} yields a store-side digest: it is compared only with digests of the same app, never with a value",
+                        ds.join(", ")
+                    ),
+                )
+                .sources(ds),
+            );
+        }
+        // Digests of one scope compare with each other.
+        for scope in &scopes {
+            let in_scope: Vec<&Vec<usize>> = digest_groups
+                .iter()
+                .filter(|g| matches!(members[g[0]].item, Yield::Digest(d) if d.scope == *scope))
+                .collect();
+            if let [first, rest @ ..] = &in_scope[..] {
+                for other in rest {
+                    let (na, nb) = (group_name(&names(first)), group_name(&names(other)));
+                    let mut srcs = names(first);
+                    srcs.extend(names(other));
+                    findings.push(
+                        Finding::new(
+                            &AD101,
+                            format!("{na} and {nb} have different store digests in {scope}: the stored values differ"),
+                        )
+                        .sources(srcs),
+                    );
+                }
+            }
+        }
+    }
+
+    let some_left_out = !value_groups.is_empty() && !digest_groups.is_empty();
+    let groups = if value_groups.is_empty() {
+        digest_groups
+    } else {
+        value_groups
+    };
+    let comparable = groups.iter().map(Vec::len).sum::<usize>();
+    if groups.len() == 1 && comparable >= 2 && (some_left_out || findings.is_empty()) {
         let all = names(&groups[0]);
         findings.push(
             Finding::new(
                 &AD100,
                 format!(
-                    "all {} sources hold the same {} ",
+                    "all {} sources{} hold the same {} ",
                     all.len(),
-                    describe_len(members[0].item)
+                    if some_left_out { " with a value" } else { "" },
+                    describe_len(members[groups[0][0]].item)
                 )
                 .trim_end()
                 .to_string(),
             )
             .sources(all),
         );
+    }
+    if groups.len() < 2 || groups.iter().all(is_digest) {
         return Comparison {
             groups,
             findings,
             first_difference,
         };
     }
-    let digest_groups: Vec<usize> = (0..groups.len())
-        .filter(|&g| matches!(members[groups[g][0]].item, Yield::Digest(_)))
-        .collect();
-    let scopes: std::collections::BTreeSet<&str> = digest_groups
-        .iter()
-        .filter_map(|&g| match members[groups[g][0]].item {
-            Yield::Digest(d) => Some(d.scope.as_str()),
-            _ => None,
+
+    // Explain pairs of distinct values, then keep a spanning set, the simplest explanations
+    // first (Kruskal): each value is tied to the others by its most specific explanation, and a
+    // bare "different secrets" only where nothing simpler connects two values.
+    let pairs: Vec<(usize, usize)> = if groups.len() <= MAX_PAIRWISE {
+        (0..groups.len())
+            .flat_map(|x| ((x + 1)..groups.len()).map(move |y| (x, y)))
+            .collect()
+    } else {
+        (1..groups.len()).map(|y| (0, y)).collect()
+    };
+    let mut explained: Vec<(u8, usize, usize, Explanation)> = pairs
+        .into_iter()
+        .filter_map(|(x, y)| {
+            let e = explain_groups(members, &groups[x], &groups[y], &names(&groups[x]), &names(&groups[y]))?;
+            Some((rank(&e), x, y, e))
         })
         .collect();
-    if !digest_groups.is_empty() && (digest_groups.len() < groups.len() || scopes.len() > 1) {
-        let ds: Vec<String> = digest_groups.iter().flat_map(|&g| names(&groups[g])).collect();
-        findings.push(
-            Finding::new(
-                &AD111,
-                format!(
-                    "{} yields a store-side digest: it is compared only with digests of the same app, never with a value",
-                    ds.join(", ")
-                ),
-            )
-            .sources(ds),
-        );
-    }
-    // Two values: one pair. More: each value against the one most sources hold (the first such on a
-    // tie), so five variants give four lines rather than ten.
-    let reference = (0..groups.len())
-        .max_by_key(|&g| (groups[g].len(), std::cmp::Reverse(g)))
-        .unwrap_or(0);
-    let pairs: Vec<(usize, usize)> = (0..groups.len())
-        .filter(|&g| g != reference)
-        .map(|g| if g < reference { (g, reference) } else { (reference, g) })
-        .collect();
-    for (x, y) in pairs {
-        {
-            let (ia, ib) = (groups[x][0], groups[y][0]);
-            let (a, b) = (&members[ia], &members[ib]);
-            let (na, nb) = (group_name(&names(&groups[x])), group_name(&names(&groups[y])));
-            let found = match (a.item, b.item) {
-                (Yield::Value(va), Yield::Value(vb)) => {
-                    let e = explain_bytes(va.expose(), vb.expose(), &na, &nb);
-                    if let Some(off) = e.first_difference {
-                        first_difference.push((ia, ib, off));
-                    }
-                    Some((e.code, e.message))
-                }
-                (Yield::Value(v), Yield::Fingerprints(f)) => {
-                    Some(explain_fingerprints(&Fingerprints::of(v.expose()), f, &na, &nb))
-                }
-                (Yield::Fingerprints(f), Yield::Value(v)) => {
-                    Some(explain_fingerprints(f, &Fingerprints::of(v.expose()), &na, &nb))
-                }
-                (Yield::Fingerprints(f), Yield::Fingerprints(g)) => Some(explain_fingerprints(f, g, &na, &nb)),
-                (Yield::Digest(da), Yield::Digest(db)) if da.scope == db.scope => Some((
-                    &AD101,
-                    format!(
-                        "{na} and {nb} have different store digests in {}: the stored values differ",
-                        da.scope
-                    ),
-                )),
-                _ => None,
-            };
-            if let Some((code, message)) = found {
-                let mut srcs = names(&groups[x]);
-                srcs.extend(names(&groups[y]));
-                findings.push(Finding::new(code, message).sources(srcs));
-            }
+    explained.sort_by_key(|(r, x, y, _)| (*r, *x, *y));
+    let mut component: Vec<usize> = (0..groups.len()).collect();
+    fn root(c: &mut [usize], mut i: usize) -> usize {
+        while c[i] != i {
+            c[i] = c[c[i]];
+            i = c[i];
         }
+        i
+    }
+    let mut kept = Vec::new();
+    for (_, x, y, e) in explained {
+        let (rx, ry) = (root(&mut component, x), root(&mut component, y));
+        if rx == ry {
+            continue;
+        }
+        component[rx] = ry;
+        kept.push((x, y, e));
+    }
+    kept.sort_by_key(|(x, y, _)| (*x, *y));
+    for (x, y, e) in kept {
+        if let Some(off) = e.first_difference {
+            first_difference.push((groups[x][0], groups[y][0], off));
+        }
+        let mut srcs = names(&groups[x]);
+        srcs.extend(names(&groups[y]));
+        let mut f = Finding::new(e.code, e.message).sources(srcs);
+        if let Some(h) = e.hint {
+            f = f.hint(h);
+        }
+        f.steps = e.steps;
+        findings.push(f);
     }
     Comparison {
         groups,
         findings,
         first_difference,
     }
+}
+
+/// How simple an explanation is: a named difference before a chain before truncation before
+/// "different secrets".
+fn rank(e: &Explanation) -> u8 {
+    if *e.code == AD101 {
+        9
+    } else if *e.code == AD105 {
+        5
+    } else {
+        e.steps.len().max(1) as u8
+    }
+}
+
+/// The explanation between two groups of members holding distinct comparable values.
+fn explain_groups(
+    members: &[Member],
+    ga: &[usize],
+    gb: &[usize],
+    names_a: &[String],
+    names_b: &[String],
+) -> Option<Explanation> {
+    let (a, b) = (&members[ga[0]], &members[gb[0]]);
+    let (na, nb) = (group_name(names_a), group_name(names_b));
+    let scheme = |g: &[usize]| {
+        let s = members[g[0]].scheme;
+        g.iter().all(|&i| members[i].scheme == s).then_some(s)
+    };
+    let ctx = Pair {
+        weights: (ga.len(), gb.len()),
+        schemes: [scheme(ga), scheme(gb)],
+    };
+    let found = match (a.item, b.item) {
+        (Yield::Value(va), Yield::Value(vb)) => return Some(explain_pair(va.expose(), vb.expose(), &na, &nb, &ctx)),
+        (Yield::Value(v), Yield::Fingerprints(f)) => explain_fingerprints(&Fingerprints::of(v.expose()), f, &na, &nb),
+        (Yield::Fingerprints(f), Yield::Value(v)) => explain_fingerprints(f, &Fingerprints::of(v.expose()), &na, &nb),
+        (Yield::Fingerprints(f), Yield::Fingerprints(g)) => explain_fingerprints(f, g, &na, &nb),
+        _ => return None,
+    };
+    Some(Explanation {
+        code: found.0,
+        message: found.1,
+        first_difference: None,
+        hint: None,
+        steps: Vec::new(),
+    })
+}
+
+/// What an explanation may know of the two sides beyond their bytes: how many sources hold each
+/// (the side fewer sources hold is the odd one out) and, where all of a side's sources share
+/// one, their scheme (for the store's own command in the hint).
+#[derive(Debug, Clone, Default)]
+pub struct Pair<'a> {
+    pub weights: (usize, usize),
+    pub schemes: [Option<&'a str>; 2],
 }
 
 fn describe_len(item: &Yield) -> String {
@@ -152,6 +259,11 @@ pub struct Explanation {
     pub code: &'static Code,
     pub message: String,
     pub first_difference: Option<usize>,
+    /// A next step built from this difference's facts (which side, which bytes, which store);
+    /// `None` keeps the code's own hint.
+    pub hint: Option<String>,
+    /// AD120: the transforms of the chain, by [`crate::transform::Transform::name`].
+    pub steps: Vec<&'static str>,
 }
 
 /// The normalisations tried, in pipeline order.
@@ -177,16 +289,11 @@ const PRECEDENCE: [Step; 7] = [
 
 /// The code that names a difference explained by `step`.
 fn code_of(step: Step) -> &'static Code {
-    match step {
-        Step::TrimTrailing | Step::Trim | Step::AddTrailingLf => &AD102,
-        Step::StripQuotes | Step::TrimTrailingStripQuotes => &AD103,
-        Step::StripBom => &AD106,
-        Step::StripInvisible => &AD107,
-        Step::Lowercase => &AD108,
-        Step::TrimLeading => &AD109,
-        Step::CrlfToLf | Step::StripCr => &AD110,
-        Step::Base64Decode | Step::Base64UrlDecode | Step::HexDecode => &AD104,
-    }
+    chain::code_of(&[chain::Step {
+        transform: step,
+        side: 0,
+        selected: None,
+    }])
 }
 
 /// What `step` removed from `before` (which became `after`), for the message.
@@ -229,7 +336,11 @@ fn describe(step: Step, before: &[u8], after: &[u8]) -> String {
         Step::Base64Decode => "base64 encoding".to_string(),
         Step::Base64UrlDecode => "base64url encoding".to_string(),
         Step::HexDecode => "hex encoding".to_string(),
-        Step::AddTrailingLf => "a missing trailing LF".to_string(),
+        other => chain::mangling(&chain::Step {
+            transform: other,
+            side: 0,
+            selected: None,
+        }),
     }
 }
 
@@ -259,7 +370,15 @@ fn normalise(v: &[u8], mask: u8) -> (Vec<u8>, Vec<(Step, String)>) {
     (cur, removed)
 }
 
+/// [`explain_pair`] with nothing known of the sides but their names.
 pub fn explain_bytes(a: &[u8], b: &[u8], na: &str, nb: &str) -> Explanation {
+    explain_pair(a, b, na, nb, &Pair::default())
+}
+
+/// The smallest explanation of how `a` (held by `na`) and `b` (held by `nb`) differ: the
+/// normalisations (whitespace, quotes, BOM, invisible characters, line endings, case), one
+/// encoding, a chain of up to three transforms (AD114–AD120), truncation, or none (AD101).
+pub fn explain_pair(a: &[u8], b: &[u8], na: &str, nb: &str, ctx: &Pair) -> Explanation {
     // Smallest set of normalisations that makes the values equal.
     let mut masks: Vec<u8> = (1..(1u8 << STEPS.len())).collect();
     masks.sort_by_key(|m| (m.count_ones(), *m));
@@ -267,13 +386,34 @@ pub fn explain_bytes(a: &[u8], b: &[u8], na: &str, nb: &str) -> Explanation {
         let (ra, da) = normalise(a, mask);
         let (rb, db) = normalise(b, mask);
         if ra == rb {
-            return transform_explanation(&da, &db, na, nb, a, b);
+            let mut e = transform_explanation(&da, &db, na, nb, a, b);
+            e.hint = normalisation_hint(&da, &db, [na, nb], ctx);
+            return e;
         }
     }
     if let Some(e) = encoding(a, b, na, nb) {
         return e;
     }
-    if let Some(e) = prefix(a, b, na, nb) {
+    if let Some(c) = chain::search(a, b, ctx.weights) {
+        let names = [na, nb];
+        let code = chain::code_of(&c);
+        return Explanation {
+            code,
+            message: if *code == AD120 {
+                chain::message(&c, names)
+            } else {
+                single_message(&c[0], names, a, b)
+            },
+            first_difference: None,
+            hint: Some(chain::hint(&c, names)),
+            steps: if *code == AD120 {
+                c.iter().map(|s| s.transform.name()).collect()
+            } else {
+                Vec::new()
+            },
+        };
+    }
+    if let Some(e) = prefix(a, b, na, nb, ctx) {
         return e;
     }
     let common_prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
@@ -297,6 +437,8 @@ pub fn explain_bytes(a: &[u8], b: &[u8], na: &str, nb: &str) -> Explanation {
         code: &AD101,
         message,
         first_difference: Some(common_prefix),
+        hint: None,
+        steps: Vec::new(),
     }
 }
 
@@ -358,6 +500,8 @@ fn transform_explanation(
         code,
         message,
         first_difference: Some(first),
+        hint: None,
+        steps: Vec::new(),
     }
 }
 
@@ -405,6 +549,8 @@ fn encoding(a: &[u8], b: &[u8], na: &str, nb: &str) -> Option<Explanation> {
                     " (after removing its trailing whitespace)"
                 };
                 return Some(Explanation {
+                    hint: None,
+                    steps: Vec::new(),
                     code: &AD104,
                     message: format!(
                         "{ne} is the {name} encoding of {np}{extra}: {} characters decode to {np}'s {} bytes; one side decodes the secret and the other uses the text",
@@ -419,21 +565,59 @@ fn encoding(a: &[u8], b: &[u8], na: &str, nb: &str) -> Option<Explanation> {
     None
 }
 
-/// AD105: one value is a prefix of the other.
-fn prefix(a: &[u8], b: &[u8], na: &str, nb: &str) -> Option<Explanation> {
-    let (short, long, ns, nl) = if a.len() < b.len() {
-        (a, b, na, nb)
+/// AD105: one value is a prefix of the other. The side fewer sources hold is the one at fault:
+/// a longer odd one out has extra bytes, a shorter one was cut.
+fn prefix(a: &[u8], b: &[u8], na: &str, nb: &str, ctx: &Pair) -> Option<Explanation> {
+    let (short, long, ns, nl, w_short, w_long, scheme_long) = if a.len() < b.len() {
+        (a, b, na, nb, ctx.weights.0, ctx.weights.1, ctx.schemes[1])
     } else {
-        (b, a, nb, na)
+        (b, a, nb, na, ctx.weights.1, ctx.weights.0, ctx.schemes[0])
     };
     if short.is_empty() || !long.starts_with(short) {
         return None;
     }
-    let next = match long[short.len()] {
+    let extra = &long[short.len()..];
+    let next = match extra[0] {
         b'#' => "a '#' (an inline-comment cut?)".to_string(),
         b'$' => "a '$' (variable expansion?)".to_string(),
         b' ' => "a SPACE".to_string(),
         _ => describe_at(long, short.len()),
+    };
+    if w_long < w_short {
+        let what = if extra.starts_with(b"\\n") || extra.starts_with(b"\\r") {
+            "starting with the two characters `\\` and a letter (an escaped newline written literally?)".to_string()
+        } else {
+            format!("starting with {next}")
+        };
+        return Some(Explanation {
+            code: &AD105,
+            message: format!(
+                "{nl} has {} extra byte{} at byte {} ({what}); without them, equal to {ns}",
+                extra.len(),
+                if extra.len() == 1 { "" } else { "s" },
+                short.len()
+            ),
+            first_difference: Some(short.len()),
+            hint: Some(format!(
+                "Remove the {} extra byte{} from {nl}{}: {ns} agree on the value without them.",
+                extra.len(),
+                if extra.len() == 1 { "" } else { "s" },
+                store_where(scheme_long)
+            )),
+            steps: Vec::new(),
+        });
+    }
+    let hint = match extra[0] {
+        b'#' => format!(
+            "{ns} stops where {nl} has ` #`: quote the value in the .env file (`KEY=\"…\"`) so the loader does not take the rest as a comment, or keep `#` out of secrets."
+        ),
+        b'$' => format!(
+            "{ns} stops where {nl} has `$`: write each `$` as `\\$` in the .env file (Next.js expands `$` inside quotes too), or use a secret without `$` (`openssl rand -hex 32`)."
+        ),
+        _ => format!(
+            "Copy the full value to {ns} again: it was cut off after {} bytes.",
+            short.len()
+        ),
     };
     Some(Explanation {
         code: &AD105,
@@ -445,7 +629,140 @@ fn prefix(a: &[u8], b: &[u8], na: &str, nb: &str) -> Option<Explanation> {
             short.len()
         ),
         first_difference: Some(short.len()),
+        hint: Some(hint),
+        steps: Vec::new(),
     })
+}
+
+/// " in its store" phrased for a scheme, for hints.
+fn store_where(scheme: Option<&str>) -> &'static str {
+    match scheme {
+        Some("env") => " (its .env line)",
+        Some("file") => " (rewrite the file with `printf %s`)",
+        Some("fly") | Some("fly-json") | Some("fly-runtime") => " (set the Fly secret again)",
+        Some("ssm") => " (put the parameter again with --overwrite)",
+        Some("secretsmanager") => " (put a new secret value)",
+        Some("configjs") => " (the served config)",
+        Some("cmd") => " (the command's output)",
+        _ => "",
+    }
+}
+
+/// The command that writes a value without a trailing newline into a store, by scheme.
+fn newline_free_write(scheme: Option<&str>, who: &str) -> String {
+    match scheme {
+        Some("fly") | Some("fly-json") | Some("fly-runtime") => format!(
+            "set {who} again without the newline: `printf %s \"$VALUE\" | fly secrets import` takes NAME=VALUE lines, or `fly secrets set NAME=\"$VALUE\"` (not `NAME=\"$(cat file)\"` from a file written by echo)"
+        ),
+        Some("ssm") => format!(
+            "put {who} again without the newline: `aws ssm put-parameter --overwrite --name … --value \"$VALUE\"` (`--value file://…` keeps the file's trailing newline: write the file with `printf %s`)"
+        ),
+        Some("secretsmanager") => format!(
+            "put {who} again without the newline: `aws secretsmanager put-secret-value --secret-id … --secret-string \"$VALUE\"`"
+        ),
+        Some("file") => format!(
+            "rewrite {who} without the newline: `printf %s \"$VALUE\" > FILE` instead of `echo`; a Kubernetes secret made with `--from-file` keeps it, `--from-literal` does not"
+        ),
+        Some("env") => format!("remove the newline from {who}'s .env value (inside quotes it is kept)"),
+        Some("cmd") => format!("make {who}'s command print no newline (`printf %s`, `echo -n`, or `| tr -d '\\n'`)"),
+        Some("envvar") => {
+            format!("set {who} without the newline (`export NAME=\"$(cat FILE)\"` drops trailing newlines)")
+        }
+        _ => format!("write {who} with `printf %s \"$SECRET\"` instead of `echo`, or strip the newline when reading"),
+    }
+}
+
+/// The next step for a difference of normalisations, from which side had what.
+fn normalisation_hint(da: &[(Step, String)], db: &[(Step, String)], names: [&str; 2], ctx: &Pair) -> Option<String> {
+    let sides = [da, db];
+    let (side, steps) = match (da.is_empty(), db.is_empty()) {
+        (false, true) => (0, da),
+        (true, false) => (1, db),
+        _ => return None,
+    };
+    let _ = sides;
+    let who = names[side];
+    let scheme = ctx.schemes[side];
+    let [(step, removed)] = steps else { return None };
+    let mut s = match step {
+        Step::TrimTrailing if removed.contains("LF") || removed.contains("CR") => {
+            if removed.contains("CR LF") || removed.contains("CR") && !removed.contains("SPACE") {
+                format!("Convert {who} to LF line endings or drop the CR LF (`dos2unix`, `tr -d '\\r'`)")
+            } else {
+                let mut w = newline_free_write(scheme, who);
+                if let Some(first) = w.get(..1) {
+                    w = first.to_uppercase() + &w[1..];
+                }
+                w
+            }
+        }
+        Step::TrimTrailing => format!(
+            "Remove the trailing {} from {who}'s value",
+            removed
+                .trim_start_matches("a trailing ")
+                .split(" at byte")
+                .next()
+                .unwrap_or("whitespace")
+        ),
+        Step::TrimLeading => format!("Remove the {} at the start of {who}'s value", removed),
+        Step::StripQuotes => format!(
+            "{who} keeps the quotes as part of the value: remove them where it is stored{}",
+            if scheme == Some("env") {
+                " (docker --env-file keeps quotes; drop them if docker reads this file)"
+            } else {
+                ""
+            }
+        ),
+        _ => return None,
+    };
+    s.push('.');
+    Some(s)
+}
+
+/// The message for a one-step chain, in the style of the other explanations.
+fn single_message(step: &chain::Step, names: [&str; 2], a: &[u8], b: &[u8]) -> String {
+    let side = step.mangled_side();
+    let (who, other) = (names[side], names[1 - side]);
+    let values = [a, b];
+    let count = |needle: &[u8], v: &[u8]| v.windows(needle.len().max(1)).filter(|w| *w == needle).count();
+    match step.transform {
+        crate::transform::Transform::NewlinesToSpaces => format!(
+            "{who} has each newline of {other}'s value replaced by a space ({} newlines); a store or console flattened the multi-line value",
+            count(b"\n", values[1 - side].trim_ascii_end())
+        ),
+        crate::transform::Transform::UnescapeNewlines => format!(
+            "{who} has each newline written as the two characters `\\n` ({} of them); with real newlines, equal to {other}",
+            count(b"\\n", values[side]) + count(b"\\r", values[side])
+        ),
+        crate::transform::Transform::TrimTrailingEscapedNewlines => format!(
+            "{who} has a trailing newline written as the two characters `\\n` at byte {}; without it, equal to {other}",
+            values[1 - side].len()
+        ),
+        crate::transform::Transform::StripNewlines => format!(
+            "{who} has the newlines of {other}'s value removed ({} newlines)",
+            count(b"\n", values[1 - side])
+        ),
+        crate::transform::Transform::ExpandEmpty => format!(
+            "{who} is {other}'s value with its `$NAME` segments emptied ({} bytes of {} left): a loader expanded `$…` as unset variables",
+            values[side].len(),
+            values[1 - side].len()
+        ),
+        crate::transform::Transform::JsonField => match &step.selected {
+            Some(path) => format!("{who} is a JSON object whose field `{path}` holds {other}'s value"),
+            None => format!("{who} is a JSON string holding {other}'s value"),
+        },
+        crate::transform::Transform::UrlDecode => format!(
+            "{who} is the URL-encoding of {other} ({} %-escapes)",
+            values[side].iter().filter(|b| **b == b'%').count()
+        ),
+        crate::transform::Transform::Base64PrefixDecode => format!(
+            "{who} is `base64:` + the base64 encoding of {other} (Laravel's key form): one side decodes it, the other uses the text"
+        ),
+        crate::transform::Transform::HexPrefixDecode => {
+            format!("{who} is `0x` + the hex encoding of {other}: one side decodes it, the other uses the text")
+        }
+        _ => chain::message(std::slice::from_ref(step), names),
+    }
 }
 
 fn explain_fingerprints(a: &Fingerprints, b: &Fingerprints, na: &str, nb: &str) -> (&'static Code, String) {
@@ -612,20 +929,27 @@ mod tests {
             Member {
                 name: "local",
                 item: &v,
+                scheme: "env",
             },
-            Member { name: "fly", item: &d1 },
+            Member {
+                name: "fly",
+                item: &d1,
+                scheme: "fly",
+            },
             Member {
                 name: "fly2",
                 item: &d2,
+                scheme: "fly",
             },
         ];
         let c = compare(&members);
-        assert_eq!(c.groups, vec![vec![0], vec![1, 2]]);
+        assert_eq!(c.groups, vec![vec![0]], "a digest is not one of the distinct values");
         let codes: Vec<&str> = c.findings.iter().map(|f| f.code.id).collect();
         assert_eq!(
             codes,
             vec!["AD111"],
             "no equality or difference claimed between a digest and a value"
         );
+        assert!(!c.findings[0].message.contains("distinct"));
     }
 }

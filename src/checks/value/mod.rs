@@ -11,7 +11,7 @@ mod quotes;
 mod reference;
 mod short;
 mod utf8;
-mod whitespace;
+pub mod whitespace;
 
 use crate::findings::{Code, Finding};
 
