@@ -9,8 +9,8 @@ pub mod inspect;
 pub mod jwt;
 pub mod sources;
 
+use crate::checks;
 use crate::cli::Global;
-use crate::findings::Finding;
 use crate::report::{Dump, Report, SourceRow};
 use crate::source::{Outcome, Spec, Yield};
 use crate::usage::UsageError;
@@ -60,7 +60,8 @@ pub async fn fetch(specs: Vec<Spec>, global: &Global) -> Result<Vec<Outcome>, Us
     Ok(outcomes)
 }
 
-/// The sources table and the findings of the fetch itself (AD001, AD002, loader notes).
+/// The sources table, and the findings of reading them: a failure's (AD0xx, `checks::sources`)
+/// and what the sources observed (loader facts, `checks::loaders`; platform facts, `checks::platform`).
 pub fn source_rows(outcomes: &[&Outcome], report: &mut Report, reveal: bool) {
     for o in outcomes {
         let name = o.spec.name().to_string();
@@ -88,15 +89,12 @@ pub fn source_rows(outcomes: &[&Outcome], report: &mut Report, reveal: bool) {
                         }
                     }
                 }
-                report.findings.extend(f.notes.iter().cloned());
+                report.findings.extend(checks::loaders::from_facts(&name, f));
+                report.findings.extend(checks::platform::from_facts(&name, f));
             }
             Err(e) => {
                 row.status = "error".into();
-                let mut finding = Finding::new(e.code, format!("{name}: {}", e.message)).sources([name.clone()]);
-                if let Some(h) = &e.hint {
-                    finding = finding.hint(h.clone());
-                }
-                report.findings.push(finding);
+                report.findings.push(checks::sources::failed(&name, e));
             }
         }
         report.sources.push(row);

@@ -2,8 +2,7 @@
 //! configuration chain (environment, profiles, SSO, `AWS_ENDPOINT_URL`), loaded only when an AWS
 //! source is used, once per region/profile/endpoint per run.
 
-use super::{FetchError, Fetched, Spec};
-use crate::checks::sources::AD004;
+use super::{FailureKind, FetchError, Fetched, Spec};
 use crate::secret::Secret;
 use aws_config::BehaviorVersion;
 use aws_config::meta::region::RegionProviderChain;
@@ -421,11 +420,11 @@ pub fn secret_field(spec: &Spec, secret: &Secret) -> Result<Fetched, FetchError>
         serde_json::Value::Bool(_) => "a boolean",
         serde_json::Value::Null => "null",
     };
-    Err(FetchError {
-        code: &AD004,
-        message: format!("Secrets Manager secret {id}: field {path} is {kind}, not a string"),
-        hint: Some("point the path at the string itself".into()),
-    })
+    Err(FetchError::new(
+        FailureKind::NotAString,
+        format!("Secrets Manager secret {id}: field {path} is {kind}, not a string"),
+    )
+    .hint("point the path at the string itself"))
 }
 
 #[cfg(test)]

@@ -2,8 +2,7 @@
 //! `var X = {…}`, `export default {…}`, bare JSON), parsed as JSON5 (unquoted keys, single quotes,
 //! trailing commas, comments). One GET per URL per run, at most 5 redirects, a 2 MiB body cap.
 
-use super::{FetchError, Fetched, Spec};
-use crate::checks::sources::{AD003, AD004};
+use super::{FailureKind, FetchError, Fetched, Spec};
 use crate::secret::Secret;
 use serde_json::Value;
 use std::sync::Arc;
@@ -293,7 +292,11 @@ pub fn extract(spec: &Spec, doc: &Document) -> Result<Fetched, FetchError> {
         || head.starts_with("<!doctype")
         || head.starts_with("<html");
     if html {
-        return Err(FetchError { code: &AD003, message: format!("{where_}: the server sent an HTML page, not a script"), hint: Some("a single-page app answers unknown paths with index.html: check the path of the config script (view source in the browser)".into()) });
+        return Err(FetchError::new(
+            FailureKind::HtmlNotScript,
+            format!("{where_}: the server sent an HTML page, not a script"),
+        )
+        .hint("a single-page app answers unknown paths with index.html: check the path of the config script (view source in the browser)"));
     }
     let objs = objects(&doc.text).map_err(|e| {
         FetchError::unreadable(format!("{where_}: {e}"))
@@ -321,11 +324,11 @@ pub fn extract(spec: &Spec, doc: &Document) -> Result<Fetched, FetchError> {
                 return Ok(f);
             }
             Ok(other) => {
-                return Err(FetchError {
-                    code: &AD004,
-                    message: format!("{where_}: {} is {}, not a string", path.join("."), type_name(other)),
-                    hint: Some("point the path at the string itself (add .key or [index])".into()),
-                });
+                return Err(FetchError::new(
+                    FailureKind::NotAString,
+                    format!("{where_}: {} is {}, not a string", path.join("."), type_name(other)),
+                )
+                .hint("point the path at the string itself (add .key or [index])"));
             }
             Err(miss) => {
                 if best_miss.as_ref().is_none_or(|b| miss.0 > b.0) {
@@ -410,7 +413,7 @@ mod tests {
     fn clear_misses() {
         let w = "window.C = {auth: {jwtSecret: 'x', issuer: 'y'}, n: 5};";
         let e = get(w, "auth.secret").expect_err("miss");
-        assert_eq!(e.code, "AD002");
+        assert_eq!(e.kind, FailureKind::NotFound);
         assert!(
             e.message
                 .contains("no secret under auth (keys there: issuer, jwtSecret)"),
@@ -418,10 +421,10 @@ mod tests {
             e.message
         );
         let e = get(w, "n").expect_err("number");
-        assert_eq!(e.code, "AD004");
+        assert_eq!(e.kind, FailureKind::NotAString);
         assert!(e.message.contains("is a number"), "{}", e.message);
         let e = get("<!DOCTYPE html><html>", "a").expect_err("html");
-        assert_eq!(e.code, "AD003");
+        assert_eq!(e.kind, FailureKind::HtmlNotScript);
         assert!(
             get("window.C = {a: fn()}", "a")
                 .expect_err("expr")

@@ -7,9 +7,7 @@
 //! `{"name","digest"}` (0.3.178–0.4.5, and later when status is unknown), `{"name","digest","status"}`
 //! (≥ 0.4.6); tables with `CREATED AT`, without, and with `STATUS` and `* ` / `! ` row prefixes.
 
-use super::{Digest, FetchError, Fetched, Fingerprints, Spec, Variant, Yield};
-use crate::checks::platform::AD501;
-use crate::findings::Finding;
+use super::{Digest, Fact, FetchError, Fetched, Fingerprints, Spec, Variant, Yield};
 use std::collections::BTreeMap;
 use std::process::Stdio;
 use std::sync::Arc;
@@ -183,7 +181,8 @@ pub async fn list_app(app: &str) -> Result<Arc<Vec<FlySecret>>, FetchError> {
         .map_err(|e| FetchError::unreadable(format!("could not read `fly secrets list` output for {app}: {e}")))
 }
 
-/// Resolve NAME in a secrets list into a digest source (AD002 with the names when missing).
+/// NAME in a secrets list as a digest source, with Fly's status for it as a fact. Not in the list:
+/// not found (AD002), naming the secrets that are there (names only).
 pub fn resolve(spec: &Spec, list: &[FlySecret], origin: &str, scope: &str) -> Result<Fetched, FetchError> {
     let key = spec.key.as_deref().unwrap_or_default();
     let Some(s) = list.iter().find(|s| s.name == key) else {
@@ -197,30 +196,17 @@ pub fn resolve(spec: &Spec, list: &[FlySecret], origin: &str, scope: &str) -> Re
         return Err(FetchError::not_found(format!("{origin}: no secret {key} ({names})"))
             .hint("secret names are case-sensitive; set it with `fly secrets set NAME=…`"));
     };
-    let mut fetched = Fetched {
-        yielded: Yield::Digest(Digest {
-            digest: s.digest.clone(),
-            status: s.status.clone(),
-            scope: scope.to_string(),
-        }),
-        details: BTreeMap::new(),
-        location: None,
-        notes: Vec::new(),
-    }
+    let mut fetched = Fetched::of(Yield::Digest(Digest {
+        digest: s.digest.clone(),
+        status: s.status.clone(),
+        scope: scope.to_string(),
+    }))
     .detail("source", origin.to_string());
-    if let Some(st) = s.status.as_deref()
-        && (st.eq_ignore_ascii_case("staged") || st.eq_ignore_ascii_case("partial"))
-    {
-        let how = if st.eq_ignore_ascii_case("staged") {
-            "staged: no running machine has it yet"
-        } else {
-            "partially deployed: some running machines still have the old value"
-        };
-        fetched.notes.push(
-            Finding::new(&AD501, format!("{}: {key} is {how}", spec.name()))
-                .sources([spec.name()])
-                .hint("run `fly secrets deploy` (or `fly deploy`) so every machine gets the new value"),
-        );
+    if let Some(status) = &s.status {
+        fetched.facts.push(Fact::FlyStatus {
+            secret: key.to_string(),
+            status: status.clone(),
+        });
     }
     Ok(fetched)
 }
@@ -338,13 +324,8 @@ pub async fn fetch_runtime(spec: &Spec) -> Result<Fetched, FetchError> {
     let what = format!("{app} (running machine)");
     match parse_runtime(&out) {
         Ok(Some((fp, tool))) => {
-            let mut f = Fetched {
-                yielded: Yield::Fingerprints(fp),
-                details: BTreeMap::new(),
-                location: None,
-                notes: Vec::new(),
-            }
-            .detail("app", app.clone())
+            let mut f = Fetched::of(Yield::Fingerprints(fp))
+                .detail("app", app.clone())
             .detail("digest_tool", tool);
             if let Some(m) = spec.options.get("machine") {
                 f = f.detail("machine", m.clone());

@@ -6,12 +6,14 @@ pub mod configjs;
 mod env;
 mod envvar;
 mod file;
+pub use env::read_dotenv;
 pub use file::read_file_sync;
 pub mod fly;
 mod stdin;
 
-use crate::checks::sources::{AD001, AD002};
-use crate::findings::{Finding, Location};
+use crate::dotenv::Loader;
+use crate::dotenv::diagnose::KeyReport;
+use crate::findings::Location;
 use crate::secret::Secret;
 use crate::usage::UsageError;
 use std::collections::BTreeMap;
@@ -525,23 +527,78 @@ impl Yield {
     }
 }
 
+/// The first byte of a file that is not UTF-8.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidUtf8 {
+    /// The file as the source or command names it.
+    pub file: String,
+    /// Offset of the byte from the start of the file, in bytes (0-based).
+    pub offset: usize,
+    /// Its line (1-based).
+    pub line: usize,
+    /// The byte itself.
+    pub byte: u8,
+}
+
+impl InvalidUtf8 {
+    /// The first invalid byte of `bytes`, if any.
+    pub fn find(file: &str, bytes: &[u8]) -> Option<InvalidUtf8> {
+        let e = std::str::from_utf8(bytes).err()?;
+        let offset = e.valid_up_to();
+        Some(InvalidUtf8 {
+            file: file.to_string(),
+            offset,
+            line: bytes[..offset].iter().filter(|b| **b == b'\n').count() + 1,
+            byte: *bytes.get(offset)?,
+        })
+    }
+}
+
+/// Something a source observed while reading, for a check to judge (`src/checks/`): never a
+/// verdict, never the value.
+#[derive(Debug, Clone)]
+pub enum Fact {
+    /// `env:` read a file that is not valid UTF-8 with `loader`.
+    InvalidUtf8 { loader: Loader, at: InvalidUtf8 },
+    /// The value `loader` read for `key` still holds `what` (e.g. a command substitution the loader
+    /// would run and authdoctor does not): it is compared as written.
+    Unresolved {
+        key: String,
+        loader: Loader,
+        what: &'static str,
+    },
+    /// `key` is also set in authdoctor's own environment, and `loader` read it from the file.
+    InEnvironment { key: String, loader: Loader },
+    /// How every loader reads `key` from the same file (`loader` is the one the source used).
+    Readings { loader: Loader, key: KeyReport },
+    /// The deployment status Fly reports for `secret` (`Deployed`, `Staged`, `Partial`, …).
+    FlyStatus { secret: String, status: String },
+}
+
+/// A source's yield with its provenance and facts.
 #[derive(Debug)]
 pub struct Fetched {
     pub yielded: Yield,
-    /// Provenance and facts for the report (`loader`, `file`, `line`, `command`): never the value.
+    /// Provenance for the report (`loader`, `file`, `line`, `command`): never the value.
     pub details: BTreeMap<String, serde_json::Value>,
+    /// Where the value is defined (an `.env` key's file and line), for annotations.
     pub location: Option<Location>,
-    /// Findings the fetch itself produced (e.g. a loader's replacement of invalid UTF-8).
-    pub notes: Vec<Finding>,
+    /// What the read observed, in the order observed, for the checks.
+    pub facts: Vec<Fact>,
 }
 
 impl Fetched {
+    /// A value with no details, location or facts yet.
     pub fn value(secret: Secret) -> Fetched {
+        Fetched::of(Yield::Value(secret))
+    }
+
+    pub fn of(yielded: Yield) -> Fetched {
         Fetched {
-            yielded: Yield::Value(secret),
+            yielded,
             details: BTreeMap::new(),
             location: None,
-            notes: Vec::new(),
+            facts: Vec::new(),
         }
     }
 
@@ -551,28 +608,43 @@ impl Fetched {
     }
 }
 
-/// Why a source yielded nothing: AD001 (unreadable) or AD002 (key not found).
+/// How a source failed; `crate::checks::sources` maps each kind to its finding code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureKind {
+    /// Nothing could be read: missing or unreadable file, failed or timed-out command, network or
+    /// access error, content that cannot be parsed (AD001).
+    Unreadable,
+    /// Read, but the key, parameter, secret or path asked for is not there (AD002).
+    NotFound,
+    /// A URL answered with an HTML page instead of the config script (AD003).
+    HtmlNotScript,
+    /// The path leads to a number, object, array, boolean or null, not a string (AD004).
+    NotAString,
+}
+
+/// Why a source yielded nothing: the kind, and a message and hint that never quote the value.
 #[derive(Debug, Clone)]
 pub struct FetchError {
-    pub code: &'static crate::findings::Code,
+    pub kind: FailureKind,
+    /// What went wrong, naming the file, key or backend (without the source's label).
     pub message: String,
+    /// What to do; `None` leaves the finding code's default hint.
     pub hint: Option<String>,
 }
 
 impl FetchError {
-    pub fn unreadable(message: impl Into<String>) -> FetchError {
+    pub fn new(kind: FailureKind, message: impl Into<String>) -> FetchError {
         FetchError {
-            code: &AD001,
+            kind,
             message: message.into(),
             hint: None,
         }
     }
+    pub fn unreadable(message: impl Into<String>) -> FetchError {
+        FetchError::new(FailureKind::Unreadable, message)
+    }
     pub fn not_found(message: impl Into<String>) -> FetchError {
-        FetchError {
-            code: &AD002,
-            message: message.into(),
-            hint: None,
-        }
+        FetchError::new(FailureKind::NotFound, message)
     }
     pub fn hint(mut self, hint: impl Into<String>) -> FetchError {
         self.hint = Some(hint.into());
