@@ -2,11 +2,69 @@
 //! `var X = {…}`, `export default {…}`, bare JSON), parsed as JSON5 (unquoted keys, single quotes,
 //! trailing commas, comments). One GET per URL per run, at most 5 redirects, a 2 MiB body cap.
 
-use super::{FailureKind, FetchError, Fetched, Spec};
+use super::fetch::unplanned;
+use super::registry::{Access, Fetching, Remote, Scheme, SchemeInfo};
+use super::{Backends, FailureKind, FetchError, Fetched, Run, Shared, Spec};
 use crate::secret::Secret;
 use serde_json::Value;
 use std::sync::Arc;
 use std::time::Duration;
+
+pub const INFO: SchemeInfo = SchemeInfo {
+    name: "configjs",
+    example: "configjs:https://demo.example.com/config.js#mcpEnhancedJwtSecret",
+    yields: "a string inside a served JS/JSON config (`window.X = {…}`, `var X = {…}`, `export default {…}`, JSON; JSON5 syntax), by dotted path with [index]; also a local path. One GET per URL, 5 redirects, 2 MiB",
+    options: &[],
+    verbatim: false,
+};
+
+pub struct ConfigJs;
+
+impl Scheme for ConfigJs {
+    fn info(&self) -> &'static SchemeInfo {
+        &INFO
+    }
+
+    fn validate(&self, spec: &Spec) -> Result<(), String> {
+        if spec.locator.is_empty() {
+            return Err("configjs needs a URL or a path: configjs:URL#path.to.key".into());
+        }
+        if spec.key.is_none() {
+            return Err("configjs needs the path of the value after '#'".into());
+        }
+        Ok(())
+    }
+
+    fn access(&self) -> Access<'_> {
+        Access::Remote(self)
+    }
+}
+
+/// One GET per URL per run, shared by every source that reads that URL.
+#[derive(Default)]
+struct Documents(rustc_hash::FxHashMap<String, Shared<Document>>);
+
+impl Remote for ConfigJs {
+    fn plan(&self, spec: &Spec, backends: &mut Backends) {
+        if is_url(&spec.locator) {
+            backends.plan::<Documents>().0.entry(spec.locator.clone()).or_default();
+        }
+    }
+
+    fn fetch<'a>(&'a self, spec: &'a Spec, run: &'a Run<'a>) -> Fetching<'a> {
+        Box::pin(async move {
+            let doc = if is_url(&spec.locator) {
+                let Some(cell) = run.backends.get::<Documents>().and_then(|d| d.0.get(&spec.locator)) else {
+                    return Err(unplanned("GET for this URL"));
+                };
+                cell.get_or_init(|| get(&spec.locator, run.timeout)).await.clone()?
+            } else {
+                read_local(spec)?
+            };
+            extract(spec, &doc)
+        })
+    }
+}
 
 pub const MAX_BODY: usize = 2 * 1024 * 1024;
 
@@ -358,8 +416,9 @@ pub fn extract(spec: &Spec, doc: &Document) -> Result<Fetched, FetchError> {
     Err(FetchError::not_found(msg).hint("keys are case-sensitive; use dots and [index] for nested values"))
 }
 
-pub async fn read_local(spec: &Spec) -> Result<Arc<Document>, FetchError> {
-    let bytes = super::file::read_file(&spec.locator).await?;
+/// A config file on this machine, read like any file.
+pub fn read_local(spec: &Spec) -> Result<Arc<Document>, FetchError> {
+    let bytes = super::read_file_sync(&spec.locator)?;
     Ok(Arc::new(Document {
         text: String::from_utf8_lossy(&bytes).into_owned(),
         content_type: None,
@@ -385,7 +444,7 @@ mod tests {
 
     fn get(t: &str, path: &str) -> Result<String, FetchError> {
         extract(&spec(path), &doc(t)).map(|f| match f.yielded {
-            super::super::Yield::Value(s) => String::from_utf8_lossy(s.expose()).into_owned(),
+            crate::source::Yield::Value(s) => String::from_utf8_lossy(s.expose()).into_owned(),
             _ => String::new(),
         })
     }

@@ -1,21 +1,80 @@
 //! `env:PATH#KEY?loader=NAME`: the bytes a `.env` loader hands the program for KEY.
 //! With `loader=nextjs` PATH may be a directory: Next.js's file order for `?mode=` applies.
 
-use super::{Fact, FetchError, Fetched, InvalidUtf8, Spec};
+use super::registry::{Access, Scheme, SchemeInfo};
+use super::spec::part;
+use super::{Fact, FetchError, Fetched, InvalidUtf8, LocalCtx, Spec};
 use crate::dotenv::nextjs::{Mode, load_dir};
 use crate::dotenv::{Loader, Options, diagnose, process_env};
 use crate::findings::Location;
 use crate::secret::Secret;
 use zeroize::Zeroizing;
 
-pub fn loader_of(spec: &Spec) -> Loader {
+pub const INFO: SchemeInfo = SchemeInfo {
+    name: "env",
+    example: "env:frontend/.env.local#AUTH_SECRET?loader=nextjs",
+    yields: "the bytes a .env loader hands the program for KEY (loader default: node); a bare PATH#KEY means the same. \
+With loader=nextjs PATH may be the project directory (?mode=development|production|test picks the files); \
+loader=python takes ?interpolate=false",
+    options: &["loader", "mode", "interpolate"],
+    verbatim: false,
+};
+
+pub struct Env;
+
+impl Scheme for Env {
+    fn info(&self) -> &'static SchemeInfo {
+        &INFO
+    }
+
+    fn validate(&self, spec: &Spec) -> Result<(), String> {
+        if spec.locator.is_empty() {
+            return Err("env needs a file path: env:PATH#KEY".into());
+        }
+        if spec.key.is_none() {
+            return Err("env needs a key: env:PATH#KEY".into());
+        }
+        let loader = spec.options.get("loader").and_then(|l| Loader::from_name(l));
+        if let Some(m) = spec.options.get("mode") {
+            if loader != Some(Loader::Nextjs) {
+                return Err("mode= goes with loader=nextjs".into());
+            }
+            if Mode::from_name(m).is_none() {
+                return Err(format!(
+                    "unknown mode {} (known: development, production, test)",
+                    part(m)
+                ));
+            }
+        }
+        if let Some(v) = spec.options.get("interpolate") {
+            if loader != Some(Loader::Python) {
+                return Err("interpolate= goes with loader=python".into());
+            }
+            if v != "true" && v != "false" {
+                return Err("interpolate= takes true or false".into());
+            }
+        }
+        if let Some(l) = spec.options.get("loader")
+            && loader.is_none()
+        {
+            return Err(format!("unknown loader {} (known: {})", part(l), Loader::names()));
+        }
+        Ok(())
+    }
+
+    fn access(&self) -> Access<'_> {
+        Access::Local(read)
+    }
+}
+
+fn loader_of(spec: &Spec) -> Loader {
     spec.options
         .get("loader")
         .and_then(|l| Loader::from_name(l))
         .unwrap_or(Loader::Node)
 }
 
-pub fn options_of(spec: &Spec) -> Options {
+fn options_of(spec: &Spec) -> Options {
     Options {
         interpolate: spec.options.get("interpolate").map(|v| v != "false").unwrap_or(true),
     }
@@ -38,7 +97,7 @@ pub fn read_dotenv(path: &str) -> Result<Zeroizing<Vec<u8>>, FetchError> {
 /// UTF-8, an unresolved part, the key also in the environment, every loader's reading of the key.
 /// Errors: unreadable (no file, not text, the loader rejects the file), not found (no such key;
 /// the message lists the keys, never values).
-pub async fn fetch(spec: &Spec) -> Result<Fetched, FetchError> {
+pub fn read(spec: &Spec, _: &LocalCtx) -> Result<Fetched, FetchError> {
     let path = &spec.locator;
     let key = spec.key.as_deref().unwrap_or_default();
     let loader = loader_of(spec);
@@ -48,7 +107,7 @@ pub async fn fetch(spec: &Spec) -> Result<Fetched, FetchError> {
             return Err(FetchError::unreadable(format!("{path}: is a directory"))
                 .hint("name the .env file, or use ?loader=nextjs to resolve a Next.js project directory"));
         }
-        return fetch_nextjs_dir(spec, &env);
+        return read_nextjs_dir(spec, &env);
     }
     let bytes = read_dotenv(path)?;
     let mut facts = Vec::new();
@@ -125,7 +184,7 @@ pub async fn fetch(spec: &Spec) -> Result<Fetched, FetchError> {
     Ok(fetched)
 }
 
-fn fetch_nextjs_dir(spec: &Spec, env: &crate::dotenv::Env) -> Result<Fetched, FetchError> {
+fn read_nextjs_dir(spec: &Spec, env: &crate::dotenv::Env) -> Result<Fetched, FetchError> {
     let dir = std::path::Path::new(&spec.locator);
     let key = spec.key.as_deref().unwrap_or_default();
     let mode = spec
