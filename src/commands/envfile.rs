@@ -3,7 +3,7 @@
 use crate::checks::{loaders, sources};
 use crate::cli::Global;
 use crate::dotenv::{Loader, Options, diagnose, process_env};
-use crate::report::{KeyRow, Report, SourceRow};
+use crate::report::{KeyRow, Report, SourceKind, SourceRow, SourceStatus};
 use crate::secret::Secret;
 use crate::usage::UsageError;
 
@@ -37,19 +37,19 @@ pub fn run(
     let mut rows = Vec::new();
     let mut secrets = Vec::new();
     for path in files {
-        let mut row = SourceRow::new(path.clone(), path.clone(), "file");
+        let mut row = SourceRow::new(path.clone(), path.clone(), SourceKind::File);
         // The loaders' readings borrow this buffer, so it is what holds the values: wiped on drop.
         let bytes = match crate::source::read_dotenv(path) {
             Ok(b) => b,
             Err(e) => {
-                row.status = "error".into();
+                row.status = SourceStatus::Error;
                 report.findings.push(sources::file_unreadable(path, &e));
                 report.sources.push(row);
                 continue;
             }
         };
         row.length = Some(bytes.len());
-        row.sha256 = Some(crate::secret::short_sha(&bytes));
+        row.sha256_prefix = Some(crate::secret::short_sha(&bytes));
         report.findings.extend(loaders::file_hazards(path, &bytes));
         let analysis = diagnose::analyze(&bytes, &loaders, &env, &opts);
         // Every distinct value any loader read, for the redaction pass.
@@ -82,7 +82,7 @@ pub fn run(
         if let Some(want) = key
             && keys == 0
         {
-            row.status = "error".into();
+            row.status = SourceStatus::Error;
             let defs = diagnose::definitions(&text);
             let mut names: Vec<&str> = defs.keys().copied().collect();
             names.sort();

@@ -11,7 +11,7 @@ pub mod sources;
 
 use crate::checks;
 use crate::cli::Global;
-use crate::report::{Dump, Report, SourceRow};
+use crate::report::{Dump, Report, SourceKind, SourceRow, SourceStatus};
 use crate::source::{Outcome, Spec, Yield};
 use crate::usage::UsageError;
 use std::io::IsTerminal;
@@ -65,7 +65,7 @@ pub async fn fetch(specs: Vec<Spec>, global: &Global) -> Result<Vec<Outcome>, Us
 pub fn source_rows(outcomes: &[&Outcome], report: &mut Report, reveal: bool) {
     for o in outcomes {
         let name = o.spec.name().to_string();
-        let mut row = SourceRow::new(name.clone(), o.spec.raw.clone(), "value");
+        let mut row = SourceRow::new(name.clone(), o.spec.raw.clone(), SourceKind::Value);
         match &o.result {
             Ok(f) => {
                 row.kind = f.yielded.kind().into();
@@ -73,14 +73,14 @@ pub fn source_rows(outcomes: &[&Outcome], report: &mut Report, reveal: bool) {
                 match &f.yielded {
                     Yield::Value(s) => {
                         row.length = Some(s.len());
-                        row.sha256 = Some(s.short_sha());
+                        row.sha256_prefix = Some(s.short_sha());
                         if reveal {
                             row.hex = Some(hex::encode(s.expose()));
                         }
                     }
                     Yield::Fingerprints(fp) => {
                         row.length = Some(fp.length);
-                        row.sha256 = Some(fp.sha256.chars().take(12).collect());
+                        row.sha256_prefix = Some(fp.sha256.chars().take(12).collect());
                     }
                     Yield::Digest(d) => {
                         row.details.insert("digest".into(), d.digest.clone().into());
@@ -93,7 +93,7 @@ pub fn source_rows(outcomes: &[&Outcome], report: &mut Report, reveal: bool) {
                 report.findings.extend(checks::platform::from_facts(&name, f));
             }
             Err(e) => {
-                row.status = "error".into();
+                row.status = SourceStatus::Error;
                 report.findings.push(checks::sources::failed(&name, e));
             }
         }

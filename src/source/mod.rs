@@ -29,7 +29,9 @@ pub use fetch::{Backends, LocalCtx, Run, Shared, fetch_all};
 pub use file::read_file_sync;
 pub use registry::{Access, Fetching, Remote, SCHEMES, Scheme, SchemeInfo};
 pub use spec::Spec;
-pub use value::{Digest, Fact, FailureKind, FetchError, Fetched, Fingerprints, InvalidUtf8, Outcome, Variant, Yield};
+pub use value::{
+    Digest, Fact, FailureKind, FetchError, Fetched, Fingerprints, InvalidUtf8, Outcome, Variant, Yield, YieldKind,
+};
 
 /// Most bytes any source may yield: a secret is small; anything larger is the wrong file or a stream.
 pub const MAX_SOURCE_BYTES: usize = 8 * 1024 * 1024;

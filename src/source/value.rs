@@ -92,13 +92,40 @@ pub enum Yield {
     Digest(Digest),
 }
 
-impl Yield {
-    /// `value`, `fingerprints` or `digest` (SPEC "Sources").
-    pub fn kind(&self) -> &'static str {
+/// The three kinds a source yields (SPEC "Sources"); `Display` gives the report's word for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YieldKind {
+    /// The bytes themselves.
+    Value,
+    /// Length and SHA-256 of the value and its variants, computed where it lives.
+    Fingerprints,
+    /// A store's opaque digest: presence, status and change, never equality with a value.
+    Digest,
+}
+
+impl YieldKind {
+    /// `value`, `fingerprints` or `digest`.
+    pub fn as_str(self) -> &'static str {
         match self {
-            Yield::Value(_) => "value",
-            Yield::Fingerprints(_) => "fingerprints",
-            Yield::Digest(_) => "digest",
+            YieldKind::Value => "value",
+            YieldKind::Fingerprints => "fingerprints",
+            YieldKind::Digest => "digest",
+        }
+    }
+}
+
+impl std::fmt::Display for YieldKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Yield {
+    pub fn kind(&self) -> YieldKind {
+        match self {
+            Yield::Value(_) => YieldKind::Value,
+            Yield::Fingerprints(_) => YieldKind::Fingerprints,
+            Yield::Digest(_) => YieldKind::Digest,
         }
     }
 }
