@@ -67,7 +67,9 @@ struct Configs(rustc_hash::FxHashMap<Backend, Shared<aws_config::SdkConfig>>);
 
 /// Plan the configuration `spec`'s backend needs (an AWS scheme's plan step).
 pub(super) fn plan_config(spec: &Spec, backends: &mut Backends) {
-    backends.plan::<Configs>().0.entry(Backend::of(spec)).or_default();
+    backends.plan(|c: &mut Configs| {
+        c.0.entry(Backend::of(spec)).or_default();
+    });
 }
 
 /// The configuration of backend `b`, loaded on first use.

@@ -47,7 +47,9 @@ struct Documents(rustc_hash::FxHashMap<String, Shared<Document>>);
 impl Remote for ConfigJs {
     fn plan(&self, spec: &Spec, backends: &mut Backends) {
         if is_url(&spec.locator) {
-            backends.plan::<Documents>().0.entry(spec.locator.clone()).or_default();
+            backends.plan(|d: &mut Documents| {
+                d.0.entry(spec.locator.clone()).or_default();
+            });
         }
     }
 

@@ -41,14 +41,17 @@ pub struct Backends {
 }
 
 impl Backends {
-    /// The state of type `T`, created empty on first use (planning).
-    pub fn plan<T: Default + 'static>(&mut self) -> &mut T {
-        self.by_type
+    /// Plan with the state of type `T`, created empty on first use.
+    pub fn plan<T: Default + 'static>(&mut self, f: impl FnOnce(&mut T)) {
+        let state = self
+            .by_type
             .entry(TypeId::of::<T>())
-            .or_insert_with(|| Box::new(T::default()))
-            .downcast_mut::<T>()
-            // Only `plan::<T>` inserts, under T's own TypeId: no user input reaches this.
-            .expect("the entry under T's TypeId holds a T")
+            .or_insert_with(|| Box::new(T::default()));
+        // Only this function inserts, under T's own TypeId, so the state is a T. Were it not, the
+        // fetch would find nothing planned and say so (an error, not a panic).
+        if let Some(t) = state.downcast_mut::<T>() {
+            f(t);
+        }
     }
 
     /// The state of type `T` planned for this run, if any spec planned it (fetching).
@@ -136,8 +139,8 @@ mod tests {
     #[test]
     fn backends_keep_one_state_per_type() {
         let mut b = Backends::default();
-        b.plan::<Calls>().0.push("a");
-        b.plan::<Calls>().0.push("b");
+        b.plan(|c: &mut Calls| c.0.push("a"));
+        b.plan(|c: &mut Calls| c.0.push("b"));
         assert_eq!(b.get::<Calls>().map(|c| c.0.clone()), Some(vec!["a", "b"]));
         assert!(b.get::<u32>().is_none());
     }

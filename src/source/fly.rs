@@ -40,7 +40,9 @@ struct Lists(rustc_hash::FxHashMap<String, Shared<Vec<FlySecret>>>);
 
 impl Remote for Fly {
     fn plan(&self, spec: &Spec, backends: &mut Backends) {
-        backends.plan::<Lists>().0.entry(spec.locator.clone()).or_default();
+        backends.plan(|l: &mut Lists| {
+            l.0.entry(spec.locator.clone()).or_default();
+        });
     }
 
     fn fetch<'a>(&'a self, spec: &'a Spec, run: &'a Run<'a>) -> Fetching<'a> {

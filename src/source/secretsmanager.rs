@@ -51,7 +51,9 @@ fn call_of(spec: &Spec) -> (Backend, String, Option<String>) {
 impl Remote for SecretsManager {
     fn plan(&self, spec: &Spec, backends: &mut Backends) {
         plan_config(spec, backends);
-        backends.plan::<Secrets>().0.entry(call_of(spec)).or_default();
+        backends.plan(|s: &mut Secrets| {
+            s.0.entry(call_of(spec)).or_default();
+        });
     }
 
     fn fetch<'a>(&'a self, spec: &'a Spec, run: &'a Run<'a>) -> Fetching<'a> {

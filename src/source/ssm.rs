@@ -48,11 +48,11 @@ impl Scheme for Ssm {
     }
 }
 
-/// GetParameters calls of one run: at most 10 distinct names each, per backend, and which call
-/// has each (backend, selector).
+/// GetParameters calls of one run: at most [`BATCH`] distinct names each, per backend, and which
+/// call has each (backend, selector).
 #[derive(Default)]
 struct Batches {
-    calls: Vec<(Backend, Vec<String>, Shared<SsmBatch>)>,
+    calls: Vec<(Vec<String>, Shared<SsmBatch>)>,
     index: rustc_hash::FxHashMap<(Backend, String), usize>,
     /// The call of each backend that still has room.
     open: rustc_hash::FxHashMap<Backend, usize>,
@@ -61,28 +61,41 @@ struct Batches {
 /// Most names one GetParameters call takes (the API's limit).
 const BATCH: usize = 10;
 
-impl Remote for Ssm {
-    fn plan(&self, spec: &Spec, backends: &mut Backends) {
-        plan_config(spec, backends);
-        let b = Backend::of(spec);
-        let sel = ssm_selector(spec);
-        let batches = backends.plan::<Batches>();
-        if batches.index.contains_key(&(b.clone(), sel.clone())) {
+impl Batches {
+    /// Put `selector` in a call to `backend`: the one that has it already, else the backend's last
+    /// call if it has room, else a new one.
+    fn add(&mut self, backend: Backend, selector: String) {
+        let key = (backend, selector);
+        if self.index.contains_key(&key) {
             return;
         }
-        let i = match batches.open.get(&b) {
-            Some(&i) if batches.calls.get(i).is_some_and(|c| c.1.len() < BATCH) => i,
+        let open = self.open.get(&key.0).copied();
+        let i = match open {
+            Some(i) if self.calls.get(i).is_some_and(|c| c.0.len() < BATCH) => i,
             _ => {
-                batches.calls.push((b.clone(), Vec::new(), Shared::default()));
-                let i = batches.calls.len() - 1;
-                batches.open.insert(b.clone(), i);
+                self.calls.push((Vec::new(), Shared::default()));
+                let i = self.calls.len() - 1;
+                self.open.insert(key.0.clone(), i);
                 i
             }
         };
-        if let Some(call) = batches.calls.get_mut(i) {
-            call.1.push(sel.clone());
+        if let Some(call) = self.calls.get_mut(i) {
+            call.0.push(key.1.clone());
         }
-        batches.index.insert((b, sel), i);
+        self.index.insert(key, i);
+    }
+
+    /// The names of `selector`'s call and its answer, once fetched.
+    fn call(&self, backend: &Backend, selector: &str) -> Option<&(Vec<String>, Shared<SsmBatch>)> {
+        let i = *self.index.get(&(backend.clone(), selector.to_string()))?;
+        self.calls.get(i)
+    }
+}
+
+impl Remote for Ssm {
+    fn plan(&self, spec: &Spec, backends: &mut Backends) {
+        plan_config(spec, backends);
+        backends.plan(|b: &mut Batches| b.add(Backend::of(spec), ssm_selector(spec)));
     }
 
     fn fetch<'a>(&'a self, spec: &'a Spec, run: &'a Run<'a>) -> Fetching<'a> {
@@ -90,10 +103,7 @@ impl Remote for Ssm {
             let b = Backend::of(spec);
             let config = config_for(run, &b).await?;
             let sel = ssm_selector(spec);
-            let Some((_, names, cell)) = run.backends.get::<Batches>().and_then(|batches| {
-                let i = *batches.index.get(&(b.clone(), sel.clone()))?;
-                batches.calls.get(i)
-            }) else {
+            let Some((names, cell)) = run.backends.get::<Batches>().and_then(|c| c.call(&b, &sel)) else {
                 return Err(unplanned("batch for this parameter"));
             };
             let batch = cell
@@ -297,5 +307,26 @@ mod tests {
             Some("one")
         );
         assert_eq!(got("/b").as_deref(), None);
+    }
+
+    #[test]
+    fn batches_of_ten_distinct_names_per_backend() {
+        let backend = |region: &str| Backend {
+            region: Some(region.into()),
+            profile: None,
+            endpoint: None,
+        };
+        let mut b = Batches::default();
+        for i in 0..25 {
+            b.add(backend("us-east-1"), format!("/p/{i}"));
+            b.add(backend("eu-west-1"), format!("/q/{}", i % 3));
+        }
+        b.add(backend("us-east-1"), "/p/3".into());
+        let sizes: Vec<usize> = b.calls.iter().map(|c| c.0.len()).collect();
+        assert_eq!(sizes, [10, 3, 10, 5]);
+        let call = |r: &str, s: &str| b.call(&backend(r), s).map(|c| c.0.clone());
+        assert_eq!(call("us-east-1", "/p/24"), call("us-east-1", "/p/20"));
+        assert_ne!(call("us-east-1", "/p/0"), call("us-east-1", "/p/10"));
+        assert!(call("us-east-1", "/q/0").is_none());
     }
 }
