@@ -1,7 +1,15 @@
 //! .env loaders (AD3xx): how the loaders in play read a key differently.
 //! Each code is defined here, beside the checks that emit it, and listed in [`CODES`].
+//!
+//! The one producer of these findings, for two readers of `.env` files: an `env:` source (one
+//! loader; its facts, [`from_facts`]) and `envfile` (every loader over a whole file; its analysis,
+//! [`file_hazards`], [`loader_errors`], [`key`]). Each code's message is built here for both, from
+//! the loaders' own behaviour ([`keeps_environment`], [`refuses_invalid_utf8`]).
 
-use crate::findings::{Code, Severity};
+use crate::dotenv::diagnose::KeyReport;
+use crate::dotenv::{Env, LoadError, Loader};
+use crate::findings::{Code, Finding, Location, Severity};
+use crate::source::{Fact, Fetched, InvalidUtf8};
 
 /// Every code of this family, for the registry (`crate::findings::registry`).
 pub const CODES: &[&Code] = &[&AD301, &AD302, &AD303, &AD304, &AD305, &AD306, &AD307, &AD308];
@@ -100,3 +108,365 @@ already in the process environment, so a stale exported value silently wins over
 Confirm: `authdoctor compare env:FILE#KEY envvar:KEY`.\n\
 Fix: `unset KEY` in the shell or CI job, or update it to the file's value.",
 };
+
+/// Whether `loader` leaves a variable already in the environment alone (docker, compose and the
+/// shell set it from the file).
+pub fn keeps_environment(loader: Loader) -> bool {
+    !matches!(loader, Loader::Docker | Loader::Shell | Loader::Compose)
+}
+
+/// Whether `loader` refuses a file that is not UTF-8 (the others replace each invalid sequence
+/// with U+FFFD).
+pub fn refuses_invalid_utf8(loader: Loader) -> bool {
+    matches!(loader, Loader::Python | Loader::Docker)
+}
+
+/// Who reads a file: one source with its loader, or `envfile` with every loader.
+enum Reader<'a> {
+    Source { name: &'a str, loader: Loader },
+    File { path: &'a str },
+}
+
+impl Reader<'_> {
+    fn name(&self) -> &str {
+        match self {
+            Reader::Source { name, .. } => name,
+            Reader::File { path } => path,
+        }
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// Loaders, in the order of [`Loader::ALL`], for which `pred` holds.
+fn loaders_that(pred: fn(Loader) -> bool) -> Vec<&'static str> {
+    Loader::ALL.iter().filter(|l| pred(**l)).map(|l| l.name()).collect()
+}
+
+/// The findings an `env:` source's facts call for, in the order observed: AD302 (the file is not
+/// UTF-8), AD303 (the value holds an unresolved part), AD308 (the environment holds the key and the
+/// loader will not override it), AD301 (other loaders read the key differently). `name` is the
+/// source's name in the report.
+pub fn from_facts(name: &str, fetched: &Fetched) -> Vec<Finding> {
+    let location = fetched.location.as_ref();
+    let mut out = Vec::new();
+    for fact in &fetched.facts {
+        match fact {
+            Fact::InvalidUtf8 { loader, at } => out.push(invalid_utf8(
+                Reader::Source {
+                    name,
+                    loader: *loader,
+                },
+                at,
+            )),
+            Fact::Unresolved { key, what, .. } => out.push(
+                Finding::new(&AD303, format!("{name}: {key} contains a {what}; compared as written"))
+                    .sources([name])
+                    .at(location.cloned()),
+            ),
+            Fact::InEnvironment { key, loader } if keeps_environment(*loader) => out.push(
+                Finding::new(
+                    &AD308,
+                    format!(
+                        "{name}: {key} is also set in this environment, and {} does not override it: a program started here sees the environment's value",
+                        loader.name()
+                    ),
+                )
+                .sources([name])
+                .at(location.cloned()),
+            ),
+            Fact::Readings { loader, key } => out.extend(disagreement(
+                Reader::Source {
+                    name,
+                    loader: *loader,
+                },
+                key,
+                location,
+            )),
+            Fact::InEnvironment { .. } | Fact::FlyStatus { .. } => {}
+        }
+    }
+    out
+}
+
+/// `envfile`: what is wrong with a whole file even where every loader agrees: AD302 (not UTF-8),
+/// AD305 (a byte-order mark), AD306 (CR LF line endings).
+pub fn file_hazards(path: &str, bytes: &[u8]) -> Vec<Finding> {
+    let at = |line: usize| {
+        Some(Location {
+            file: path.to_string(),
+            line,
+        })
+    };
+    let mut out = Vec::new();
+    if let Some(bad) = InvalidUtf8::find(path, bytes) {
+        out.push(invalid_utf8(Reader::File { path }, &bad));
+    }
+    if bytes.starts_with("\u{feff}".as_bytes()) {
+        out.push(
+            Finding::new(
+                &AD305,
+                format!("{path}: starts with a BOM (EF BB BF); a shell reads it as part of the first name"),
+            )
+            .sources([path])
+            .at(at(1)),
+        );
+    }
+    let crlf = bytes.windows(2).filter(|w| w == b"\r\n").count();
+    if crlf > 0 {
+        let first = bytes.windows(2).position(|w| w == b"\r\n").unwrap_or(0);
+        let line = bytes[..first].iter().filter(|b| **b == b'\n').count() + 1;
+        out.push(
+            Finding::new(
+                &AD306,
+                format!("{path}: {crlf} line(s) end with CR LF, the first at line {line}"),
+            )
+            .sources([path])
+            .at(at(line)),
+        );
+    }
+    out
+}
+
+/// `envfile`: AD307 for each loader that rejects the file or skips a statement, by loader and line.
+pub fn loader_errors(path: &str, errors: &[(Loader, LoadError)]) -> Vec<Finding> {
+    errors
+        .iter()
+        .map(|(l, e)| {
+            let what = if e.fatal {
+                "rejects the file"
+            } else {
+                "skips a statement"
+            };
+            Finding::new(
+                &AD307,
+                format!("{path}: {} {what} at line {}: {}", l.name(), e.line, e.message),
+            )
+            .sources([path])
+            .at(Some(Location {
+                file: path.to_string(),
+                line: e.line.max(1),
+            }))
+        })
+        .collect()
+}
+
+/// `envfile`: one key as every loader reads it: AD304 (defined more than once), AD303 (a loader
+/// would run a command first), AD301 (the loaders disagree), AD308 (the environment holds another
+/// value, which the loaders that keep the environment hand the program instead).
+pub fn key(path: &str, k: &KeyReport, env: &Env) -> Vec<Finding> {
+    let location = Some(Location {
+        file: path.to_string(),
+        line: k.line,
+    });
+    let mut out = Vec::new();
+    if k.defined_on.len() > 1 {
+        let d = &k.defined_on;
+        let lines: Vec<String> = d.iter().map(|n| n.to_string()).collect();
+        out.push(
+            Finding::new(
+                &AD304,
+                format!(
+                    "{path}: {} is defined {} times (lines {}); dotenvy keeps the first, the others the last",
+                    k.key,
+                    d.len(),
+                    lines.join(", ")
+                ),
+            )
+            .sources([path])
+            .at(location.clone()),
+        );
+    }
+    let runs: Vec<&str> = k
+        .readings
+        .iter()
+        .filter(|r| r.unresolved.is_some())
+        .flat_map(|r| r.loaders.clone())
+        .collect();
+    if !runs.is_empty() {
+        out.push(
+            Finding::new(
+                &AD303,
+                format!(
+                    "{path}: {} holds a command substitution that {} would run; authdoctor compares the text as written",
+                    k.key,
+                    runs.join(", ")
+                ),
+            )
+            .sources([path])
+            .at(location.clone()),
+        );
+    }
+    out.extend(disagreement(Reader::File { path }, k, location.as_ref()));
+    if let Some(v) = env.get(&k.key)
+        && k.readings
+            .iter()
+            .filter_map(|r| r.sha256.as_deref())
+            .all(|h| h != crate::secret::short_sha(v.as_bytes()))
+    {
+        out.push(
+            Finding::new(
+                &AD308,
+                format!(
+                    "{path}: {} is also set in this environment with a different value; {} keep the environment's",
+                    k.key,
+                    and_list(&loaders_that(keeps_environment))
+                ),
+            )
+            .sources([path])
+            .at(location),
+        );
+    }
+    out
+}
+
+/// AD302: the first byte that is not UTF-8, and what the loader (or each loader) does about it.
+fn invalid_utf8(reader: Reader, bad: &InvalidUtf8) -> Finding {
+    let effect = match &reader {
+        Reader::Source { loader, .. } if refuses_invalid_utf8(*loader) => format!("{} refuses the file", loader.name()),
+        Reader::Source { loader, .. } => format!("{} replaces invalid bytes with U+FFFD", loader.name()),
+        Reader::File { .. } => format!(
+            "{} refuse the file, the others replace it with U+FFFD",
+            and_list(&loaders_that(refuses_invalid_utf8))
+        ),
+    };
+    Finding::new(
+        &AD302,
+        format!(
+            "{}: byte 0x{:02x} at offset {} (line {}) is not UTF-8; {effect}",
+            bad.file, bad.byte, bad.offset, bad.line
+        ),
+    )
+    .sources([reader.name()])
+    .at(Some(Location {
+        file: bad.file.clone(),
+        line: bad.line,
+    }))
+}
+
+/// AD301 when the loaders read the key differently, with the next step for its first cause.
+fn disagreement(reader: Reader, k: &KeyReport, location: Option<&Location>) -> Option<Finding> {
+    if k.agree() {
+        return None;
+    }
+    let message = match &reader {
+        Reader::Source { name, loader } => {
+            let ours = k.readings.iter().find(|r| r.loaders.contains(&loader.name()));
+            let others: Vec<&str> = k
+                .readings
+                .iter()
+                .filter(|r| !r.loaders.contains(&loader.name()))
+                .flat_map(|r| r.loaders.clone())
+                .collect();
+            let with = ours.map(|r| r.loaders.join(", ")).unwrap_or_default();
+            format!(
+                "{name}: {with} read {} one way, {} another: {}",
+                k.key,
+                others.join(", "),
+                k.causes.join("; ")
+            )
+        }
+        Reader::File { path } => {
+            let groups: Vec<String> = k.readings.iter().map(|r| r.describe()).collect();
+            format!(
+                "{path}: {}: {}. Cause: {}",
+                k.key,
+                groups.join("; "),
+                k.causes.join("; ")
+            )
+        }
+    };
+    let mut f = Finding::new(&AD301, message)
+        .sources([reader.name()])
+        .at(location.cloned());
+    if let Some(h) = hint_for(&k.causes) {
+        f = f.hint(h);
+    }
+    Some(f)
+}
+
+/// The next step for a disagreement, from its first cause.
+fn hint_for(causes: &[String]) -> Option<String> {
+    let first = causes.iter().find(|c| !c.contains(" at line "))?;
+    let hint = if first.starts_with("quotes") {
+        "If `docker run --env-file` reads this file, drop the quotes: docker keeps them, and a value without spaces, `#` or `$` needs none."
+    } else if first.starts_with("`$` expansion") {
+        "Keep `$` out of secrets (`openssl rand -hex 32`); otherwise write `$` as `\\$` for the expanding loaders, and check each reading with `authdoctor envfile`."
+    } else if first.starts_with("`#`") {
+        "Quote a value that contains `#`, or keep `#` out of secrets."
+    } else if first.starts_with("backslash") {
+        "Avoid backslashes in secrets; a multi-line key is safer as one line with `\\n` read by one known loader."
+    } else if first.starts_with("trailing spaces") {
+        "Remove the trailing spaces after the value."
+    } else if first.starts_with("CR LF") {
+        "Convert the file to LF line endings (`dos2unix FILE`)."
+    } else if first.starts_with("defined") {
+        "Keep one definition of the key."
+    } else if first.starts_with("`export`") {
+        "Drop `export` if docker reads this file."
+    } else if first.starts_with("spaces around") {
+        "Write `KEY=value` with no spaces around `=`."
+    } else {
+        return None;
+    };
+    Some(hint.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loader_lists_are_built_from_the_loaders() {
+        assert_eq!(and_list(&loaders_that(refuses_invalid_utf8)), "python and docker");
+        assert_eq!(
+            and_list(&loaders_that(keeps_environment)),
+            "node, nextjs, python, ruby and dotenvy"
+        );
+        assert_eq!(and_list(&["a"]), "a");
+    }
+
+    #[test]
+    fn invalid_utf8_says_what_each_reader_does() {
+        let bad = InvalidUtf8::find(".env", b"K=\xe9").expect("invalid");
+        let one = |loader| invalid_utf8(Reader::Source { name: "s", loader }, &bad);
+        assert_eq!(
+            one(Loader::Python).message,
+            ".env: byte 0xe9 at offset 2 (line 1) is not UTF-8; python refuses the file"
+        );
+        assert!(
+            one(Loader::Node)
+                .message
+                .ends_with("node replaces invalid bytes with U+FFFD")
+        );
+        assert_eq!(one(Loader::Node).sources, ["s"]);
+        let all = invalid_utf8(Reader::File { path: ".env" }, &bad);
+        assert!(
+            all.message
+                .ends_with("python and docker refuse the file, the others replace it with U+FFFD"),
+            "{}",
+            all.message
+        );
+    }
+
+    #[test]
+    fn the_environment_matters_only_to_loaders_that_keep_it() {
+        let fetched = |loader| {
+            let mut f = Fetched::value(crate::secret::Secret::new(b"v".to_vec()));
+            f.facts.push(Fact::InEnvironment {
+                key: "K".into(),
+                loader,
+            });
+            f
+        };
+        assert_eq!(from_facts("s", &fetched(Loader::Node))[0].code.id, "AD308");
+        assert!(from_facts("s", &fetched(Loader::Docker)).is_empty());
+    }
+}

@@ -1,7 +1,9 @@
-//! Reading sources (AD0xx): a source that could not be read, or not as asked.
+//! Reading sources (AD0xx): a source that could not be read, or not as asked. A source returns a
+//! typed failure ([`FailureKind`]); this module is the one place that turns it into a finding.
 //! Each code is defined here, beside the checks that emit it, and listed in [`CODES`].
 
-use crate::findings::{Code, Severity};
+use crate::findings::{Code, Finding, Severity};
+use crate::source::{FailureKind, FetchError};
 
 /// Every code of this family, for the registry (`crate::findings::registry`).
 pub const CODES: &[&Code] = &[&AD001, &AD002, &AD003, &AD004];
@@ -55,3 +57,63 @@ is no secret text to compare.\n\
 Confirm: the message names the type found.\n\
 Fix: extend the path (`.key`, `[0]`) to the string.",
 };
+
+/// The code for a way a source can fail.
+pub fn code_of(kind: FailureKind) -> &'static Code {
+    match kind {
+        FailureKind::Unreadable => &AD001,
+        FailureKind::NotFound => &AD002,
+        FailureKind::HtmlNotScript => &AD003,
+        FailureKind::NotAString => &AD004,
+    }
+}
+
+/// The finding for a source named `name` in the report that yielded nothing: `NAME: message`, the
+/// error's hint or else the code's.
+pub fn failed(name: &str, e: &FetchError) -> Finding {
+    let mut finding = Finding::new(code_of(e.kind), format!("{name}: {}", e.message)).sources([name]);
+    if let Some(h) = &e.hint {
+        finding = finding.hint(h.clone());
+    }
+    finding
+}
+
+/// `envfile`: a file it could not read (the message names the file).
+pub fn file_unreadable(path: &str, e: &FetchError) -> Finding {
+    Finding::new(code_of(e.kind), e.message.clone())
+        .sources([path])
+        .hint("check the path; `authdoctor envfile` reads .env files")
+}
+
+/// `envfile --key KEY`: no loader finds KEY in the file; `names` are the keys it defines.
+pub fn key_not_in_file(path: &str, key: &str, names: &[&str]) -> Finding {
+    Finding::new(
+        &AD002,
+        format!(
+            "{path}: no loader finds a key {key} (keys in the file: {})",
+            names.join(", ")
+        ),
+    )
+    .sources([path])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_failure_kind_has_its_code() {
+        for (kind, id) in [
+            (FailureKind::Unreadable, "AD001"),
+            (FailureKind::NotFound, "AD002"),
+            (FailureKind::HtmlNotScript, "AD003"),
+            (FailureKind::NotAString, "AD004"),
+        ] {
+            let f = failed("s", &FetchError::new(kind, "m"));
+            assert_eq!((f.code.id, f.message.as_str()), (id, "s: m"));
+            assert_eq!(f.hint.as_deref(), Some(code_of(kind).hint));
+        }
+        let f = failed("s", &FetchError::not_found("m").hint("h"));
+        assert_eq!(f.hint.as_deref(), Some("h"));
+    }
+}

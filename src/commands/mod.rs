@@ -9,9 +9,9 @@ pub mod inspect;
 pub mod jwt;
 pub mod sources;
 
+use crate::checks;
 use crate::cli::Global;
-use crate::findings::Finding;
-use crate::report::{Dump, Report, SourceRow};
+use crate::report::{Dump, Report, SourceKind, SourceRow, SourceStatus};
 use crate::source::{Outcome, Spec, Yield};
 use crate::usage::UsageError;
 use std::io::IsTerminal;
@@ -60,11 +60,12 @@ pub async fn fetch(specs: Vec<Spec>, global: &Global) -> Result<Vec<Outcome>, Us
     Ok(outcomes)
 }
 
-/// The sources table and the findings of the fetch itself (AD001, AD002, loader notes).
+/// The sources table, and the findings of reading them: a failure's (AD0xx, `checks::sources`)
+/// and what the sources observed (loader facts, `checks::loaders`; platform facts, `checks::platform`).
 pub fn source_rows(outcomes: &[&Outcome], report: &mut Report, reveal: bool) {
     for o in outcomes {
         let name = o.spec.name().to_string();
-        let mut row = SourceRow::new(name.clone(), o.spec.raw.clone(), "value");
+        let mut row = SourceRow::new(name.clone(), o.spec.raw.clone(), SourceKind::Value);
         match &o.result {
             Ok(f) => {
                 row.kind = f.yielded.kind().into();
@@ -72,14 +73,14 @@ pub fn source_rows(outcomes: &[&Outcome], report: &mut Report, reveal: bool) {
                 match &f.yielded {
                     Yield::Value(s) => {
                         row.length = Some(s.len());
-                        row.sha256 = Some(s.short_sha());
+                        row.sha256_prefix = Some(s.short_sha());
                         if reveal {
                             row.hex = Some(hex::encode(s.expose()));
                         }
                     }
                     Yield::Fingerprints(fp) => {
                         row.length = Some(fp.length);
-                        row.sha256 = Some(fp.sha256.chars().take(12).collect());
+                        row.sha256_prefix = Some(fp.sha256.chars().take(12).collect());
                     }
                     Yield::Digest(d) => {
                         row.details.insert("digest".into(), d.digest.clone().into());
@@ -88,15 +89,12 @@ pub fn source_rows(outcomes: &[&Outcome], report: &mut Report, reveal: bool) {
                         }
                     }
                 }
-                report.findings.extend(f.notes.iter().cloned());
+                report.findings.extend(checks::loaders::from_facts(&name, f));
+                report.findings.extend(checks::platform::from_facts(&name, f));
             }
             Err(e) => {
-                row.status = "error".into();
-                let mut finding = Finding::new(e.code, format!("{name}: {}", e.message)).sources([name.clone()]);
-                if let Some(h) = &e.hint {
-                    finding = finding.hint(h.clone());
-                }
-                report.findings.push(finding);
+                row.status = SourceStatus::Error;
+                report.findings.push(checks::sources::failed(&name, e));
             }
         }
         report.sources.push(row);

@@ -9,6 +9,7 @@ pub fn run(format: Format) -> String {
         Format::Json => {
             let list: Vec<serde_json::Value> = SCHEMES
                 .iter()
+                .map(|s| s.info())
                 .map(|s| serde_json::json!({"scheme": s.name, "example": s.example, "yields": s.yields, "options": s.options}))
                 .collect();
             format!(
@@ -18,7 +19,7 @@ pub fn run(format: Format) -> String {
         }
         _ => {
             let mut out = String::from("Sources are [LABEL=]SCHEME:REST; LABEL names the source in the report.\n\n");
-            for s in SCHEMES {
+            for s in SCHEMES.iter().map(|s| s.info()) {
                 out.push_str(&format!(
                     "  {:<7} {}\n          {}\n",
                     s.name.bold(),

@@ -106,33 +106,6 @@ pub fn parse_all<'a>(bytes: &'a [u8], loaders: &[Loader], env: &Env, opts: &Opti
     out
 }
 
-/// The next step for a disagreement, from its first cause.
-pub fn hint_for(causes: &[String]) -> Option<String> {
-    let first = causes.iter().find(|c| !c.contains(" at line "))?;
-    let hint = if first.starts_with("quotes") {
-        "If `docker run --env-file` reads this file, drop the quotes: docker keeps them, and a value without spaces, `#` or `$` needs none."
-    } else if first.starts_with("`$` expansion") {
-        "Keep `$` out of secrets (`openssl rand -hex 32`); otherwise write `$` as `\\$` for the expanding loaders, and check each reading with `authdoctor envfile`."
-    } else if first.starts_with("`#`") {
-        "Quote a value that contains `#`, or keep `#` out of secrets."
-    } else if first.starts_with("backslash") {
-        "Avoid backslashes in secrets; a multi-line key is safer as one line with `\\n` read by one known loader."
-    } else if first.starts_with("trailing spaces") {
-        "Remove the trailing spaces after the value."
-    } else if first.starts_with("CR LF") {
-        "Convert the file to LF line endings (`dos2unix FILE`)."
-    } else if first.starts_with("defined") {
-        "Keep one definition of the key."
-    } else if first.starts_with("`export`") {
-        "Drop `export` if docker reads this file."
-    } else if first.starts_with("spaces around") {
-        "Write `KEY=value` with no spaces around `=`."
-    } else {
-        return None;
-    };
-    Some(hint.to_string())
-}
-
 /// What makes two readings the same: the bytes, and whether a command would still run first.
 type Identity<'a> = (Option<&'a [u8]>, bool);
 

@@ -68,20 +68,23 @@ pub fn render(report: &Report, style: Style) -> String {
         .max()
         .unwrap_or(0);
     let all_ok =
-        report.sources.iter().all(|s| s.status == "ok") && report.findings.iter().all(|f| f.topic() != Topic::Sources);
+        report.sources.iter().all(|s| s.status.is_ok()) && report.findings.iter().all(|f| f.topic() != Topic::Sources);
     if !(report.sources.is_empty() || style.quiet && all_ok) {
         let _ = writeln!(out, "\n{}", "Sources".bold());
     }
     for s in &report.sources {
-        let ok = s.status == "ok";
+        let ok = s.status.is_ok();
         if style.quiet && ok {
             continue;
         }
         let mark = style.mark(if ok { Severity::Ok } else { Severity::Error });
         let label = format!("{:width$}", s.label);
         if ok {
-            let size = s.length.map(|l| plural(l, "byte")).unwrap_or_else(|| s.kind.clone());
-            let sha = s.sha256.as_deref().map(|h| format!("sha256:{h}")).unwrap_or_default();
+            let size = s.length.map_or_else(|| s.kind.to_string(), |l| plural(l, "byte"));
+            let sha = s
+                .sha256_prefix
+                .as_ref()
+                .map_or_else(String::new, |h| format!("sha256:{h}"));
             let mut prov = Vec::new();
             if let Some(l) = s.details.get("loader").and_then(|v| v.as_str()) {
                 prov.push(format!("loader {l}"));
@@ -171,7 +174,7 @@ pub fn render(report: &Report, style: Style) -> String {
 
     let verdict = report.verdict(style.strict);
     let (e, w) = (report.count(Severity::Error), report.count(Severity::Warning));
-    let unread = report.sources.iter().filter(|s| s.status != "ok").count();
+    let unread = report.sources.iter().filter(|s| !s.status.is_ok()).count();
     let summary = match verdict {
         Verdict::Pass => "PASS".green().bold(),
         Verdict::Warn => "PASS with warnings".yellow().bold(),

@@ -41,16 +41,70 @@ impl Verdict {
 
 pub use crate::secret::Facts;
 
+/// What a report row stands for: a source's yield, or a whole `.env` file (`envfile`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    Value,
+    Fingerprints,
+    Digest,
+    File,
+}
+
+impl SourceKind {
+    /// The JSON word: `value`, `fingerprints`, `digest`, `file`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Value => "value",
+            SourceKind::Fingerprints => "fingerprints",
+            SourceKind::Digest => "digest",
+            SourceKind::File => "file",
+        }
+    }
+}
+
+impl std::fmt::Display for SourceKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<crate::source::YieldKind> for SourceKind {
+    fn from(k: crate::source::YieldKind) -> SourceKind {
+        match k {
+            crate::source::YieldKind::Value => SourceKind::Value,
+            crate::source::YieldKind::Fingerprints => SourceKind::Fingerprints,
+            crate::source::YieldKind::Digest => SourceKind::Digest,
+        }
+    }
+}
+
+/// Whether a source was read (`ok`) or not (`error`: its finding says why).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceStatus {
+    Ok,
+    Error,
+}
+
+impl SourceStatus {
+    pub fn is_ok(self) -> bool {
+        self == SourceStatus::Ok
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct SourceRow {
     pub label: String,
     pub spec: String,
-    pub kind: String,
-    pub status: String,
+    pub kind: SourceKind,
+    pub status: SourceStatus,
+    /// Bytes of the value (or of the file, for `envfile`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub length: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sha256: Option<String>,
+    /// The first 12 hex digits of the SHA-256 of the value (or file).
+    #[serde(rename = "sha256", skip_serializing_if = "Option::is_none")]
+    pub sha256_prefix: Option<String>,
     pub details: BTreeMap<String, serde_json::Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub facts: Option<Facts>,
@@ -61,14 +115,14 @@ pub struct SourceRow {
 
 impl SourceRow {
     /// A row that is `ok` until the caller says otherwise.
-    pub fn new(label: impl Into<String>, spec: impl Into<String>, kind: &str) -> SourceRow {
+    pub fn new(label: impl Into<String>, spec: impl Into<String>, kind: SourceKind) -> SourceRow {
         SourceRow {
             label: label.into(),
             spec: spec.into(),
-            kind: kind.into(),
-            status: "ok".into(),
+            kind,
+            status: SourceStatus::Ok,
             length: None,
-            sha256: None,
+            sha256_prefix: None,
             details: BTreeMap::new(),
             facts: None,
             hex: None,
@@ -136,7 +190,7 @@ impl Report {
     }
 
     pub fn verdict(&self, strict: bool) -> Verdict {
-        if self.sources.iter().any(|s| s.status != "ok") {
+        if self.sources.iter().any(|s| !s.status.is_ok()) {
             return Verdict::Error;
         }
         let worst = self.findings.iter().map(|f| f.severity).max().unwrap_or(Severity::Ok);

@@ -1,10 +1,9 @@
-//! AWS: `ssm:NAME` (also an ARN) and `secretsmanager:ID[#json.path]`, through the standard
-//! configuration chain (environment, profiles, SSO, `AWS_ENDPOINT_URL`), loaded only when an AWS
-//! source is used, once per region/profile/endpoint per run.
+//! AWS, shared by `ssm:` and `secretsmanager:`: the standard configuration chain (environment,
+//! profiles, SSO, `AWS_ENDPOINT_URL`), loaded only when an AWS source is used, once per
+//! region/profile/endpoint per run, and the SDK's errors said plainly.
 
-use super::{FetchError, Fetched, Spec};
-use crate::checks::sources::AD004;
-use crate::secret::Secret;
+use super::fetch::unplanned;
+use super::{Backends, FetchError, Run, Shared, Spec};
 use aws_config::BehaviorVersion;
 use aws_config::meta::region::RegionProviderChain;
 use aws_sdk_ssm::error::ProvideErrorMetadata;
@@ -60,6 +59,25 @@ pub fn https_client() -> aws_sdk_ssm::config::SharedHttpClient {
     aws_smithy_http_client::Builder::new()
         .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::Ring))
         .build_https()
+}
+
+/// One AWS configuration per backend per run, shared by the AWS schemes.
+#[derive(Default)]
+struct Configs(rustc_hash::FxHashMap<Backend, Shared<aws_config::SdkConfig>>);
+
+/// Plan the configuration `spec`'s backend needs (an AWS scheme's plan step).
+pub(super) fn plan_config(spec: &Spec, backends: &mut Backends) {
+    backends.plan(|c: &mut Configs| {
+        c.0.entry(Backend::of(spec)).or_default();
+    });
+}
+
+/// The configuration of backend `b`, loaded on first use.
+pub(super) async fn config_for(run: &Run<'_>, b: &Backend) -> Result<Arc<aws_config::SdkConfig>, FetchError> {
+    let Some(cell) = run.backends.get::<Configs>().and_then(|c| c.0.get(b)) else {
+        return Err(unplanned("AWS configuration"));
+    };
+    cell.get_or_init(|| load(b, run.timeout)).await.clone()
 }
 
 /// Load the AWS configuration for one backend. Instance metadata is asked with short timeouts and a
@@ -184,250 +202,6 @@ pub fn sdk_error<E: ProvideErrorMetadata + std::error::Error + 'static, R: std::
     }
 }
 
-/// The name GetParameters takes: `NAME`, `NAME:3` (version) or `NAME:label`.
-pub fn ssm_selector(spec: &Spec) -> String {
-    match (spec.options.get("version"), spec.options.get("label")) {
-        (Some(v), _) => format!("{}:{v}", spec.locator),
-        (None, Some(l)) => format!("{}:{l}", spec.locator),
-        _ => spec.locator.clone(),
-    }
-}
-
-/// One parameter as GetParameters returned it.
-#[derive(Debug)]
-pub struct Parameter {
-    pub name: String,
-    pub arn: Option<String>,
-    pub version: i64,
-    pub selector: Option<String>,
-    pub value: Secret,
-}
-
-/// One GetParameters call (at most 10 names): what it returned, and the names SSM did not find.
-#[derive(Debug, Default)]
-pub struct SsmBatch {
-    pub parameters: Vec<Parameter>,
-    pub invalid: Vec<String>,
-}
-
-impl SsmBatch {
-    /// The parameter a selector (`NAME`, `NAME:3`, `NAME:label`, or the ARN forms) asked for.
-    pub fn find(&self, selector: &str) -> Option<&Parameter> {
-        let is_arn = selector.starts_with("arn:");
-        // An ARN has colons of its own: the selector follows the `parameter/…` part.
-        let split_at = if is_arn {
-            selector
-                .find(":parameter/")
-                .and_then(|p| selector[p..].rfind(':').map(|q| p + q))
-                .filter(|&i| i > selector.find(":parameter/").unwrap_or(0))
-        } else {
-            selector.rfind(':')
-        };
-        let (name, sel) = match split_at {
-            Some(i) => (&selector[..i], Some(&selector[i + 1..])),
-            None => (selector, None),
-        };
-        let named = |p: &&Parameter| p.name == name || p.arn.as_deref() == Some(name);
-        match sel {
-            None => self.parameters.iter().filter(named).max_by_key(|p| p.version),
-            Some(v) if v.chars().all(|c| c.is_ascii_digit()) => {
-                let v: i64 = v.parse().ok()?;
-                self.parameters.iter().filter(named).find(|p| p.version == v)
-            }
-            Some(label) => {
-                let by_selector = self
-                    .parameters
-                    .iter()
-                    .filter(named)
-                    .find(|p| p.selector.as_deref() == Some(&format!(":{label}")));
-                by_selector.or_else(|| {
-                    let mut all = self.parameters.iter().filter(named);
-                    let one = all.next();
-                    if all.next().is_none() { one } else { None }
-                })
-            }
-        }
-    }
-}
-
-pub async fn get_parameters(
-    config: &aws_config::SdkConfig,
-    names: &[String],
-    profile: Option<&str>,
-) -> Result<Arc<SsmBatch>, FetchError> {
-    let client = aws_sdk_ssm::Client::new(config);
-    let out = client
-        .get_parameters()
-        .set_names(Some(names.to_vec()))
-        .with_decryption(true)
-        .send()
-        .await
-        .map_err(|e| {
-            sdk_error(
-                &format!("SSM GetParameters ({})", names.join(", ")),
-                "ssm:GetParameters",
-                profile,
-                &e,
-            )
-        })?;
-    let parameters = out
-        .parameters()
-        .iter()
-        .filter_map(|p| {
-            Some(Parameter {
-                name: p.name()?.to_string(),
-                arn: p.arn().map(str::to_string),
-                version: p.version(),
-                selector: p.selector().map(str::to_string),
-                value: Secret::new(p.value()?.as_bytes().to_vec()),
-            })
-        })
-        .collect();
-    Ok(Arc::new(SsmBatch {
-        parameters,
-        invalid: out.invalid_parameters().to_vec(),
-    }))
-}
-
-/// Names under the same path prefix, for a "not found" message (names only; empty if not allowed).
-pub async fn similar_parameters(config: &aws_config::SdkConfig, name: &str) -> Vec<String> {
-    let prefix = match name.rfind('/') {
-        Some(i) if i > 0 => &name[..=i],
-        _ => return Vec::new(),
-    };
-    let client = aws_sdk_ssm::Client::new(config);
-    let filter = aws_sdk_ssm::types::ParameterStringFilter::builder()
-        .key("Name")
-        .option("BeginsWith")
-        .values(prefix)
-        .build();
-    let Ok(filter) = filter else { return Vec::new() };
-    match client
-        .describe_parameters()
-        .parameter_filters(filter)
-        .max_results(50)
-        .send()
-        .await
-    {
-        Ok(out) => out
-            .parameters()
-            .iter()
-            .filter_map(|p| p.name().map(str::to_string))
-            .collect(),
-        Err(_) => Vec::new(),
-    }
-}
-
-pub fn ssm_resolve(spec: &Spec, batch: &SsmBatch, similar: Vec<String>) -> Result<Fetched, FetchError> {
-    let sel = ssm_selector(spec);
-    if let Some(p) = batch.find(&sel) {
-        let mut f = Fetched::value(p.value.clone())
-            .detail("parameter", p.name.clone())
-            .detail("version", p.version);
-        if let Some(r) = spec.options.get("region") {
-            f = f.detail("region", r.clone());
-        }
-        return Ok(f);
-    }
-    let mut msg = format!("SSM parameter {sel} not found");
-    if !similar.is_empty() {
-        msg.push_str(&format!(" (under the same path: {})", similar.join(", ")));
-    }
-    Err(FetchError::not_found(msg)
-        .hint("check the name (parameters are case-sensitive, with the leading /), the region and the account"))
-}
-
-/// `secretsmanager:ID?version_stage=`: the SecretString or SecretBinary bytes (once per run).
-pub async fn get_secret(
-    config: &aws_config::SdkConfig,
-    id: &str,
-    stage: Option<&str>,
-    profile: Option<&str>,
-) -> Result<Arc<Secret>, FetchError> {
-    let client = aws_sdk_secretsmanager::Client::new(config);
-    let mut req = client.get_secret_value().secret_id(id);
-    if let Some(stage) = stage {
-        req = req.version_stage(stage);
-    }
-    let out = match req.send().await {
-        Ok(o) => o,
-        Err(e) => {
-            let code = e.as_service_error().and_then(|s| s.code()).unwrap_or("");
-            if code == "ResourceNotFoundException" {
-                return Err(FetchError::not_found(format!("Secrets Manager secret {id} not found"))
-                    .hint("check the secret's name or ARN, the region and ?version_stage="));
-            }
-            return Err(sdk_error(
-                &format!("Secrets Manager GetSecretValue ({id})"),
-                "secretsmanager:GetSecretValue",
-                profile,
-                &e,
-            ));
-        }
-    };
-    match (out.secret_string(), out.secret_binary()) {
-        (Some(s), _) => Ok(Arc::new(Secret::new(s.as_bytes().to_vec()))),
-        (None, Some(b)) => Ok(Arc::new(Secret::new(b.as_ref().to_vec()))),
-        _ => Err(FetchError::unreadable(format!(
-            "Secrets Manager secret {id} has no value"
-        ))),
-    }
-}
-
-/// The whole secret, or the string at `#json.path` inside it.
-pub fn secret_field(spec: &Spec, secret: &Secret) -> Result<Fetched, FetchError> {
-    let id = &spec.locator;
-    let Some(path) = spec.key.as_deref() else {
-        return Ok(Fetched::value(secret.clone()).detail("secret", id.clone()));
-    };
-    let json: serde_json::Value = serde_json::from_slice(secret.expose()).map_err(|_| {
-        FetchError::unreadable(format!(
-            "Secrets Manager secret {id} is not JSON, so it has no field {path}"
-        ))
-        .hint("drop the #path to compare the whole secret")
-    })?;
-    let mut cur = &json;
-    for seg in super::configjs::path_segments(path) {
-        let next = match cur {
-            serde_json::Value::Object(o) => o.get(&seg),
-            serde_json::Value::Array(a) => seg.parse::<usize>().ok().and_then(|i| a.get(i)),
-            _ => None,
-        };
-        match next {
-            Some(n) => cur = n,
-            None => {
-                let mut fields: Vec<String> = match cur {
-                    serde_json::Value::Object(o) => o.keys().cloned().collect(),
-                    _ => vec![],
-                };
-                fields.sort();
-                return Err(FetchError::not_found(format!(
-                    "Secrets Manager secret {id} has no field {seg} (fields: {})",
-                    fields.join(", ")
-                ))
-                .hint("field names are case-sensitive"));
-            }
-        }
-    }
-    let kind = match cur {
-        serde_json::Value::String(s) => {
-            return Ok(Fetched::value(Secret::new(s.as_bytes().to_vec()))
-                .detail("secret", id.clone())
-                .detail("field", path.to_string()));
-        }
-        serde_json::Value::Number(_) => "a number",
-        serde_json::Value::Object(_) => "an object",
-        serde_json::Value::Array(_) => "an array",
-        serde_json::Value::Bool(_) => "a boolean",
-        serde_json::Value::Null => "null",
-    };
-    Err(FetchError {
-        code: &AD004,
-        message: format!("Secrets Manager secret {id}: field {path} is {kind}, not a string"),
-        hint: Some("point the path at the string itself".into()),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -443,40 +217,5 @@ mod tests {
             Some("eu-west-1")
         );
         assert_eq!(arn_region("/quilt/x"), None);
-    }
-
-    #[test]
-    fn selectors_find_versions_labels_and_arns() {
-        let p = |name: &str, version: i64, selector: Option<&str>, v: &str| Parameter {
-            name: name.into(),
-            arn: Some(format!("arn:aws:ssm:us-east-1:123456789012:parameter{name}")),
-            version,
-            selector: selector.map(str::to_string),
-            value: Secret::new(v.as_bytes().to_vec()),
-        };
-        let b = SsmBatch {
-            parameters: vec![
-                p("/a/k", 2, None, "two"),
-                p("/a/k", 1, Some(":1"), "one"),
-                p("/a/k", 3, Some(":prod"), "three"),
-            ],
-            invalid: vec![],
-        };
-        let got = |sel: &str| {
-            b.find(sel)
-                .map(|p| String::from_utf8_lossy(p.value.expose()).into_owned())
-        };
-        assert_eq!(got("/a/k:1").as_deref(), Some("one"));
-        assert_eq!(got("/a/k:prod").as_deref(), Some("three"));
-        assert_eq!(
-            got("/a/k").as_deref(),
-            Some("three"),
-            "no selector: the latest version returned"
-        );
-        assert_eq!(
-            got("arn:aws:ssm:us-east-1:123456789012:parameter/a/k:1").as_deref(),
-            Some("one")
-        );
-        assert_eq!(got("/b").as_deref(), None);
     }
 }

@@ -1,12 +1,57 @@
 //! `cmd:COMMAND`: the exact stdout of the user's own command, run by `sh -c` under the timeout.
 
-use super::{FetchError, Fetched, Spec};
+use super::registry::{Access, Fetching, Remote, Scheme, SchemeInfo};
+use super::{FetchError, Fetched, Run, Spec};
 use crate::secret::Secret;
 use std::process::Stdio;
+use std::time::Duration;
 use tokio::io::AsyncReadExt;
 
-pub async fn fetch(spec: &Spec) -> Result<Fetched, FetchError> {
-    let command = &spec.locator;
+pub const INFO: SchemeInfo = SchemeInfo {
+    name: "cmd",
+    example: "cmd:kubectl get secret api -o jsonpath={.data.jwt} | base64 -d",
+    yields: "the exact stdout of a command run by `sh -c` (no #key or ?options: the rest is the command)",
+    options: &[],
+    verbatim: true,
+};
+
+pub struct Cmd;
+
+impl Scheme for Cmd {
+    fn info(&self) -> &'static SchemeInfo {
+        &INFO
+    }
+
+    fn validate(&self, spec: &Spec) -> Result<(), String> {
+        if spec.locator.trim().is_empty() {
+            return Err("cmd needs a command: cmd:COMMAND".into());
+        }
+        Ok(())
+    }
+
+    /// Remote: it waits on another program, so it runs under the timeout.
+    fn access(&self) -> Access<'_> {
+        Access::Remote(self)
+    }
+}
+
+impl Remote for Cmd {
+    fn fetch<'a>(&'a self, spec: &'a Spec, _: &'a Run<'a>) -> Fetching<'a> {
+        Box::pin(run(&spec.locator))
+    }
+
+    fn timed_out(&self, timeout: Duration) -> FetchError {
+        FetchError::unreadable(format!(
+            "command did not finish within {} s (it was stopped)",
+            timeout.as_secs_f64()
+        ))
+        .hint("raise --timeout, or check that the command does not wait for input")
+    }
+}
+
+/// Run `sh -c COMMAND`: its stdout (at most [`super::MAX_SOURCE_BYTES`]); a failure names the exit
+/// status and the last line of stderr. Dropping the future kills the command.
+async fn run(command: &str) -> Result<Fetched, FetchError> {
     let mut child = tokio::process::Command::new("sh")
         .arg("-c")
         .arg(command)
@@ -27,7 +72,7 @@ pub async fn fetch(spec: &Spec) -> Result<Fetched, FetchError> {
         if over {
             // Stop a command that streams without end (`yes`, `cat /dev/urandom`).
             let _ = child.kill().await;
-            return Err(super::file::too_large("command output"));
+            return Err(super::too_large("command output"));
         }
         let status = child
             .wait()
@@ -51,5 +96,5 @@ pub async fn fetch(spec: &Spec) -> Result<Fetched, FetchError> {
         }
         return Err(FetchError::unreadable(msg).hint("run the command by hand to see why it fails"));
     }
-    Ok(Fetched::value(Secret::new(stdout)).detail("command", command.clone()))
+    Ok(Fetched::value(Secret::new(stdout)).detail("command", command.to_string()))
 }

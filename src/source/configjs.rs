@@ -2,12 +2,71 @@
 //! `var X = {…}`, `export default {…}`, bare JSON), parsed as JSON5 (unquoted keys, single quotes,
 //! trailing commas, comments). One GET per URL per run, at most 5 redirects, a 2 MiB body cap.
 
-use super::{FetchError, Fetched, Spec};
-use crate::checks::sources::{AD003, AD004};
+use super::fetch::unplanned;
+use super::registry::{Access, Fetching, Remote, Scheme, SchemeInfo};
+use super::{Backends, FailureKind, FetchError, Fetched, Run, Shared, Spec};
 use crate::secret::Secret;
 use serde_json::Value;
 use std::sync::Arc;
 use std::time::Duration;
+
+pub const INFO: SchemeInfo = SchemeInfo {
+    name: "configjs",
+    example: "configjs:https://demo.example.com/config.js#mcpEnhancedJwtSecret",
+    yields: "a string inside a served JS/JSON config (`window.X = {…}`, `var X = {…}`, `export default {…}`, JSON; JSON5 syntax), by dotted path with [index]; also a local path. One GET per URL, 5 redirects, 2 MiB",
+    options: &[],
+    verbatim: false,
+};
+
+pub struct ConfigJs;
+
+impl Scheme for ConfigJs {
+    fn info(&self) -> &'static SchemeInfo {
+        &INFO
+    }
+
+    fn validate(&self, spec: &Spec) -> Result<(), String> {
+        if spec.locator.is_empty() {
+            return Err("configjs needs a URL or a path: configjs:URL#path.to.key".into());
+        }
+        if spec.key.is_none() {
+            return Err("configjs needs the path of the value after '#'".into());
+        }
+        Ok(())
+    }
+
+    fn access(&self) -> Access<'_> {
+        Access::Remote(self)
+    }
+}
+
+/// One GET per URL per run, shared by every source that reads that URL.
+#[derive(Default)]
+struct Documents(rustc_hash::FxHashMap<String, Shared<Document>>);
+
+impl Remote for ConfigJs {
+    fn plan(&self, spec: &Spec, backends: &mut Backends) {
+        if is_url(&spec.locator) {
+            backends.plan(|d: &mut Documents| {
+                d.0.entry(spec.locator.clone()).or_default();
+            });
+        }
+    }
+
+    fn fetch<'a>(&'a self, spec: &'a Spec, run: &'a Run<'a>) -> Fetching<'a> {
+        Box::pin(async move {
+            let doc = if is_url(&spec.locator) {
+                let Some(cell) = run.backends.get::<Documents>().and_then(|d| d.0.get(&spec.locator)) else {
+                    return Err(unplanned("GET for this URL"));
+                };
+                cell.get_or_init(|| get(&spec.locator, run.timeout)).await.clone()?
+            } else {
+                read_local(spec)?
+            };
+            extract(spec, &doc)
+        })
+    }
+}
 
 pub const MAX_BODY: usize = 2 * 1024 * 1024;
 
@@ -293,7 +352,11 @@ pub fn extract(spec: &Spec, doc: &Document) -> Result<Fetched, FetchError> {
         || head.starts_with("<!doctype")
         || head.starts_with("<html");
     if html {
-        return Err(FetchError { code: &AD003, message: format!("{where_}: the server sent an HTML page, not a script"), hint: Some("a single-page app answers unknown paths with index.html: check the path of the config script (view source in the browser)".into()) });
+        return Err(FetchError::new(
+            FailureKind::HtmlNotScript,
+            format!("{where_}: the server sent an HTML page, not a script"),
+        )
+        .hint("a single-page app answers unknown paths with index.html: check the path of the config script (view source in the browser)"));
     }
     let objs = objects(&doc.text).map_err(|e| {
         FetchError::unreadable(format!("{where_}: {e}"))
@@ -321,11 +384,11 @@ pub fn extract(spec: &Spec, doc: &Document) -> Result<Fetched, FetchError> {
                 return Ok(f);
             }
             Ok(other) => {
-                return Err(FetchError {
-                    code: &AD004,
-                    message: format!("{where_}: {} is {}, not a string", path.join("."), type_name(other)),
-                    hint: Some("point the path at the string itself (add .key or [index])".into()),
-                });
+                return Err(FetchError::new(
+                    FailureKind::NotAString,
+                    format!("{where_}: {} is {}, not a string", path.join("."), type_name(other)),
+                )
+                .hint("point the path at the string itself (add .key or [index])"));
             }
             Err(miss) => {
                 if best_miss.as_ref().is_none_or(|b| miss.0 > b.0) {
@@ -355,8 +418,9 @@ pub fn extract(spec: &Spec, doc: &Document) -> Result<Fetched, FetchError> {
     Err(FetchError::not_found(msg).hint("keys are case-sensitive; use dots and [index] for nested values"))
 }
 
-pub async fn read_local(spec: &Spec) -> Result<Arc<Document>, FetchError> {
-    let bytes = super::file::read_file(&spec.locator).await?;
+/// A config file on this machine, read like any file.
+pub fn read_local(spec: &Spec) -> Result<Arc<Document>, FetchError> {
+    let bytes = super::read_file_sync(&spec.locator)?;
     Ok(Arc::new(Document {
         text: String::from_utf8_lossy(&bytes).into_owned(),
         content_type: None,
@@ -382,7 +446,7 @@ mod tests {
 
     fn get(t: &str, path: &str) -> Result<String, FetchError> {
         extract(&spec(path), &doc(t)).map(|f| match f.yielded {
-            super::super::Yield::Value(s) => String::from_utf8_lossy(s.expose()).into_owned(),
+            crate::source::Yield::Value(s) => String::from_utf8_lossy(s.expose()).into_owned(),
             _ => String::new(),
         })
     }
@@ -410,7 +474,7 @@ mod tests {
     fn clear_misses() {
         let w = "window.C = {auth: {jwtSecret: 'x', issuer: 'y'}, n: 5};";
         let e = get(w, "auth.secret").expect_err("miss");
-        assert_eq!(e.code, "AD002");
+        assert_eq!(e.kind, FailureKind::NotFound);
         assert!(
             e.message
                 .contains("no secret under auth (keys there: issuer, jwtSecret)"),
@@ -418,10 +482,10 @@ mod tests {
             e.message
         );
         let e = get(w, "n").expect_err("number");
-        assert_eq!(e.code, "AD004");
+        assert_eq!(e.kind, FailureKind::NotAString);
         assert!(e.message.contains("is a number"), "{}", e.message);
         let e = get("<!DOCTYPE html><html>", "a").expect_err("html");
-        assert_eq!(e.code, "AD003");
+        assert_eq!(e.kind, FailureKind::HtmlNotScript);
         assert!(
             get("window.C = {a: fn()}", "a")
                 .expect_err("expr")

@@ -1,28 +1,103 @@
 //! `env:PATH#KEY?loader=NAME`: the bytes a `.env` loader hands the program for KEY.
 //! With `loader=nextjs` PATH may be a directory: Next.js's file order for `?mode=` applies.
 
-use super::{FetchError, Fetched, Spec};
-use crate::checks::loaders::{AD301, AD302, AD303, AD308};
+use super::registry::{Access, Scheme, SchemeInfo};
+use super::spec::part;
+use super::{Fact, FetchError, Fetched, InvalidUtf8, LocalCtx, Spec};
 use crate::dotenv::nextjs::{Mode, load_dir};
 use crate::dotenv::{Loader, Options, diagnose, process_env};
-use crate::findings::{Finding, Location};
+use crate::findings::Location;
 use crate::secret::Secret;
 use zeroize::Zeroizing;
 
-pub fn loader_of(spec: &Spec) -> Loader {
+pub const INFO: SchemeInfo = SchemeInfo {
+    name: "env",
+    example: "env:frontend/.env.local#AUTH_SECRET?loader=nextjs",
+    yields: "the bytes a .env loader hands the program for KEY (loader default: node); a bare PATH#KEY means the same. \
+With loader=nextjs PATH may be the project directory (?mode=development|production|test picks the files); \
+loader=python takes ?interpolate=false",
+    options: &["loader", "mode", "interpolate"],
+    verbatim: false,
+};
+
+pub struct Env;
+
+impl Scheme for Env {
+    fn info(&self) -> &'static SchemeInfo {
+        &INFO
+    }
+
+    fn validate(&self, spec: &Spec) -> Result<(), String> {
+        if spec.locator.is_empty() {
+            return Err("env needs a file path: env:PATH#KEY".into());
+        }
+        if spec.key.is_none() {
+            return Err("env needs a key: env:PATH#KEY".into());
+        }
+        let loader = spec.options.get("loader").and_then(|l| Loader::from_name(l));
+        if let Some(m) = spec.options.get("mode") {
+            if loader != Some(Loader::Nextjs) {
+                return Err("mode= goes with loader=nextjs".into());
+            }
+            if Mode::from_name(m).is_none() {
+                return Err(format!(
+                    "unknown mode {} (known: development, production, test)",
+                    part(m)
+                ));
+            }
+        }
+        if let Some(v) = spec.options.get("interpolate") {
+            if loader != Some(Loader::Python) {
+                return Err("interpolate= goes with loader=python".into());
+            }
+            if v != "true" && v != "false" {
+                return Err("interpolate= takes true or false".into());
+            }
+        }
+        if let Some(l) = spec.options.get("loader")
+            && loader.is_none()
+        {
+            return Err(format!("unknown loader {} (known: {})", part(l), Loader::names()));
+        }
+        Ok(())
+    }
+
+    fn access(&self) -> Access<'_> {
+        Access::Local(read)
+    }
+}
+
+fn loader_of(spec: &Spec) -> Loader {
     spec.options
         .get("loader")
         .and_then(|l| Loader::from_name(l))
         .unwrap_or(Loader::Node)
 }
 
-pub fn options_of(spec: &Spec) -> Options {
+fn options_of(spec: &Spec) -> Options {
     Options {
         interpolate: spec.options.get("interpolate").map(|v| v != "false").unwrap_or(true),
     }
 }
 
-pub async fn fetch(spec: &Spec) -> Result<Fetched, FetchError> {
+/// A `.env` file's bytes (wiped on drop). Errors (unreadable, AD001): those of
+/// [`super::read_file_sync`], and a NUL byte, which no text file has.
+pub fn read_dotenv(path: &str) -> Result<Zeroizing<Vec<u8>>, FetchError> {
+    let bytes = Zeroizing::new(super::read_file_sync(path)?);
+    if let Some(pos) = bytes.iter().position(|b| *b == 0) {
+        return Err(FetchError::unreadable(format!(
+            "{path}: not a text file (NUL byte at offset {pos}); a .env file is text"
+        ))
+        .hint("check the path: for a binary secret file use file:PATH"));
+    }
+    Ok(bytes)
+}
+
+/// The loader's value for KEY, with its file and line, and the facts the checks judge: invalid
+/// UTF-8, an unresolved part, the key also in the environment, every loader's reading of the key.
+/// Errors: unreadable (no file, not text, the loader rejects the file), not found (no such key;
+/// the message lists the keys, never values).
+pub fn read(spec: &Spec, _: &LocalCtx) -> Result<Fetched, FetchError> {
     let path = &spec.locator;
     let key = spec.key.as_deref().unwrap_or_default();
     let loader = loader_of(spec);
@@ -32,40 +107,12 @@ pub async fn fetch(spec: &Spec) -> Result<Fetched, FetchError> {
             return Err(FetchError::unreadable(format!("{path}: is a directory"))
                 .hint("name the .env file, or use ?loader=nextjs to resolve a Next.js project directory"));
         }
-        return fetch_nextjs_dir(spec, &env);
+        return read_nextjs_dir(spec, &env);
     }
-    let bytes = Zeroizing::new(super::file::read_file(path).await?);
-    if let Some(pos) = bytes.iter().position(|b| *b == 0) {
-        return Err(FetchError::unreadable(format!(
-            "{path}: not a text file (NUL byte at offset {pos}); a .env file is text"
-        ))
-        .hint("check the path: for a binary secret file use file:PATH"));
-    }
-    let mut notes = Vec::new();
-    if let Err(e) = std::str::from_utf8(&bytes) {
-        let at = e.valid_up_to();
-        let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
-        let effect = match loader {
-            Loader::Node | Loader::Nextjs | Loader::Compose | Loader::Ruby | Loader::Dotenvy | Loader::Shell => {
-                "replaces invalid bytes with U+FFFD"
-            }
-            Loader::Python | Loader::Docker => "refuses the file",
-        };
-        notes.push(
-            Finding::new(
-                &AD302,
-                format!(
-                    "{path}: byte 0x{:02x} at offset {at} (line {line}) is not UTF-8; {} {effect}",
-                    bytes[at],
-                    loader.name()
-                ),
-            )
-            .sources([spec.name()])
-            .at(Some(Location {
-                file: path.clone(),
-                line,
-            })),
-        );
+    let bytes = read_dotenv(path)?;
+    let mut facts = Vec::new();
+    if let Some(at) = InvalidUtf8::find(path, &bytes) {
+        facts.push(Fact::InvalidUtf8 { loader, at });
     }
     let opts = options_of(spec);
     let parsed = loader.parse(&bytes, &env, &opts);
@@ -111,72 +158,33 @@ pub async fn fetch(spec: &Spec) -> Result<Fetched, FetchError> {
     if defs > 1 {
         fetched = fetched.detail("definitions", defs);
     }
-    let location = Some(Location {
+    if let Some(what) = entry.unresolved {
+        facts.push(Fact::Unresolved {
+            key: key.to_string(),
+            loader,
+            what,
+        });
+    }
+    if env.contains_key(key) {
+        facts.push(Fact::InEnvironment {
+            key: key.to_string(),
+            loader,
+        });
+    }
+    // How every other loader reads this key: a check says whether they disagree.
+    let report = diagnose::analyze(&bytes, Loader::ALL, &env, &opts);
+    if let Some(k) = report.keys.into_iter().find(|k| k.key == key) {
+        facts.push(Fact::Readings { loader, key: k });
+    }
+    fetched.location = Some(Location {
         file: path.clone(),
         line: entry.line,
     });
-    if let Some(what) = entry.unresolved {
-        notes.push(
-            Finding::new(
-                &AD303,
-                format!("{}: {key} contains a {what}; compared as written", spec.name()),
-            )
-            .sources([spec.name()])
-            .at(location.clone()),
-        );
-    }
-    if env.contains_key(key) && keeps_env(loader) {
-        notes.push(
-            Finding::new(
-                &AD308,
-                format!(
-                    "{}: {key} is also set in this environment, and {} does not override it: a program started here sees the environment's value",
-                    spec.name(),
-                    loader.name()
-                ),
-            )
-            .sources([spec.name()])
-            .at(location.clone()),
-        );
-    }
-    // Would another loader hand the program different bytes for this key?
-    let report = diagnose::analyze(&bytes, Loader::ALL, &env, &opts);
-    if let Some(k) = report.keys.iter().find(|k| k.key == key && !k.agree()) {
-        let ours = k.readings.iter().find(|r| r.loaders.contains(&loader.name()));
-        let others: Vec<&str> = k
-            .readings
-            .iter()
-            .filter(|r| !r.loaders.contains(&loader.name()))
-            .flat_map(|r| r.loaders.clone())
-            .collect();
-        let with = ours.map(|r| r.loaders.join(", ")).unwrap_or_default();
-        let mut f = Finding::new(
-            &AD301,
-            format!(
-                "{}: {with} read {key} one way, {} another: {}",
-                spec.name(),
-                others.join(", "),
-                k.causes.join("; ")
-            ),
-        )
-        .sources([spec.name()])
-        .at(location.clone());
-        if let Some(h) = diagnose::hint_for(&k.causes) {
-            f = f.hint(h);
-        }
-        notes.push(f);
-    }
-    fetched.location = location;
-    fetched.notes = notes;
+    fetched.facts = facts;
     Ok(fetched)
 }
 
-/// Loaders that leave a variable already in the environment alone (docker and the shell set it).
-pub fn keeps_env(loader: Loader) -> bool {
-    !matches!(loader, Loader::Docker | Loader::Shell | Loader::Compose)
-}
-
-fn fetch_nextjs_dir(spec: &Spec, env: &crate::dotenv::Env) -> Result<Fetched, FetchError> {
+fn read_nextjs_dir(spec: &Spec, env: &crate::dotenv::Env) -> Result<Fetched, FetchError> {
     let dir = std::path::Path::new(&spec.locator);
     let key = spec.key.as_deref().unwrap_or_default();
     let mode = spec

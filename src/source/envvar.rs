@@ -1,9 +1,41 @@
 //! `envvar:NAME`: a variable of authdoctor's own environment, as the OS holds its bytes.
 
-use super::{FetchError, Fetched, Spec};
+use super::registry::{Access, Scheme, SchemeInfo};
+use super::{FetchError, Fetched, LocalCtx, Spec};
 use crate::secret::Secret;
 
-pub fn fetch(spec: &Spec) -> Result<Fetched, FetchError> {
+pub const INFO: SchemeInfo = SchemeInfo {
+    name: "envvar",
+    example: "envvar:AUTH_SECRET",
+    yields: "the variable in authdoctor's own environment",
+    options: &[],
+    verbatim: false,
+};
+
+pub struct EnvVar;
+
+impl Scheme for EnvVar {
+    fn info(&self) -> &'static SchemeInfo {
+        &INFO
+    }
+
+    fn validate(&self, spec: &Spec) -> Result<(), String> {
+        if spec.locator.is_empty() {
+            return Err("envvar needs a variable name: envvar:NAME".into());
+        }
+        if spec.key.is_some() {
+            return Err("envvar takes no #key: envvar:NAME".into());
+        }
+        Ok(())
+    }
+
+    fn access(&self) -> Access<'_> {
+        Access::Local(read)
+    }
+}
+
+/// The variable's bytes; not set: not found (AD002), with the names of similar variables.
+pub fn read(spec: &Spec, _: &LocalCtx) -> Result<Fetched, FetchError> {
     let name = &spec.locator;
     match std::env::var_os(name) {
         Some(v) => {

@@ -1,21 +1,48 @@
 //! `file:PATH`: the exact bytes of a file, as a mounted secret is read.
 
-use super::{FetchError, Fetched, Spec};
+use super::registry::{Access, Scheme, SchemeInfo};
+use super::{FetchError, Fetched, LocalCtx, Spec};
 use crate::secret::Secret;
 
-pub async fn fetch(spec: &Spec) -> Result<Fetched, FetchError> {
-    let bytes = read_file(&spec.locator).await?;
+pub const INFO: SchemeInfo = SchemeInfo {
+    name: "file",
+    example: "file:/run/secrets/jwt",
+    yields: "the exact bytes of a file (mounted secrets), trailing newline included",
+    options: &[],
+    verbatim: false,
+};
+
+pub struct File;
+
+impl Scheme for File {
+    fn info(&self) -> &'static SchemeInfo {
+        &INFO
+    }
+
+    fn validate(&self, spec: &Spec) -> Result<(), String> {
+        if spec.locator.is_empty() {
+            return Err("file needs a path: file:PATH".into());
+        }
+        if spec.key.is_some() {
+            return Err("file takes no #key; for a key in an env file use env:PATH#KEY".into());
+        }
+        Ok(())
+    }
+
+    fn access(&self) -> Access<'_> {
+        Access::Local(read)
+    }
+}
+
+pub fn read(spec: &Spec, _: &LocalCtx) -> Result<Fetched, FetchError> {
+    let bytes = read_file_sync(&spec.locator)?;
     Ok(Fetched::value(Secret::new(bytes)).detail("path", spec.locator.clone()))
 }
 
-/// Read a whole file, refusing directories and anything past the source size limit, with errors
-/// that say what to do. Shared with `env:`.
-pub(crate) async fn read_file(path: &str) -> Result<Vec<u8>, FetchError> {
-    // A plain blocking read: local files are small, and tokio's file I/O would start a thread pool
-    // just for them (a millisecond of a command meant to take a few).
-    read_file_sync(path)
-}
-
+/// Read a whole file with a plain blocking read (local files are small, and tokio's file I/O would
+/// start a thread pool just for them). Errors (all unreadable, AD001) say what to do: no such file
+/// (naming the directory relative paths start from), permission denied, a directory, larger than
+/// [`super::MAX_SOURCE_BYTES`].
 pub fn read_file_sync(path: &str) -> Result<Vec<u8>, FetchError> {
     let io_err = |e: std::io::Error| {
         let cwd = std::env::current_dir()
@@ -36,15 +63,7 @@ pub fn read_file_sync(path: &str) -> Result<Vec<u8>, FetchError> {
     }
     let (bytes, over) = super::read_capped_sync(file, meta.len() as usize).map_err(io_err)?;
     if over {
-        return Err(too_large(path));
+        return Err(super::too_large(path));
     }
     Ok(bytes)
-}
-
-pub(crate) fn too_large(what: &str) -> FetchError {
-    FetchError::unreadable(format!(
-        "{what}: more than {} MiB; a secret source is small, so this is probably the wrong file or stream",
-        super::MAX_SOURCE_BYTES / (1024 * 1024)
-    ))
-    .hint("point the source at the file or command that holds only the secret")
 }

@@ -1,0 +1,306 @@
+//! What a source yields: a value, fingerprints or a digest, with provenance and facts for the
+//! checks; or a typed failure. Nothing here decides a finding (`src/checks/` does).
+
+use super::Spec;
+use crate::dotenv::Loader;
+use crate::dotenv::diagnose::KeyReport;
+use crate::findings::Location;
+use crate::secret::Secret;
+use std::collections::BTreeMap;
+
+/// Fingerprints of a value computed where it lives: length and SHA-256 of the raw bytes and of
+/// normalised variants, so a value that never leaves its machine can still be compared and explained.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fingerprints {
+    /// Length of the raw value, in bytes.
+    pub length: usize,
+    /// Full lowercase hex SHA-256 (64 digits) of the raw value.
+    pub sha256: String,
+    /// Variant → (length in bytes, full SHA-256 hex) of the value after that normalisation.
+    pub variants: BTreeMap<Variant, (usize, String)>,
+}
+
+/// The normalisations both a remote fingerprint script and a local value can compute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Variant {
+    /// Trailing whitespace (spaces, tabs, CR, LF) removed.
+    TrimTrailing,
+    /// One pair of surrounding `"` or `'` removed (after trimming whitespace).
+    StripQuotes,
+    /// Every CR removed.
+    StripCr,
+}
+
+impl Variant {
+    pub const ALL: [Variant; 3] = [Variant::TrimTrailing, Variant::StripQuotes, Variant::StripCr];
+
+    pub fn apply(self, bytes: &[u8]) -> Vec<u8> {
+        match self {
+            Variant::TrimTrailing => bytes.trim_ascii_end().to_vec(),
+            Variant::StripQuotes => {
+                let t = bytes.trim_ascii();
+                match (t.first(), t.last()) {
+                    (Some(a @ (b'"' | b'\'')), Some(b)) if t.len() >= 2 && a == b => t[1..t.len() - 1].to_vec(),
+                    _ => bytes.to_vec(),
+                }
+            }
+            Variant::StripCr => bytes.iter().copied().filter(|b| *b != b'\r').collect(),
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Variant::TrimTrailing => "removing trailing whitespace",
+            Variant::StripQuotes => "removing surrounding quotes",
+            Variant::StripCr => "removing CR bytes",
+        }
+    }
+}
+
+impl Fingerprints {
+    pub fn of(bytes: &[u8]) -> Fingerprints {
+        let variants = Variant::ALL
+            .iter()
+            .map(|v| {
+                let b = v.apply(bytes);
+                (*v, (b.len(), crate::secret::sha256_hex(&b)))
+            })
+            .collect();
+        Fingerprints {
+            length: bytes.len(),
+            sha256: crate::secret::sha256_hex(bytes),
+            variants,
+        }
+    }
+}
+
+/// An opaque digest a store publishes (e.g. Fly's keyed digest): presence and change only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Digest {
+    pub digest: String,
+    /// The store's deployment status as it reports it (Fly: `Deployed`, `Staged`, `Partial`), if any.
+    pub status: Option<String>,
+    /// Digests are keyed by the store: only two of the same scope (one Fly app) can be compared.
+    pub scope: String,
+}
+
+/// What a source yields.
+#[derive(Debug)]
+pub enum Yield {
+    Value(Secret),
+    Fingerprints(Fingerprints),
+    Digest(Digest),
+}
+
+/// The three kinds a source yields (SPEC "Sources"); `Display` gives the report's word for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YieldKind {
+    /// The bytes themselves.
+    Value,
+    /// Length and SHA-256 of the value and its variants, computed where it lives.
+    Fingerprints,
+    /// A store's opaque digest: presence, status and change, never equality with a value.
+    Digest,
+}
+
+impl YieldKind {
+    /// `value`, `fingerprints` or `digest`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            YieldKind::Value => "value",
+            YieldKind::Fingerprints => "fingerprints",
+            YieldKind::Digest => "digest",
+        }
+    }
+}
+
+impl std::fmt::Display for YieldKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Yield {
+    pub fn kind(&self) -> YieldKind {
+        match self {
+            Yield::Value(_) => YieldKind::Value,
+            Yield::Fingerprints(_) => YieldKind::Fingerprints,
+            Yield::Digest(_) => YieldKind::Digest,
+        }
+    }
+}
+
+/// The first byte of a file that is not UTF-8.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidUtf8 {
+    /// The file as the source or command names it.
+    pub file: String,
+    /// Offset of the byte from the start of the file, in bytes (0-based).
+    pub offset: usize,
+    /// Its line (1-based).
+    pub line: usize,
+    /// The byte itself.
+    pub byte: u8,
+}
+
+impl InvalidUtf8 {
+    /// The first invalid byte of `bytes`, if any.
+    pub fn find(file: &str, bytes: &[u8]) -> Option<InvalidUtf8> {
+        let e = std::str::from_utf8(bytes).err()?;
+        let offset = e.valid_up_to();
+        Some(InvalidUtf8 {
+            file: file.to_string(),
+            offset,
+            line: bytes[..offset].iter().filter(|b| **b == b'\n').count() + 1,
+            byte: *bytes.get(offset)?,
+        })
+    }
+}
+
+/// Something a source observed while reading, for a check to judge (`src/checks/`): never a
+/// verdict, never the value.
+#[derive(Debug, Clone)]
+pub enum Fact {
+    /// `env:` read a file that is not valid UTF-8 with `loader`.
+    InvalidUtf8 { loader: Loader, at: InvalidUtf8 },
+    /// The value `loader` read for `key` still holds `what` (e.g. a command substitution the loader
+    /// would run and authdoctor does not): it is compared as written.
+    Unresolved {
+        key: String,
+        loader: Loader,
+        what: &'static str,
+    },
+    /// `key` is also set in authdoctor's own environment, and `loader` read it from the file.
+    InEnvironment { key: String, loader: Loader },
+    /// How every loader reads `key` from the same file (`loader` is the one the source used).
+    Readings { loader: Loader, key: KeyReport },
+    /// The deployment status Fly reports for `secret` (`Deployed`, `Staged`, `Partial`, …).
+    FlyStatus { secret: String, status: String },
+}
+
+/// A source's yield with its provenance and facts.
+#[derive(Debug)]
+pub struct Fetched {
+    pub yielded: Yield,
+    /// Provenance for the report (`loader`, `file`, `line`, `command`): never the value.
+    pub details: BTreeMap<String, serde_json::Value>,
+    /// Where the value is defined (an `.env` key's file and line), for annotations.
+    pub location: Option<Location>,
+    /// What the read observed, in the order observed, for the checks.
+    pub facts: Vec<Fact>,
+}
+
+impl Fetched {
+    /// A value with no details, location or facts yet.
+    pub fn value(secret: Secret) -> Fetched {
+        Fetched::of(Yield::Value(secret))
+    }
+
+    pub fn of(yielded: Yield) -> Fetched {
+        Fetched {
+            yielded,
+            details: BTreeMap::new(),
+            location: None,
+            facts: Vec::new(),
+        }
+    }
+
+    pub fn detail(mut self, key: &str, value: impl Into<serde_json::Value>) -> Fetched {
+        self.details.insert(key.to_string(), value.into());
+        self
+    }
+}
+
+/// How a source failed; `crate::checks::sources` maps each kind to its finding code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureKind {
+    /// Nothing could be read: missing or unreadable file, failed or timed-out command, network or
+    /// access error, content that cannot be parsed (AD001).
+    Unreadable,
+    /// Read, but the key, parameter, secret or path asked for is not there (AD002).
+    NotFound,
+    /// A URL answered with an HTML page instead of the config script (AD003).
+    HtmlNotScript,
+    /// The path leads to a number, object, array, boolean or null, not a string (AD004).
+    NotAString,
+}
+
+/// Why a source yielded nothing: the kind, and a message and hint that never quote the value.
+#[derive(Debug, Clone)]
+pub struct FetchError {
+    pub kind: FailureKind,
+    /// What went wrong, naming the file, key or backend (without the source's label).
+    pub message: String,
+    /// What to do; `None` leaves the finding code's default hint.
+    pub hint: Option<String>,
+}
+
+impl FetchError {
+    pub fn new(kind: FailureKind, message: impl Into<String>) -> FetchError {
+        FetchError {
+            kind,
+            message: message.into(),
+            hint: None,
+        }
+    }
+    pub fn unreadable(message: impl Into<String>) -> FetchError {
+        FetchError::new(FailureKind::Unreadable, message)
+    }
+    pub fn not_found(message: impl Into<String>) -> FetchError {
+        FetchError::new(FailureKind::NotFound, message)
+    }
+    pub fn hint(mut self, hint: impl Into<String>) -> FetchError {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+/// The outcome of one source.
+#[derive(Debug)]
+pub struct Outcome {
+    pub spec: Spec,
+    pub result: Result<Fetched, FetchError>,
+}
+
+impl Outcome {
+    /// The bytes, when the source yielded a value (not fingerprints or a digest, not a failure).
+    pub fn secret(&self) -> Option<&Secret> {
+        match &self.result {
+            Ok(Fetched {
+                yielded: Yield::Value(s),
+                ..
+            }) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variants_match_what_a_remote_script_computes() {
+        assert_eq!(Variant::TrimTrailing.apply(b"abc \r\n"), b"abc");
+        assert_eq!(Variant::StripQuotes.apply(b"\"abc\"\n"), b"abc");
+        assert_eq!(Variant::StripQuotes.apply(b"\"abc'"), b"\"abc'");
+        assert_eq!(Variant::StripCr.apply(b"a\r\nb"), b"a\nb");
+        let f = Fingerprints::of(b"abc\n");
+        assert_eq!(f.length, 4);
+        assert_eq!(f.variants[&Variant::TrimTrailing].1, crate::secret::sha256_hex(b"abc"));
+    }
+
+    #[test]
+    fn first_invalid_utf8_byte_and_its_line() {
+        assert_eq!(
+            InvalidUtf8::find("f", b"A=1\nB=\xe9\n"),
+            Some(InvalidUtf8 {
+                file: "f".into(),
+                offset: 6,
+                line: 2,
+                byte: 0xe9
+            })
+        );
+        assert_eq!(InvalidUtf8::find("f", "A=é".as_bytes()), None);
+    }
+}
