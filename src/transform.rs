@@ -28,9 +28,9 @@ pub enum Transform {
     Trim,
     /// Remove one pair of matching surrounding quotes (`"…"`, `'…'` or `` `…` ``).
     StripQuotes,
-    /// Trailing whitespace removed, then one pair of surrounding quotes (the `fly-runtime` script's
-    /// "unquoted" form: `"abc"\n` → `abc`).
-    TrimTrailingStripQuotes,
+    /// Surrounding whitespace removed, then one pair of surrounding `"` or `'` (the `fly-runtime`
+    /// script's "unquoted" form: `"abc"\n` → `abc`); `None` without such a pair.
+    TrimStripQuotes,
     /// ASCII letters to lower case (a comparison that ignores case).
     Lowercase,
     /// The surrounding whitespace removed, then decoded as standard base64 (RFC 4648 §4; padding
@@ -84,7 +84,7 @@ impl Transform {
             Transform::TrimTrailing => "trim_trailing",
             Transform::Trim => "trim",
             Transform::StripQuotes => "strip_quotes",
-            Transform::TrimTrailingStripQuotes => "trim_trailing_strip_quotes",
+            Transform::TrimStripQuotes => "trim_strip_quotes",
             Transform::Lowercase => "lowercase",
             Transform::Base64Decode => "base64_decode",
             Transform::Base64UrlDecode => "base64url_decode",
@@ -142,7 +142,10 @@ impl Transform {
             Transform::TrimTrailing => v.trim_ascii_end().to_vec(),
             Transform::Trim => v.trim_ascii().to_vec(),
             Transform::StripQuotes => strip_quotes(v)?.to_vec(),
-            Transform::TrimTrailingStripQuotes => strip_quotes(v.trim_ascii_end())?.to_vec(),
+            Transform::TrimStripQuotes => match v.trim_ascii() {
+                [q @ (b'"' | b'\''), inner @ .., l] if q == l => inner.to_vec(),
+                _ => return None,
+            },
             Transform::Lowercase => v.to_ascii_lowercase(),
             Transform::Base64Decode => decode_base64(v.trim_ascii(), Alphabet::Standard)?,
             Transform::Base64UrlDecode => decode_base64(v.trim_ascii(), Alphabet::UrlSafe)?,
@@ -182,10 +185,12 @@ impl Transform {
                 end.to_vec()
             }
             Transform::NewlinesToSpaces => {
-                let body = v.strip_suffix(b"\n").unwrap_or(v);
+                // A trailing newline is dropped, not turned into a space: consoles trim it.
+                let body = v.trim_ascii_end();
                 if !body.contains(&b'\n') {
                     return None;
                 }
+                let v = body;
                 let mut out = Vec::with_capacity(v.len());
                 let mut i = 0;
                 while i < v.len() {
@@ -368,7 +373,8 @@ mod tests {
             (StripQuotes, b"\"abc\"", Some(b"abc")),
             (StripQuotes, b"\"abc'", None),
             (StripQuotes, b"\"", None),
-            (TrimTrailingStripQuotes, b"\"abc\"\n", Some(b"abc")),
+            (TrimStripQuotes, b" \"abc\"\n", Some(b"abc")),
+            (TrimStripQuotes, b"`abc`", None),
             (Lowercase, b"AbC", Some(b"abc")),
             (Base64Decode, b"c2VjcmV0\n", Some(b"secret")),
             (Base64UrlDecode, b"_w", Some(b"\xff")),
@@ -381,7 +387,7 @@ mod tests {
             (TrimTrailingEscapedNewlines, b"abc\\n", Some(b"abc")),
             (TrimTrailingEscapedNewlines, b"abc\\r\\n\n", Some(b"abc")),
             (TrimTrailingEscapedNewlines, b"abc\n", None),
-            (NewlinesToSpaces, b"a\nb\r\nc\n", Some(b"a b c ")),
+            (NewlinesToSpaces, b"a\nb\r\nc\n", Some(b"a b c")),
             (NewlinesToSpaces, b"abc\n", None),
             (StripNewlines, b"a\nb\r\n", Some(b"ab")),
             (ExpandEmpty, b"ab$2b$10$xyz", Some(b"ab")),

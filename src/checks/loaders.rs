@@ -123,8 +123,16 @@ pub fn refuses_invalid_utf8(loader: Loader) -> bool {
 
 /// Who reads a file: one source with its loader, or `envfile` with every loader.
 enum Reader<'a> {
-    Source { name: &'a str, loader: Loader },
-    File { path: &'a str },
+    /// An `env:` source read with `loader`; `others` are the loaders the project shows reading
+    /// the same file (with why), the only other ones whose reading matters.
+    Source {
+        name: &'a str,
+        loader: Loader,
+        others: &'a [(Loader, String)],
+    },
+    File {
+        path: &'a str,
+    },
 }
 
 impl Reader<'_> {
@@ -154,7 +162,10 @@ fn loaders_that(pred: fn(Loader) -> bool) -> Vec<&'static str> {
 /// UTF-8), AD303 (the value holds an unresolved part), AD308 (the environment holds the key and the
 /// loader will not override it), AD301 (other loaders read the key differently). `name` is the
 /// source's name in the report.
-pub fn from_facts(name: &str, fetched: &Fetched) -> Vec<Finding> {
+///
+/// `peers` are the loaders the run's other sources read the same file with: they are in play
+/// too, beside the source's own loader and the readers the project shows.
+pub fn from_facts(name: &str, fetched: &Fetched, peers: &[(Loader, String)]) -> Vec<Finding> {
     let location = fetched.location.as_ref();
     let mut out = Vec::new();
     for fact in &fetched.facts {
@@ -163,6 +174,7 @@ pub fn from_facts(name: &str, fetched: &Fetched) -> Vec<Finding> {
                 Reader::Source {
                     name,
                     loader: *loader,
+                    others: &[],
                 },
                 at,
             )),
@@ -182,14 +194,23 @@ pub fn from_facts(name: &str, fetched: &Fetched) -> Vec<Finding> {
                 .sources([name])
                 .at(location.cloned()),
             ),
-            Fact::Readings { loader, key } => out.extend(disagreement(
-                Reader::Source {
-                    name,
-                    loader: *loader,
-                },
-                key,
-                location,
-            )),
+            Fact::Readings { loader, key, others } => {
+                let mut in_play: Vec<(Loader, String)> = others.clone();
+                for (l, why) in peers {
+                    if l != loader && !in_play.iter().any(|(x, _)| x == l) {
+                        in_play.push((*l, why.clone()));
+                    }
+                }
+                out.extend(disagreement(
+                    Reader::Source {
+                        name,
+                        loader: *loader,
+                        others: &in_play,
+                    },
+                    key,
+                    location,
+                ))
+            }
             Fact::InEnvironment { .. } | Fact::FlyStatus { .. } => {}
         }
     }
@@ -357,19 +378,26 @@ fn disagreement(reader: Reader, k: &KeyReport, location: Option<&Location>) -> O
         return None;
     }
     let message = match &reader {
-        Reader::Source { name, loader } => {
-            let ours = k.readings.iter().find(|r| r.loaders.contains(&loader.name()));
-            let others: Vec<&str> = k
-                .readings
+        Reader::Source { name, loader, others } => {
+            // Only the loaders in play: the source's own and those the project shows reading
+            // the file. Loaders nobody uses on this file are `envfile`'s business.
+            let ours = k.readings.iter().find(|r| r.loaders.contains(&loader.name()))?;
+            let differing: Vec<&(Loader, String)> = others
                 .iter()
-                .filter(|r| !r.loaders.contains(&loader.name()))
-                .flat_map(|r| r.loaders.clone())
+                .filter(|(l, _)| !ours.loaders.contains(&l.name()))
                 .collect();
-            let with = ours.map(|r| r.loaders.join(", ")).unwrap_or_default();
+            if differing.is_empty() {
+                return None;
+            }
+            let who: Vec<String> = differing
+                .iter()
+                .map(|(l, why)| format!("{} ({why})", l.name()))
+                .collect();
             format!(
-                "{name}: {with} read {} one way, {} another: {}",
+                "{name}: {} reads {} one way, {} another: {}",
+                loader.name(),
                 k.key,
-                others.join(", "),
+                who.join(", "),
                 k.causes.join("; ")
             )
         }
@@ -436,7 +464,16 @@ mod tests {
     #[test]
     fn invalid_utf8_says_what_each_reader_does() {
         let bad = InvalidUtf8::find(".env", b"K=\xe9").expect("invalid");
-        let one = |loader| invalid_utf8(Reader::Source { name: "s", loader }, &bad);
+        let one = |loader| {
+            invalid_utf8(
+                Reader::Source {
+                    name: "s",
+                    loader,
+                    others: &[],
+                },
+                &bad,
+            )
+        };
         assert_eq!(
             one(Loader::Python).message,
             ".env: byte 0xe9 at offset 2 (line 1) is not UTF-8; python refuses the file"
@@ -466,7 +503,7 @@ mod tests {
             });
             f
         };
-        assert_eq!(from_facts("s", &fetched(Loader::Node))[0].code.id, "AD308");
-        assert!(from_facts("s", &fetched(Loader::Docker)).is_empty());
+        assert_eq!(from_facts("s", &fetched(Loader::Node), &[])[0].code.id, "AD308");
+        assert!(from_facts("s", &fetched(Loader::Docker), &[]).is_empty());
     }
 }

@@ -63,6 +63,17 @@ pub async fn fetch(specs: Vec<Spec>, global: &Global) -> Result<Vec<Outcome>, Us
 /// The sources table, and the findings of reading them: a failure's (AD0xx, `checks::sources`)
 /// and what the sources observed (loader facts, `checks::loaders`; platform facts, `checks::platform`).
 pub fn source_rows(outcomes: &[&Outcome], report: &mut Report, reveal: bool) {
+    // Which loader each readable `.env` source used, by file: for a source, the loaders of the
+    // run's other sources on the same file are in play too.
+    let env_reads: Vec<(String, &str, crate::dotenv::Loader)> = outcomes
+        .iter()
+        .filter_map(|o| {
+            let f = o.result.as_ref().ok()?;
+            let file = f.details.get("file")?.as_str()?.to_string();
+            let loader = crate::dotenv::Loader::from_name(f.details.get("loader")?.as_str()?)?;
+            Some((file, o.spec.name(), loader))
+        })
+        .collect();
     for o in outcomes {
         let name = o.spec.name().to_string();
         let mut row = SourceRow::new(name.clone(), o.spec.raw.clone(), SourceKind::Value);
@@ -89,7 +100,13 @@ pub fn source_rows(outcomes: &[&Outcome], report: &mut Report, reveal: bool) {
                         }
                     }
                 }
-                report.findings.extend(checks::loaders::from_facts(&name, f));
+                let file = f.details.get("file").and_then(|v| v.as_str());
+                let peers: Vec<(crate::dotenv::Loader, String)> = env_reads
+                    .iter()
+                    .filter(|(path, who, _)| Some(path.as_str()) == file && *who != name)
+                    .map(|(_, who, l)| (*l, format!("source {who}")))
+                    .collect();
+                report.findings.extend(checks::loaders::from_facts(&name, f, &peers));
                 report.findings.extend(checks::platform::from_facts(&name, f));
             }
             Err(e) => {

@@ -4,6 +4,7 @@
 //! against recordings of the real loaders (tests/fixtures/dotenv, scripts/record-loaders.sh).
 
 pub mod compose;
+pub mod detect;
 pub mod diagnose;
 pub mod docker;
 pub mod dotenvy;

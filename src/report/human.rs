@@ -87,7 +87,10 @@ pub fn render(report: &Report, style: Style) -> String {
                 .map_or_else(String::new, |h| format!("sha256:{h}"));
             let mut prov = Vec::new();
             if let Some(l) = s.details.get("loader").and_then(|v| v.as_str()) {
-                prov.push(format!("loader {l}"));
+                match s.details.get("loader_from").and_then(|v| v.as_str()) {
+                    Some(why) => prov.push(format!("loader {l}, {why}")),
+                    None => prov.push(format!("loader {l}")),
+                }
             }
             if let Some(l) = s.details.get("line") {
                 prov.push(format!("line {l}"));

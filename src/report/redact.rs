@@ -62,13 +62,55 @@ fn count(s: &[u8]) -> usize {
 /// The values read in this run, to be scrubbed from what is printed.
 #[derive(Default)]
 pub struct Redactor<'a> {
-    secrets: Vec<&'a [u8]>,
+    secrets: Vec<zeroize::Zeroizing<Vec<u8>>>,
+    values: std::marker::PhantomData<&'a [u8]>,
+}
+
+/// The secret material of a value: what must never be printed. A JSON document's material is
+/// its string and number leaves, not its keys and punctuation (a Secrets Manager secret
+/// `{"jwt_secret":"…"}` would otherwise scrub the words "jwt_secret" and `"}` from the report and
+/// break its JSON); a PEM's is its base64 body, not its armor lines (`-----BEGIN PUBLIC KEY-----`
+/// would otherwise scrub "PUBLIC" from a key name). Anything else is the value itself.
+fn material(value: &[u8]) -> Vec<zeroize::Zeroizing<Vec<u8>>> {
+    use zeroize::Zeroizing;
+    let t = value.trim_ascii();
+    if t.len() <= 1 << 20
+        && matches!(t.first(), Some(b'{' | b'['))
+        && let Ok(doc) = serde_json::from_slice::<serde_json::Value>(t)
+    {
+        fn leaves(v: &serde_json::Value, depth: usize, out: &mut Vec<Zeroizing<Vec<u8>>>) {
+            match v {
+                serde_json::Value::String(s) => out.push(Zeroizing::new(s.as_bytes().to_vec())),
+                serde_json::Value::Number(n) => out.push(Zeroizing::new(n.to_string().into_bytes())),
+                serde_json::Value::Array(a) if depth < 64 => a.iter().for_each(|x| leaves(x, depth + 1, out)),
+                serde_json::Value::Object(o) if depth < 64 => o.values().for_each(|x| leaves(x, depth + 1, out)),
+                _ => {}
+            }
+        }
+        let mut out = Vec::new();
+        leaves(&doc, 0, &mut out);
+        return out;
+    }
+    if t.windows(11).any(|w| w == b"-----BEGIN ") {
+        return value
+            .split(|b| *b == b'\n')
+            .filter(|line| !line.trim_ascii().starts_with(b"-----"))
+            .map(|line| Zeroizing::new(line.to_vec()))
+            .collect();
+    }
+    vec![Zeroizing::new(value.to_vec())]
 }
 
 impl<'a> Redactor<'a> {
+    /// A redactor for these values (each reduced to its secret material, see [`material`]).
     pub fn new(secrets: impl IntoIterator<Item = &'a [u8]>) -> Redactor<'a> {
         Redactor {
-            secrets: secrets.into_iter().filter(|s| s.len() >= WINDOW).collect(),
+            secrets: secrets
+                .into_iter()
+                .flat_map(material)
+                .filter(|s| s.len() >= WINDOW)
+                .collect(),
+            values: std::marker::PhantomData,
         }
     }
 
@@ -180,6 +222,21 @@ mod tests {
         assert_eq!(few.scrub(text), many.scrub(text));
         assert_eq!(few.scrub(&long), many.scrub(&long));
         assert_eq!(many.scrub("nothing to see"), "nothing to see");
+    }
+
+    #[test]
+    fn json_keys_and_pem_armor_are_not_material() {
+        let r = Redactor::new([br#"{"jwt_secret":"7nzzo8vskFWWUrFT","other":"x"}"#.as_slice()]);
+        assert_eq!(
+            r.scrub(r#"{"title":"holding the other","field":"jwt_secret","v":"7nzzo8vskFWWUrFT"}"#),
+            r#"{"title":"holding the other","field":"jwt_secret","v":"[redacted]"}"#
+        );
+        let r =
+            Redactor::new([b"-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0B\n-----END PUBLIC KEY-----\n".as_slice()]);
+        assert_eq!(
+            r.scrub("CLERK_PEM_PUBLIC_KEY holds MIIBIjANBgkqhkiG9w0B"),
+            "CLERK_PEM_PUBLIC_KEY holds [redacted]"
+        );
     }
 
     #[test]

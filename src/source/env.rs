@@ -67,11 +67,16 @@ impl Scheme for Env {
     }
 }
 
-fn loader_of(spec: &Spec) -> Loader {
-    spec.options
-        .get("loader")
-        .and_then(|l| Loader::from_name(l))
-        .unwrap_or(Loader::Node)
+/// The loader that reads the file, and why: the one given with `?loader=`, else the one the
+/// project's markers name (`nextjs: package.json depends on next`), else node.
+fn loader_of(spec: &Spec) -> (Loader, Option<String>) {
+    if let Some(l) = spec.options.get("loader").and_then(|l| Loader::from_name(l)) {
+        return (l, None);
+    }
+    match crate::dotenv::detect::project_loader(std::path::Path::new(&spec.locator)) {
+        Some(d) => (d.loader, Some(format!("detected: {}", d.reason))),
+        None => (Loader::Node, Some("default: no project marker names another".into())),
+    }
 }
 
 fn options_of(spec: &Spec) -> Options {
@@ -100,7 +105,7 @@ pub fn read_dotenv(path: &str) -> Result<Zeroizing<Vec<u8>>, FetchError> {
 pub fn read(spec: &Spec, _: &LocalCtx) -> Result<Fetched, FetchError> {
     let path = &spec.locator;
     let key = spec.key.as_deref().unwrap_or_default();
-    let loader = loader_of(spec);
+    let (loader, loader_from) = loader_of(spec);
     let env = process_env();
     if std::path::Path::new(path).is_dir() {
         if loader != Loader::Nextjs {
@@ -147,10 +152,24 @@ pub fn read(spec: &Spec, _: &LocalCtx) -> Result<Fetched, FetchError> {
         return Err(FetchError::not_found(format!("{path}: no key {key} ({list})"))
             .hint("use the name the program reads; `authdoctor envfile FILE` shows how every line parses"));
     };
-    let mut fetched = Fetched::value(Secret::new(entry.value.as_bytes().to_vec()))
+    // A loader that does not override the environment hands the program the environment's value.
+    let shadowed = env
+        .get(key)
+        .filter(|_| crate::checks::loaders::keeps_environment(loader));
+    let value = shadowed.map_or(entry.value.as_bytes(), |v| v.as_bytes());
+    let mut fetched = Fetched::value(Secret::new(value.to_vec()))
         .detail("loader", loader.name())
         .detail("file", path.clone())
         .detail("line", entry.line);
+    if let Some(why) = loader_from {
+        fetched = fetched.detail("loader_from", why);
+    }
+    if shadowed.is_some() {
+        fetched = fetched.detail(
+            "from",
+            format!("process environment ({} does not override it)", loader.name()),
+        );
+    }
     if let Some(m) = spec.options.get("interpolate") {
         fetched = fetched.detail("interpolate", m.clone());
     }
@@ -171,10 +190,20 @@ pub fn read(spec: &Spec, _: &LocalCtx) -> Result<Fetched, FetchError> {
             loader,
         });
     }
-    // How every other loader reads this key: a check says whether they disagree.
+    // How every loader reads this key, and which others the project shows reading this file: a
+    // check says whether the loaders in play disagree.
+    let file = std::path::Path::new(path);
+    let root = crate::dotenv::detect::project_loader(file)
+        .map(|d| d.root)
+        .unwrap_or_else(|| crate::dotenv::detect::parent_dir(file));
+    let others: Vec<(Loader, String)> = crate::dotenv::detect::other_readers(file, &root)
+        .into_iter()
+        .filter(|d| d.loader != loader)
+        .map(|d| (d.loader, d.reason))
+        .collect();
     let report = diagnose::analyze(&bytes, Loader::ALL, &env, &opts);
     if let Some(k) = report.keys.into_iter().find(|k| k.key == key) {
-        facts.push(Fact::Readings { loader, key: k });
+        facts.push(Fact::Readings { loader, key: k, others });
     }
     fetched.location = Some(Location {
         file: path.clone(),

@@ -3,7 +3,8 @@
 
 use super::flyctl::run_flyctl;
 use super::registry::{Access, Fetching, Remote, Scheme, SchemeInfo};
-use super::{FetchError, Fetched, Fingerprints, Run, Spec, Variant, Yield};
+use super::{FetchError, Fetched, Fingerprints, Run, Spec, Yield};
+use crate::transform::Transform;
 use std::collections::BTreeMap;
 
 pub const INFO: SchemeInfo = SchemeInfo {
@@ -94,9 +95,9 @@ pub fn parse_runtime(out: &str) -> Result<Option<(Fingerprints, String)>, String
     };
     let (length, sha256) = pair("raw")?;
     let mut variants = BTreeMap::new();
-    variants.insert(Variant::TrimTrailing, pair("trim_trailing")?);
-    variants.insert(Variant::StripQuotes, pair("strip_quotes")?);
-    variants.insert(Variant::StripCr, pair("strip_cr")?);
+    variants.insert(Transform::TrimTrailing, pair("trim_trailing")?);
+    variants.insert(Transform::TrimStripQuotes, pair("strip_quotes")?);
+    variants.insert(Transform::StripCr, pair("strip_cr")?);
     Ok(Some((
         Fingerprints {
             length,

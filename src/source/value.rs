@@ -6,6 +6,7 @@ use crate::dotenv::Loader;
 use crate::dotenv::diagnose::KeyReport;
 use crate::findings::Location;
 use crate::secret::Secret;
+use crate::transform::Transform;
 use std::collections::BTreeMap;
 
 /// Fingerprints of a value computed where it lives: length and SHA-256 of the raw bytes and of
@@ -16,53 +17,21 @@ pub struct Fingerprints {
     pub length: usize,
     /// Full lowercase hex SHA-256 (64 digits) of the raw value.
     pub sha256: String,
-    /// Variant → (length in bytes, full SHA-256 hex) of the value after that normalisation.
-    pub variants: BTreeMap<Variant, (usize, String)>,
+    /// Each of [`FINGERPRINT_FORMS`] → (length in bytes, full SHA-256 hex) of the value after that
+    /// normalisation (the raw value's where it does not apply).
+    pub variants: BTreeMap<Transform, (usize, String)>,
 }
 
-/// The normalisations both a remote fingerprint script and a local value can compute.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Variant {
-    /// Trailing whitespace (spaces, tabs, CR, LF) removed.
-    TrimTrailing,
-    /// One pair of surrounding `"` or `'` removed (after trimming whitespace).
-    StripQuotes,
-    /// Every CR removed.
-    StripCr,
-}
-
-impl Variant {
-    pub const ALL: [Variant; 3] = [Variant::TrimTrailing, Variant::StripQuotes, Variant::StripCr];
-
-    pub fn apply(self, bytes: &[u8]) -> Vec<u8> {
-        match self {
-            Variant::TrimTrailing => bytes.trim_ascii_end().to_vec(),
-            Variant::StripQuotes => {
-                let t = bytes.trim_ascii();
-                match (t.first(), t.last()) {
-                    (Some(a @ (b'"' | b'\'')), Some(b)) if t.len() >= 2 && a == b => t[1..t.len() - 1].to_vec(),
-                    _ => bytes.to_vec(),
-                }
-            }
-            Variant::StripCr => bytes.iter().copied().filter(|b| *b != b'\r').collect(),
-        }
-    }
-
-    pub fn describe(self) -> &'static str {
-        match self {
-            Variant::TrimTrailing => "removing trailing whitespace",
-            Variant::StripQuotes => "removing surrounding quotes",
-            Variant::StripCr => "removing CR bytes",
-        }
-    }
-}
+/// The normalisations both a remote fingerprint script (`fly-runtime`) and a local value can
+/// compute, in the order the script prints them.
+pub const FINGERPRINT_FORMS: [Transform; 3] = [Transform::TrimTrailing, Transform::TrimStripQuotes, Transform::StripCr];
 
 impl Fingerprints {
     pub fn of(bytes: &[u8]) -> Fingerprints {
-        let variants = Variant::ALL
+        let variants = FINGERPRINT_FORMS
             .iter()
             .map(|v| {
-                let b = v.apply(bytes);
+                let b = v.apply(bytes).unwrap_or_else(|| bytes.to_vec());
                 (*v, (b.len(), crate::secret::sha256_hex(&b)))
             })
             .collect();
@@ -172,8 +141,13 @@ pub enum Fact {
     },
     /// `key` is also set in authdoctor's own environment, and `loader` read it from the file.
     InEnvironment { key: String, loader: Loader },
-    /// How every loader reads `key` from the same file (`loader` is the one the source used).
-    Readings { loader: Loader, key: KeyReport },
+    /// How every loader reads `key` from the same file (`loader` is the one the source used), and
+    /// the other loaders the project shows reading the file, each with the reason.
+    Readings {
+        loader: Loader,
+        key: KeyReport,
+        others: Vec<(Loader, String)>,
+    },
     /// The deployment status Fly reports for `secret` (`Deployed`, `Staged`, `Partial`, …).
     FlyStatus { secret: String, status: String },
 }
@@ -281,13 +255,19 @@ mod tests {
 
     #[test]
     fn variants_match_what_a_remote_script_computes() {
-        assert_eq!(Variant::TrimTrailing.apply(b"abc \r\n"), b"abc");
-        assert_eq!(Variant::StripQuotes.apply(b"\"abc\"\n"), b"abc");
-        assert_eq!(Variant::StripQuotes.apply(b"\"abc'"), b"\"abc'");
-        assert_eq!(Variant::StripCr.apply(b"a\r\nb"), b"a\nb");
+        assert_eq!(Transform::TrimTrailing.apply(b"abc \r\n").as_deref(), Some(&b"abc"[..]));
+        assert_eq!(
+            Transform::TrimStripQuotes.apply(b"\"abc\"\n").as_deref(),
+            Some(&b"abc"[..])
+        );
+        assert_eq!(Transform::TrimStripQuotes.apply(b"\"abc'"), None);
+        assert_eq!(Transform::StripCr.apply(b"a\r\nb").as_deref(), Some(&b"a\nb"[..]));
         let f = Fingerprints::of(b"abc\n");
         assert_eq!(f.length, 4);
-        assert_eq!(f.variants[&Variant::TrimTrailing].1, crate::secret::sha256_hex(b"abc"));
+        assert_eq!(
+            f.variants[&Transform::TrimTrailing].1,
+            crate::secret::sha256_hex(b"abc")
+        );
     }
 
     #[test]

@@ -48,13 +48,24 @@ fn the_shipped_example() {
 #[test]
 fn github_annotations_carry_file_and_line() {
     let r = run(ad().args(["--format", "github", "check", "--config", "examples/authdoctor.toml"]));
-    assert!(
-        r.stdout
-            .contains("::warning file=examples/frontend/.env.local,line=3,title=AD301::"),
-        "{}",
-        r.stdout
-    );
     assert!(r.stdout.contains("::error title=AD102::"), "{}", r.stdout);
+    // The example's quoted value is read by Next.js and python only: no docker warning for it.
+    assert!(!r.stdout.contains("title=AD301"), "{}", r.stdout);
+    // A project that runs docker on the file gets the warning, at the file and line.
+    let d = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        d.path().join(".env"),
+        "A=1\nAUTH_SECRET=\"x8Kq2Lm9Vb4Nc7Xz1Tr5Wy3Hs6Jd0Fg8Pq2Lm9Vb4Nc7X\"\n",
+    )
+    .expect("write");
+    std::fs::write(d.path().join("run.sh"), "docker run --env-file .env app\n").expect("write");
+    std::fs::write(
+        d.path().join("authdoctor.toml"),
+        "[[secret]]\nname = \"AUTH_SECRET\"\nsources = [\"a=env:.env#AUTH_SECRET?loader=node\", \"b=env:.env#AUTH_SECRET?loader=python\"]\n",
+    )
+    .expect("write");
+    let r = run(ad().current_dir(d.path()).args(["--format", "github", "check"]));
+    assert!(r.stdout.contains(".env,line=2,title=AD301::"), "{}", r.stdout);
 }
 
 #[test]

@@ -139,7 +139,7 @@ fn env_source_options() {
     // node keeps the hash, nextjs empties it: compare says so and AD301 names the cause.
     let (code, v) = json(ad().args([
         "compare",
-        &format!("node=env:{f}#HASH"),
+        &format!("node=env:{f}#HASH?loader=node"),
         &format!("next=env:{f}#HASH?loader=nextjs"),
     ]));
     assert_eq!(code, 1);

@@ -8,6 +8,7 @@ mod aws;
 mod check;
 mod cli;
 mod codes;
+mod compare_kinds;
 mod configjs;
 mod dotenvy_prop;
 mod envfile;

@@ -9,11 +9,13 @@ use rustc_hash::FxHashMap;
 
 /// The most transforms a chain may have, over both sides together.
 pub const MAX_STEPS: usize = 3;
-/// Values longer than this are explained without the chain search (a secret is short; a large
-/// value makes each step's copies costly).
-const MAX_SEARCH_LEN: usize = 64 * 1024;
-/// The most distinct intermediate values kept per side.
+/// Values longer than this are explained without the chain search (a secret, even a 4096-bit PEM
+/// key, is a few KB; a large value makes each step's copies costly).
+const MAX_SEARCH_LEN: usize = 16 * 1024;
+/// The most distinct intermediate values kept per side, and their most bytes in all: the search
+/// stays within a few MB whatever the input.
 const MAX_STATES: usize = 20_000;
+const MAX_STATE_BYTES: usize = 8 << 20;
 
 /// The transforms the search applies. Each either *undoes* a mangling on the side that has it
 /// (quotes kept, newlines written as `\n`, an encoding, a JSON wrapper) or *redoes* one on the
@@ -72,15 +74,21 @@ fn reach(v: &[u8], side: usize, depth: usize) -> FxHashMap<Vec<u8>, Vec<Step>> {
     let mut seen: FxHashMap<Vec<u8>, Vec<Step>> = FxHashMap::default();
     seen.insert(v.to_vec(), Vec::new());
     let mut frontier: Vec<Vec<u8>> = vec![v.to_vec()];
+    let mut bytes = v.len();
     for _ in 0..depth {
         let mut next = Vec::new();
         for cur in &frontier {
             let chain = seen.get(cur).cloned().unwrap_or_default();
             for t in SEARCH {
                 for (out, selected) in t.outputs(cur) {
-                    if seen.len() >= MAX_STATES || out.is_empty() || seen.contains_key(&out) {
+                    if seen.len() >= MAX_STATES
+                        || bytes + out.len() > MAX_STATE_BYTES
+                        || out.is_empty()
+                        || seen.contains_key(&out)
+                    {
                         continue;
                     }
+                    bytes += out.len() * 2;
                     let mut c = chain.clone();
                     c.push(Step {
                         transform: t,
@@ -158,7 +166,7 @@ pub fn code_of(chain: &[Step]) -> &'static Code {
             | Transform::HexDecode
             | Transform::Base64PrefixDecode
             | Transform::HexPrefixDecode => &AD104,
-            Transform::StripQuotes | Transform::TrimTrailingStripQuotes => &AD103,
+            Transform::StripQuotes | Transform::TrimStripQuotes => &AD103,
             Transform::StripBom => &AD106,
             Transform::StripInvisible => &AD107,
             Transform::CrlfToLf | Transform::StripCr => &AD110,
@@ -179,7 +187,7 @@ pub fn mangling(step: &Step) -> String {
         Transform::Trim => "surrounding whitespace".into(),
         Transform::TrimLeading => "leading whitespace".into(),
         Transform::TrimTrailing => "trailing whitespace".into(),
-        Transform::StripQuotes | Transform::TrimTrailingStripQuotes => "surrounding quotes kept".into(),
+        Transform::StripQuotes | Transform::TrimStripQuotes => "surrounding quotes kept".into(),
         Transform::UnescapeNewlines => "each newline written as the two characters `\\n`".into(),
         Transform::TrimTrailingEscapedNewlines => "a trailing newline written as the two characters `\\n`".into(),
         Transform::NewlinesToSpaces => "each newline replaced by a space".into(),

@@ -2,7 +2,8 @@
 
 use crate::baseline::{Lock, entry_of};
 use crate::findings::{Code, Finding, Severity};
-use crate::source::{Outcome, Variant, Yield};
+use crate::source::{Outcome, Yield};
+use crate::transform::Transform;
 
 pub const AD112: Code = Code {
     id: "AD112",
@@ -44,9 +45,10 @@ fn how(old_sha: &str, outcome: &Outcome) -> Option<&'static str> {
     for (v, (_, sha)) in &variants {
         if prefix(sha) == old_sha {
             return Some(match v {
-                Variant::TrimTrailing => "trailing whitespace or a newline was added",
-                Variant::StripQuotes => "surrounding quotes were added",
-                Variant::StripCr => "CR bytes were added (CR LF line endings)",
+                Transform::TrimTrailing => "trailing whitespace or a newline was added",
+                Transform::TrimStripQuotes => "surrounding quotes were added",
+                Transform::StripCr => "CR bytes were added (CR LF line endings)",
+                _ => "the value was transformed",
             });
         }
     }

@@ -1,11 +1,11 @@
 //! Pairwise comparison: group equal values, then find the smallest explanation for each difference.
 
 use super::chain;
-use super::{AD100, AD101, AD102, AD103, AD104, AD105, AD110, AD111, AD120};
+use super::{AD100, AD101, AD104, AD105, AD111, AD120};
 use crate::findings::Code;
 use crate::findings::Finding;
 use crate::secret::{describe_at, describe_run, is_invisible, sha256_hex};
-use crate::source::{Fingerprints, Variant, Yield};
+use crate::source::{FINGERPRINT_FORMS, Fingerprints, Yield};
 use crate::transform::Transform as Step;
 use base64::Engine as _;
 
@@ -320,7 +320,7 @@ fn describe(step: Step, before: &[u8], after: &[u8]) -> String {
             let tail = &before[after.len()..];
             format!("a trailing {} at byte {}", describe_run(tail), after.len())
         }
-        Step::StripQuotes | Step::TrimTrailingStripQuotes => {
+        Step::StripQuotes | Step::TrimStripQuotes => {
             let kind = match before.first() {
                 Some(b'"') => "double quotes",
                 Some(b'\'') => "single quotes",
@@ -766,18 +766,20 @@ fn single_message(step: &chain::Step, names: [&str; 2], a: &[u8], b: &[u8]) -> S
 }
 
 fn explain_fingerprints(a: &Fingerprints, b: &Fingerprints, na: &str, nb: &str) -> (&'static Code, String) {
-    let code_of = |v: Variant| match v {
-        Variant::TrimTrailing => &AD102,
-        Variant::StripQuotes => &AD103,
-        Variant::StripCr => &AD110,
+    let code_of = |v: Step| code_of(v);
+    let describe = |v: Step| match v {
+        Step::TrimTrailing => "removing trailing whitespace",
+        Step::TrimStripQuotes => "removing surrounding quotes",
+        Step::StripCr => "removing CR bytes",
+        _ => v.name(),
     };
-    for v in Variant::ALL {
+    for v in FINGERPRINT_FORMS {
         if a.variants[&v].1 == b.sha256 && a.sha256 != b.sha256 {
             return (
                 code_of(v),
                 format!(
                     "{na} equals {nb} after {} from {na} (compared by fingerprint)",
-                    v.describe()
+                    describe(v)
                 ),
             );
         }
@@ -786,18 +788,18 @@ fn explain_fingerprints(a: &Fingerprints, b: &Fingerprints, na: &str, nb: &str) 
                 code_of(v),
                 format!(
                     "{nb} equals {na} after {} from {nb} (compared by fingerprint)",
-                    v.describe()
+                    describe(v)
                 ),
             );
         }
     }
-    for v in Variant::ALL {
+    for v in FINGERPRINT_FORMS {
         if a.variants[&v].1 == b.variants[&v].1 {
             return (
                 code_of(v),
                 format!(
                     "{na} and {nb} are equal after {} from both (compared by fingerprint)",
-                    v.describe()
+                    describe(v)
                 ),
             );
         }
@@ -951,5 +953,153 @@ mod tests {
             "no equality or difference claimed between a digest and a value"
         );
         assert!(!c.findings[0].message.contains("distinct"));
+    }
+}
+
+#[cfg(test)]
+mod order {
+    use super::*;
+    use crate::secret::Secret;
+    use proptest::prelude::*;
+
+    const BASE: &[u8] = b"7nzzo8vskFWWUrFT2gWq9FhYJmJexXnETFvrzYOtihYXWHW5Ns2VgI6N8lYDxpk0";
+
+    /// A value derived from BASE by one of the manglings compare names, or another secret.
+    fn mangled(kind: u8) -> Vec<u8> {
+        match kind % 10 {
+            0 => BASE.to_vec(),
+            1 => [BASE, b"\n"].concat(),
+            2 => [b"\"", BASE, b"\""].concat(),
+            3 => [BASE, b"\\n"].concat(),
+            4 => BASE[..40].to_vec(),
+            5 => BASE.to_ascii_uppercase(),
+            6 => [b"{\"jwt_secret\":\"", BASE, b"\"}"].concat(),
+            7 => [b"\xef\xbb\xbf", BASE].concat(),
+            8 => b"an-entirely-different-secret-of-some-length".to_vec(),
+            _ => [BASE, b"\r\n"].concat(),
+        }
+    }
+
+    /// What a reader sees: every finding's code, message, hint and (sorted) sources.
+    fn said(c: &Comparison) -> Vec<String> {
+        let mut out: Vec<String> = c
+            .findings
+            .iter()
+            .map(|f| {
+                let mut s = f.sources.clone();
+                s.sort();
+                format!("{} {} {:?} {s:?} {:?}", f.code.id, f.message, f.hint, f.steps)
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    fn permutations(n: usize) -> Vec<Vec<usize>> {
+        if n == 0 {
+            return vec![Vec::new()];
+        }
+        let mut out = Vec::new();
+        for p in permutations(n - 1) {
+            for i in 0..=p.len() {
+                let mut q = p.clone();
+                q.insert(i, n - 1);
+                out.push(q);
+            }
+        }
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Whatever order the sources come in, the same findings with the same words.
+        #[test]
+        fn explanations_do_not_depend_on_argument_order(kinds in proptest::collection::vec(0u8..10, 2..5)) {
+            let names = ["backend", "frontend", "mounted", "ssm"];
+            let values: Vec<Yield> = kinds.iter().map(|k| Yield::Value(Secret::new(mangled(*k)))).collect();
+            let mut first: Option<Vec<String>> = None;
+            for perm in permutations(values.len()) {
+                let members: Vec<Member> = perm
+                    .iter()
+                    .map(|&i| Member { name: names[i], item: &values[i], scheme: "env" })
+                    .collect();
+                let got = said(&compare(&members));
+                match &first {
+                    None => first = Some(got),
+                    Some(f) => prop_assert_eq!(f, &got, "order {:?}", perm),
+                }
+            }
+        }
+    }
+
+    fn run(pairs: &[(&str, &[u8])]) -> Comparison {
+        let values: Vec<Yield> = pairs
+            .iter()
+            .map(|(_, v)| Yield::Value(Secret::new(v.to_vec())))
+            .collect();
+        let members: Vec<Member> = pairs
+            .iter()
+            .zip(&values)
+            .map(|((n, _), v)| Member {
+                name: n,
+                item: v,
+                scheme: "env",
+            })
+            .collect();
+        compare(&members)
+    }
+
+    /// Two sources agree and the third has extra bytes: the third is at fault, not "the two are
+    /// truncated".
+    #[test]
+    fn the_odd_one_out_is_blamed() {
+        let extra = [BASE, b"\\n"].concat();
+        let c = run(&[("mounted", &extra), ("backend", BASE), ("frontend", BASE)]);
+        let f = &c.findings[0];
+        assert!(f.message.starts_with("mounted has"), "{}", f.message);
+        assert!(!f.message.contains("truncated"), "{}", f.message);
+        let cut = [BASE, b"zz"].concat();
+        let c = run(&[("a", &cut), ("b", &cut), ("c", BASE)]);
+        assert_eq!(c.findings[0].code.id, "AD105");
+        assert!(
+            c.findings[0].message.starts_with("c is truncated"),
+            "{}",
+            c.findings[0].message
+        );
+        let c = run(&[("a", BASE), ("b", BASE), ("c", &cut)]);
+        assert!(
+            c.findings[0].message.starts_with("c has 2 extra bytes"),
+            "{}",
+            c.findings[0].message
+        );
+        assert!(
+            c.findings[0]
+                .hint
+                .as_deref()
+                .is_some_and(|h| h.starts_with("Remove the 2 extra bytes from c"))
+        );
+    }
+
+    /// Three values that all differ: each difference that has a name is said in the same run.
+    #[test]
+    fn every_named_difference_is_said_at_once() {
+        let lf = [BASE, b"\n"].concat();
+        let c = run(&[
+            ("ssm", b"an-entirely-different-secret-of-some-length"),
+            ("frontend", BASE),
+            ("backend", &lf),
+        ]);
+        let codes: Vec<&str> = c.findings.iter().map(|f| f.code.id).collect();
+        assert!(codes.contains(&"AD102"), "{codes:?}");
+        assert!(codes.contains(&"AD101"), "{codes:?}");
+    }
+
+    /// Hints follow the cause: a trailing SPACE is not a newline.
+    #[test]
+    fn hints_follow_the_bytes() {
+        let sp = [BASE, b"  "].concat();
+        let c = run(&[("a", BASE), ("b", &sp)]);
+        let h = c.findings[0].hint.clone().unwrap_or_default();
+        assert!(h.contains("SPACE") && !h.contains("newline"), "{h}");
     }
 }
