@@ -65,39 +65,10 @@ fn is_mode_file(name: &str) -> bool {
     name != ".env" && name != ".env.local"
 }
 
+/// The directory's loader from its markers (the rules `env:` sources use too).
 fn detect(dir: &Path, place: &mut Place) {
-    let has = |f: &str| dir.join(f).is_file();
-    let package = std::fs::read_to_string(dir.join("package.json")).unwrap_or_default();
-    place.nextjs = ["next.config.js", "next.config.mjs", "next.config.ts", "next.config.cjs"]
-        .iter()
-        .any(|f| has(f))
-        || package.contains("\"next\"");
-    place.loader = if place.nextjs {
-        Some(Loader::Nextjs)
-    } else if !package.is_empty() {
-        Some(Loader::Node)
-    } else if ["pyproject.toml", "requirements.txt", "Pipfile", "manage.py"]
-        .iter()
-        .any(|f| has(f))
-    {
-        Some(Loader::Python)
-    } else if has("Gemfile") {
-        Some(Loader::Ruby)
-    } else if has("Cargo.toml") {
-        Some(Loader::Dotenvy)
-    } else if [
-        "compose.yaml",
-        "compose.yml",
-        "docker-compose.yml",
-        "docker-compose.yaml",
-    ]
-    .iter()
-    .any(|f| has(f))
-    {
-        Some(Loader::Compose)
-    } else {
-        None
-    };
+    place.loader = crate::dotenv::detect::markers(dir).map(|(l, _)| l);
+    place.nextjs = place.loader == Some(Loader::Nextjs);
 }
 
 fn fly_app(path: &Path) -> Option<String> {
