@@ -212,12 +212,12 @@ pub fn claims(claims: &Value, expect: &Expect, now: i64) -> Vec<Finding> {
     let mut out = Vec::new();
     if let Some(exp) = claims.get("exp") {
         match num(exp) {
-            Some(e) if now > e + expect.leeway => out.push(
+            Some(e) if now > e.saturating_add(expect.leeway) => out.push(
                 Finding::new(
                     &AD405,
                     format!(
                         "expired {} (exp {}, leeway {} s)",
-                        crate::jwt::relative(e - now).replace("in ", ""),
+                        crate::jwt::relative(e.saturating_sub(now)).replace("in ", ""),
                         crate::jwt::human_time(e, now),
                         expect.leeway
                     ),
@@ -231,7 +231,7 @@ pub fn claims(claims: &Value, expect: &Expect, now: i64) -> Vec<Finding> {
         }
     }
     if let Some(nbf) = claims.get("nbf").and_then(num)
-        && now + expect.leeway < nbf
+        && now.saturating_add(expect.leeway) < nbf
     {
         out.push(Finding::new(
             &AD410,

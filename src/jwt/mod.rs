@@ -174,24 +174,20 @@ pub fn intake(raw: &str) -> Result<Intake, String> {
     if s.len() != raw.len() {
         out.stripped.push("surrounding whitespace".into());
     }
-    for q in ['"', '\''] {
-        if s.len() >= 2 && s.starts_with(q) && s.ends_with(q) {
-            s = s[1..s.len() - 1].trim().to_string();
-            out.stripped.push("surrounding quotes".into());
-        }
-    }
-    let lower = s.to_ascii_lowercase();
-    if lower.starts_with("authorization:") {
-        s = s["authorization:".len()..].trim().to_string();
+    strip_quotes(&mut s, &mut out.stripped);
+    if let Some(rest) = strip_prefix_ignore_case(&s, "authorization:") {
+        s = rest.trim().to_string();
         out.stripped.push("the `Authorization:` header name".into());
     }
-    if s.len() > 7 && s[..7].eq_ignore_ascii_case("bearer ") {
-        s = s[7..].trim().to_string();
+    if let Some(rest) = strip_prefix_ignore_case(&s, "bearer ") {
+        s = rest.trim().to_string();
         out.stripped.push("`Bearer `".into());
+        // `Bearer "eyJ…"`: quotes after the scheme, as some clients and docs write it.
+        strip_quotes(&mut s, &mut out.stripped);
     }
-    let is_cookie_line = s.to_ascii_lowercase().starts_with("cookie:");
-    if is_cookie_line {
-        s = s["cookie:".len()..].trim().to_string();
+    let is_cookie_line = strip_prefix_ignore_case(&s, "cookie:").is_some();
+    if let Some(rest) = strip_prefix_ignore_case(&s, "cookie:") {
+        s = rest.trim().to_string();
         out.stripped.push("the `Cookie:` header name".into());
     }
     if is_cookie_line || (s.contains('=') && (s.contains("session-token") || s.contains(';'))) {
@@ -209,6 +205,32 @@ pub fn intake(raw: &str) -> Result<Intake, String> {
     }
     out.token = s;
     Ok(out)
+}
+
+/// `s` without an ASCII `prefix` in any case; `None` when it does not start with it (never
+/// slices inside a character).
+fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = s.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix).then(|| &s[prefix.len()..])
+}
+
+/// Remove one or more pairs of matching surrounding `"` or `'`, noting it once.
+fn strip_quotes(s: &mut String, stripped: &mut Vec<String>) {
+    let mut any = false;
+    loop {
+        let t = s.as_str();
+        let Some(inner) = ['"', '\'']
+            .iter()
+            .find_map(|q| t.strip_prefix(*q).and_then(|r| r.strip_suffix(*q)))
+        else {
+            break;
+        };
+        *s = inner.trim().to_string();
+        any = true;
+    }
+    if any {
+        stripped.push("surrounding quotes".into());
+    }
 }
 
 /// The session cookie in a cookie string: `name=value; name.0=…; name.1=…`.
@@ -273,7 +295,7 @@ pub fn human_time(secs: i64, now: i64) -> String {
     let date = chrono::DateTime::from_timestamp(secs, 0)
         .map(|d| d.format("%Y-%m-%d %H:%M:%S UTC").to_string())
         .unwrap_or_else(|| "out of range".into());
-    format!("{date} ({})", relative(secs - now))
+    format!("{date} ({})", relative(secs.saturating_sub(now)))
 }
 
 pub fn relative(delta: i64) -> String {
@@ -387,5 +409,43 @@ mod tests {
         assert_eq!(relative(3120), "in 52 min");
         assert_eq!(relative(-10800), "3 h 0 min ago");
         assert!(human_time(0, 0).starts_with("1970-01-01 00:00:00 UTC"));
+    }
+
+    #[test]
+    fn bearer_with_quotes_and_multibyte_input() {
+        let i = intake("Bearer \"eyJhbGciOiJIUzI1NiJ9.e30.c2ln\"").expect("intake");
+        assert_eq!(i.token, "eyJhbGciOiJIUzI1NiJ9.e30.c2ln");
+        assert!(
+            i.stripped.contains(&"surrounding quotes".to_string()),
+            "{:?}",
+            i.stripped
+        );
+        // Neither panics nor finds a token in text with multi-byte characters near the prefixes.
+        for s in ["123456é789", "éééééééé", "Beareré", "authorizatioé", "eyJhb\u{2028}"] {
+            let _ = intake(s).map(|i| parse(&i.token));
+        }
+    }
+
+    #[test]
+    fn times_at_the_ends_of_i64() {
+        for t in [i64::MAX, i64::MIN, 0] {
+            let s = human_time(t, now());
+            assert!(!s.is_empty());
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn intake_and_parse_never_panic(s in "\\PC{0,120}") {
+            let _ = intake(&s).map(|i| parse(&i.token));
+        }
+
+        #[test]
+        fn claims_never_panic(exp in proptest::num::i64::ANY, nbf in proptest::num::i64::ANY, leeway in 0i64..1_000_000) {
+            let c = serde_json::json!({"exp": exp, "nbf": nbf, "iat": exp});
+            let e = crate::checks::token::Expect { leeway, ..Default::default() };
+            let _ = crate::checks::token::claims(&c, &e, now());
+            let _ = human_time(exp, nbf);
+        }
     }
 }
