@@ -40,6 +40,11 @@ pub enum Transform {
     Base64UrlDecode,
     /// The surrounding whitespace removed, then decoded as hex (either case, even length).
     HexDecode,
+    /// Decoded as base64 the way old Java jjwt (0.9, `TextCodec.BASE64` over
+    /// `DatatypeConverter.parseBase64Binary`) reads a plain passphrase: characters outside the
+    /// alphabet skipped, decoding stops at `=`, an incomplete last group dropped. `None` when that
+    /// gives nothing or the same as [`Transform::Base64Decode`].
+    JavaBase64Decode,
     /// The surrounding whitespace removed and one LF added: what a signer that read the value with
     /// `echo`'s newline used.
     AddTrailingLf,
@@ -89,6 +94,7 @@ impl Transform {
             Transform::Base64Decode => "base64_decode",
             Transform::Base64UrlDecode => "base64url_decode",
             Transform::HexDecode => "hex_decode",
+            Transform::JavaBase64Decode => "java_base64_decode",
             Transform::AddTrailingLf => "add_trailing_lf",
             Transform::UnescapeNewlines => "unescape_newlines",
             Transform::TrimTrailingEscapedNewlines => "trim_trailing_escaped_newlines",
@@ -150,6 +156,23 @@ impl Transform {
             Transform::Base64Decode => decode_base64(v.trim_ascii(), Alphabet::Standard)?,
             Transform::Base64UrlDecode => decode_base64(v.trim_ascii(), Alphabet::UrlSafe)?,
             Transform::HexDecode => hex::decode(v.trim_ascii()).ok()?,
+            Transform::JavaBase64Decode => {
+                let alphabet: Vec<u8> = v
+                    .iter()
+                    .copied()
+                    .take_while(|b| *b != b'=')
+                    .filter(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/'))
+                    .collect();
+                // A last group completed by `=` padding decodes; one cut short is dropped.
+                let padded = v.contains(&b'=');
+                let rest = alphabet.len() % 4;
+                let take = alphabet.len() - if padded && rest >= 2 { 0 } else { rest };
+                let out = decode_base64(&alphabet[..take], Alphabet::Standard)?;
+                if out.is_empty() || decode_base64(v.trim_ascii(), Alphabet::Standard).as_deref() == Some(&out[..]) {
+                    return None;
+                }
+                out
+            }
             Transform::AddTrailingLf => [v.trim_ascii(), b"\n"].concat(),
             Transform::UnescapeNewlines => {
                 let mut out = Vec::with_capacity(v.len());
@@ -380,6 +403,13 @@ mod tests {
             (Base64UrlDecode, b"_w", Some(b"\xff")),
             (HexDecode, b"6869", Some(b"hi")),
             (HexDecode, b"xyz", None),
+            (
+                JavaBase64Decode,
+                b"my-secret-pass",
+                Some(b"\x9b\x2b\x1e\x72\xb7\xad\xa5\xab\x2c"),
+            ),
+            (JavaBase64Decode, b"c2VjcmV0", None),
+            (JavaBase64Decode, b"c2VjcmV0LXg=\n", None),
             (AddTrailingLf, b"abc", Some(b"abc\n")),
             (AddTrailingLf, b"abc\n", None),
             (UnescapeNewlines, b"a\\nb\\r\\n", Some(b"a\nb\r\n")),

@@ -7,6 +7,7 @@ use crate::findings::{Code, Severity};
 use crate::jwt::jwe::Opened;
 use crate::jwt::{Jws, Token};
 use crate::secret::Secret;
+use crate::transform::Transform;
 use jsonwebtoken::{Algorithm, AlgorithmFamily};
 use serde_json::Value;
 use std::str::FromStr;
@@ -14,7 +15,7 @@ use std::str::FromStr;
 /// Every code of this family, for the registry (`crate::findings::registry`).
 pub const CODES: &[&Code] = &[
     &AD401, &AD402, &AD403, &AD404, &AD405, &AD406, &AD407, &AD408, &AD409, &AD410, &AD411, &AD412, &AD413, &AD414,
-    &AD415,
+    &AD415, &AD418, &AD422,
 ];
 
 pub const AD401: Code = Code {
@@ -194,6 +195,29 @@ secret lives shows the same difference (AD102, AD104).\n\
 Fix: store the value both sides use (for example `printf %s` instead of `echo`), then restart.",
 };
 
+pub const AD418: Code = Code {
+    id: "AD418",
+    severity: Severity::Error,
+    title: "a public key given as an HMAC secret",
+    hint: "Verify RS*/ES*/EdDSA tokens with the public key as a key (`--key`), and never let a verifier take a public key as an HS256 secret.",
+    explain: "Why: a candidate secret is a PEM or JWK public key, and the token is HS256/384/512. A verifier that \
+takes the public key text as the HMAC secret accepts tokens that anyone holding the public key can sign: the \
+algorithm-confusion attack (RFC 8725 §2.1, §3.1).\n\
+Confirm: the message names the candidate and what it holds.\n\
+Fix: give public keys with `--key`/`--jwks`; pin the algorithms the verifier accepts (`algorithms=[\"RS256\"]`).",
+};
+
+pub const AD422: Code = Code {
+    id: "AD422",
+    severity: Severity::Warning,
+    title: "a candidate does not verify the token that other candidates verify",
+    hint: "Set the value the token's issuer uses in the place named: a verifier reading it rejects the token.",
+    explain: "Why: several places hold the secret, and the token verifies with some of them but not with this one: \
+a verifier that reads the secret from here answers 401 \"Invalid signature\".\n\
+Confirm: `authdoctor compare` on the candidates shows how the values differ.\n\
+Fix: copy the value that verifies to this place, then restart what reads it.",
+};
+
 /// What the verifier expects of the claims.
 #[derive(Debug, Clone, Default)]
 pub struct Expect {
@@ -352,49 +376,100 @@ pub fn signature(j: &Jws, allowed: &[String], candidates: &[(String, &Secret)], 
             return report;
         }
         let values: Vec<&[u8]> = readable.iter().map(|(_, s)| s.expose()).collect();
-        match crate::jwt::verify::hmac(j, alg, &values) {
-            Some((i, how)) => {
-                let who = &readable[i].0;
-                let how_name = crate::jwt::verify::form_name(how);
-                if how.is_none() {
-                    report.findings.push(
-                        Finding::new(&AD403, format!("{alg_name} signature verified by {who}")).sources([who.clone()]),
-                    );
-                } else {
-                    report.findings.push(
-                        Finding::new(&AD403, format!("{alg_name} signature verified by {who} {how_name}"))
-                            .sources([who.clone()]),
-                    );
-                    report.findings.push(
-                        Finding::new(
-                            &AD415,
-                            format!(
-                                "{who} verifies only {how_name}: a verifier that uses the value as stored rejects this token"
-                            ),
-                        )
-                        .sources([who.clone()]),
-                    );
-                }
-                report.verified = true;
+        // A public key used as an HMAC secret is algorithm confusion whatever it verifies.
+        for (who, s) in readable {
+            if let Some(what) = public_key_material(s.expose()) {
+                report.findings.push(
+                    Finding::new(
+                        &AD418,
+                        format!(
+                            "{who} holds {what}: an {alg_name} verifier given it as the HMAC secret accepts tokens anyone with the public key can forge (algorithm confusion, RFC 8725 §2.1)"
+                        ),
+                    )
+                    .sources([who.clone()]),
+                );
             }
-            None => {
-                let mut distinct: Vec<&[u8]> = Vec::new();
-                for v in &values {
-                    if !distinct.contains(v) {
-                        distinct.push(v);
-                    }
-                }
-                let agree = match (values.len(), distinct.len()) {
-                    (1, _) => String::new(),
-                    (n, 1) => format!("; all {n} candidates hold the same value, so the issuer signs with another"),
-                    (n, d) => format!(
-                        "; the {n} candidates hold {d} different values (`authdoctor compare` explains how they differ)"
+        }
+        // Every candidate, each in the first form that verifies (as stored first).
+        let outcomes: Vec<Option<Option<Transform>>> = values
+            .iter()
+            .map(|v| crate::jwt::verify::hmac_form(j, alg, v))
+            .collect();
+        let as_stored: Vec<usize> = (0..readable.len()).filter(|&i| outcomes[i] == Some(None)).collect();
+        let transformed: Vec<(usize, Transform)> = (0..readable.len())
+            .filter_map(|i| match outcomes[i] {
+                Some(Some(t)) => Some((i, t)),
+                _ => None,
+            })
+            .collect();
+        let failed: Vec<usize> = (0..readable.len()).filter(|&i| outcomes[i].is_none()).collect();
+        for &i in &as_stored {
+            let who = &readable[i].0;
+            report.findings.push(
+                Finding::new(&AD403, format!("{alg_name} signature verified by {who} as stored"))
+                    .sources([who.clone()]),
+            );
+        }
+        for &(i, form) in &transformed {
+            let who = &readable[i].0;
+            let how = crate::jwt::verify::form_name(Some(form));
+            if as_stored.is_empty() {
+                report.findings.push(
+                    Finding::new(&AD403, format!("{alg_name} signature verified by {who} {how}"))
+                        .sources([who.clone()]),
+                );
+            }
+            report.findings.push(
+                Finding::new(
+                    &AD415,
+                    format!(
+                        "{who} verifies only {how}: a verifier that uses {who}'s value as stored rejects this token"
                     ),
-                };
-                report.findings.push(Finding::new(
-                    &AD404,
-                    format!("no candidate verifies the {alg_name} signature (each tried as is, trimmed, base64-, base64url- and hex-decoded){agree}"),
-                ));
+                )
+                .sources([who.clone()]),
+            );
+        }
+        let verifiers: Vec<&str> = as_stored
+            .iter()
+            .chain(transformed.iter().map(|(i, _)| i))
+            .map(|&i| readable[i].0.as_str())
+            .collect();
+        if verifiers.is_empty() {
+            let mut distinct: Vec<&[u8]> = Vec::new();
+            for v in &values {
+                if !distinct.contains(v) {
+                    distinct.push(v);
+                }
+            }
+            let agree = match (values.len(), distinct.len()) {
+                (1, _) => String::new(),
+                (n, 1) => format!("; all {n} candidates hold the same value, so the issuer signs with another"),
+                (n, d) => format!(
+                    "; the {n} candidates hold {d} different values (`authdoctor compare` explains how they differ)"
+                ),
+            };
+            report.findings.push(Finding::new(
+                &AD404,
+                format!(
+                    "no candidate verifies the {alg_name} signature (each tried {}){agree}",
+                    crate::jwt::verify::forms_tried()
+                ),
+            ));
+        } else {
+            report.verified = true;
+            for &i in &failed {
+                let who = &readable[i].0;
+                report.findings.push(
+                    Finding::new(
+                        &AD422,
+                        format!(
+                            "{who} does not verify this token, which {} does{}: a verifier using {who}'s value rejects it",
+                            and_list(&verifiers),
+                            if verifiers.len() == 1 { "" } else { " too" }
+                        ),
+                    )
+                    .sources([who.clone()]),
+                );
             }
         }
         return report;
@@ -463,6 +538,41 @@ pub fn signature(j: &Jws, allowed: &[String], candidates: &[(String, &Secret)], 
         )),
     }
     report
+}
+
+/// What public key material a candidate secret is ("a PEM public key", "a JWK public key"), if
+/// it is one: such text used as an HMAC secret is the algorithm-confusion attack (RFC 8725).
+pub fn public_key_material(v: &[u8]) -> Option<&'static str> {
+    let t = v.trim_ascii();
+    for (armor, what) in [
+        (&b"-----BEGIN PUBLIC KEY-----"[..], "a PEM public key"),
+        (b"-----BEGIN RSA PUBLIC KEY-----", "a PEM RSA public key"),
+        (b"-----BEGIN CERTIFICATE-----", "a PEM certificate"),
+    ] {
+        if t.starts_with(armor) {
+            return Some(what);
+        }
+    }
+    if t.first() == Some(&b'{')
+        && let Ok(Value::Object(o)) = serde_json::from_slice::<Value>(t)
+    {
+        let kty = o.get("kty").and_then(Value::as_str);
+        if matches!(kty, Some("RSA" | "EC" | "OKP")) && !o.contains_key("d") {
+            return Some("a JWK public key");
+        }
+        if o.contains_key("keys") {
+            return Some("a JWKS (public keys)");
+        }
+    }
+    None
+}
+
+fn and_list(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
 }
 
 /// AD401 (does not parse), AD402 (an encrypted JWE, e.g. an Auth.js/NextAuth session cookie) and

@@ -18,3 +18,4 @@ mod jwt;
 mod loaders;
 mod redaction;
 mod scale;
+mod token_kinds;

@@ -164,6 +164,7 @@ pub fn code_of(chain: &[Step]) -> &'static Code {
             Transform::Base64Decode
             | Transform::Base64UrlDecode
             | Transform::HexDecode
+            | Transform::JavaBase64Decode
             | Transform::Base64PrefixDecode
             | Transform::HexPrefixDecode => &AD104,
             Transform::StripQuotes | Transform::TrimStripQuotes => &AD103,
@@ -201,6 +202,7 @@ pub fn mangling(step: &Step) -> String {
         Transform::Base64Decode => "base64 encoding".into(),
         Transform::Base64UrlDecode => "base64url encoding".into(),
         Transform::HexDecode => "hex encoding".into(),
+        Transform::JavaBase64Decode => "lenient base64 encoding".into(),
         Transform::Base64PrefixDecode => "`base64:` + base64 encoding (Laravel's key form)".into(),
         Transform::HexPrefixDecode => "`0x` + hex encoding".into(),
         Transform::Lowercase => "different letter case".into(),

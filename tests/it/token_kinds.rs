@@ -1,0 +1,127 @@
+//! Token verdicts: every candidate's outcome whatever the order, the forms a secret is tried in,
+//! and algorithm confusion through `--secret`.
+
+use crate::common::*;
+
+const SECRET: &str = "Qx7vN2mR9kL4pW8sT3yB6dF1hJ5nC0aE4gU7iK2oM9rX3zV8bY6wP1qS5tD0fHa2";
+
+fn write(dir: &std::path::Path, name: &str, content: &[u8]) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, content).expect("write");
+    p.display().to_string()
+}
+
+fn sign_with(file: &str) -> String {
+    let r = run(ad().args(["jwt", "sign", "--secret", &format!("file:{file}"), "--claim", "sub=u1"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    r.stdout.trim().to_string()
+}
+
+/// (code, message) of every finding about the signature, sorted.
+fn verdicts(v: &serde_json::Value) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = v["findings"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter(|f| f["code"].as_str().is_some_and(|c| c.starts_with("AD4")))
+                .map(|f| {
+                    (
+                        f["code"].as_str().unwrap_or("").to_string(),
+                        f["message"].as_str().unwrap_or("").to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+#[test]
+fn every_candidate_is_judged_whatever_the_order() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let exact = write(d.path(), "exact", SECRET.as_bytes());
+    let lf = write(d.path(), "lf", format!("{SECRET}\n").as_bytes());
+    let token = sign_with(&exact);
+    let (c1, a) = json(ad().args([
+        "jwt",
+        "verify",
+        &token,
+        "--secret",
+        &format!("mounted=file:{lf}"),
+        "--secret",
+        &format!("backend=file:{exact}"),
+    ]));
+    let (c2, b) = json(ad().args([
+        "jwt",
+        "verify",
+        &token,
+        "--secret",
+        &format!("backend=file:{exact}"),
+        "--secret",
+        &format!("mounted=file:{lf}"),
+    ]));
+    assert_eq!((c1, c2), (1, 1), "{a:#}");
+    assert_eq!(verdicts(&a), verdicts(&b));
+    let first = &a["findings"].as_array().expect("findings")[0];
+    assert_eq!(first["code"], "AD403", "an as-stored match leads: {a:#}");
+    assert!(
+        first["message"].as_str().unwrap_or("").contains("backend (file:"),
+        "{first}"
+    );
+    assert!(
+        verdicts(&a)
+            .iter()
+            .any(|(c, m)| c == "AD415" && m.starts_with("mounted (file:")),
+        "{a:#}"
+    );
+}
+
+#[test]
+fn forms_stores_leave_on_a_secret_are_tried() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let exact = write(d.path(), "exact", SECRET.as_bytes());
+    let token = sign_with(&exact);
+    for (stored, form) in [
+        (format!("\"{SECRET}\""), "after removing its surrounding quotes"),
+        (
+            format!("{SECRET}\\n"),
+            "after removing a trailing `\\n` written as two characters",
+        ),
+        (format!("{SECRET}\r\n"), "after removing its surrounding whitespace"),
+    ] {
+        let f = write(d.path(), "stored", stored.as_bytes());
+        let (code, v) = json(ad().args(["jwt", "verify", &token, "--secret", &format!("s=file:{f}")]));
+        assert_eq!(code, 1, "{v:#}");
+        assert!(
+            verdicts(&v).iter().any(|(c, m)| c == "AD415" && m.contains(form)),
+            "{form}: {v:#}"
+        );
+    }
+    // Old Java jjwt decoded a plain passphrase as base64, skipping what is not in the alphabet.
+    use base64::Engine as _;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode("mysecretpassphraseforjwt")
+        .expect("base64");
+    let java = write(d.path(), "java", &decoded);
+    let token = sign_with(&java);
+    let text = write(d.path(), "text", b"my-secret-passphrase-for-jwt");
+    let (_, v) = json(ad().args(["jwt", "verify", &token, "--secret", &format!("s=file:{text}")]));
+    assert!(
+        verdicts(&v)
+            .iter()
+            .any(|(c, m)| c == "AD415" && m.contains("old Java jjwt")),
+        "{v:#}"
+    );
+}
+
+#[test]
+fn a_public_key_as_an_hmac_secret_fails() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let pem = "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEEVs/o5+uQbTjL3chynL4wXgUg2R9\nq9UU8I5mEovUf86QZ7kOBIjJwqnzD1omageEHWwHdBO6B+dFabmdT9POxg==\n-----END PUBLIC KEY-----\n";
+    let key = write(d.path(), "pub.pem", pem.as_bytes());
+    let token = sign_with(&key);
+    let (code, v) = json(ad().args(["jwt", "verify", &token, "--secret", &format!("file:{key}")]));
+    assert_eq!(code, 1, "{v:#}");
+    assert!(verdicts(&v).iter().any(|(c, _)| c == "AD418"), "{v:#}");
+}
