@@ -15,7 +15,7 @@ use std::str::FromStr;
 /// Every code of this family, for the registry (`crate::findings::registry`).
 pub const CODES: &[&Code] = &[
     &AD401, &AD402, &AD403, &AD404, &AD405, &AD406, &AD407, &AD408, &AD409, &AD410, &AD411, &AD412, &AD413, &AD414,
-    &AD415, &AD418, &AD422,
+    &AD415, &AD418, &AD419, &AD422,
 ];
 
 pub const AD401: Code = Code {
@@ -205,6 +205,18 @@ takes the public key text as the HMAC secret accepts tokens that anyone holding 
 algorithm-confusion attack (RFC 8725 §2.1, §3.1).\n\
 Confirm: the message names the candidate and what it holds.\n\
 Fix: give public keys with `--key`/`--jwks`; pin the algorithms the verifier accepts (`algorithms=[\"RS256\"]`).",
+};
+
+pub const AD419: Code = Code {
+    id: "AD419",
+    severity: Severity::Error,
+    title: "the session cookie decrypts only with another salt (cookie name)",
+    hint: "Give getToken()/decode() the cookie name the app really sets: `__Secure-authjs.session-token` on HTTPS (secureCookie: true), `authjs.session-token` on http.",
+    explain: "Why: Auth.js v5 derives the cookie's encryption key from the secret and the cookie's name (the salt). \
+On HTTPS the cookie is `__Secure-authjs.session-token`; a backend calling `getToken()` or `decode()` with the \
+plain name (or the other way round) derives another key and gets null, which looks like a wrong secret.\n\
+Confirm: the message names the salt that works and the one given.\n\
+Fix: pass the right `salt`/`cookieName` (or `secureCookie: true`) where the cookie is read.",
 };
 
 pub const AD422: Code = Code {
@@ -613,9 +625,15 @@ pub fn session_cookie_needs_secret() -> Finding {
     )
 }
 
-/// AD413 (which candidate decrypts an Auth.js/NextAuth session cookie, with which salt) or AD404
-/// (none does, and why), from [`crate::jwt::jwe::open`]'s result over `candidates` (label, secret).
-pub fn session_cookie(opened: &Result<Opened, String>, candidates: &[(String, &Secret)]) -> Vec<Finding> {
+/// AD413 (which candidate decrypts an Auth.js/NextAuth session cookie, in which form, with which
+/// salt), AD415 (only in a transformed form), AD419 (only with another salt than the one given or
+/// the cookie's own name: `wrong_salt` is (expected, used)) or AD404 (none does, and why), from
+/// [`crate::jwt::jwe::open`]'s result over `forms`: each tried key's (candidate label, form).
+pub fn session_cookie(
+    opened: &Result<Opened, String>,
+    forms: &[(String, Option<Transform>)],
+    wrong_salt: Option<&(String, String)>,
+) -> Vec<Finding> {
     match opened {
         Ok(o) => {
             let salt = if o.salt.is_empty() {
@@ -623,17 +641,50 @@ pub fn session_cookie(opened: &Result<Opened, String>, candidates: &[(String, &S
             } else {
                 format!(", salt {}", o.salt)
             };
-            let who = candidates.get(o.candidate).map(|c| c.0.clone()).unwrap_or_default();
-            vec![
+            let (who, form) = forms.get(o.candidate).cloned().unwrap_or_default();
+            let how = match form {
+                Some(_) => format!(" {}", crate::jwt::verify::form_name(form)),
+                None => String::new(),
+            };
+            let mut out = vec![
                 Finding::new(
                     &AD413,
-                    format!("decrypted by {who} as a {} cookie{salt}", o.flavor.name()),
+                    format!("decrypted by {who}{how} as {} cookie{salt}", article(o.flavor.name())),
                 )
-                .sources([who]),
-            ]
+                .sources([who.clone()]),
+            ];
+            if form.is_some() {
+                out.push(
+                    Finding::new(
+                        &AD415,
+                        format!(
+                            "{who} decrypts the cookie only{how}: an app that uses {who}'s value as stored cannot read its sessions"
+                        ),
+                    )
+                    .sources([who.clone()]),
+                );
+            }
+            if let Some((expected, used)) = wrong_salt {
+                out.push(
+                    Finding::new(
+                        &AD419,
+                        format!(
+                            "the cookie decrypts only with salt {used}, not {expected}: `getToken()` with the cookie name {expected} returns null"
+                        ),
+                    )
+                    .sources([who]),
+                );
+            }
+            out
         }
         Err(why) => vec![Finding::new(&AD404, why.clone())],
     }
+}
+
+/// "an Auth.js v5" / "a NextAuth v4".
+fn article(name: &str) -> String {
+    let vowel = name.chars().next().is_some_and(|c| "AEIOUaeiou".contains(c));
+    format!("{} {name}", if vowel { "an" } else { "a" })
 }
 
 #[cfg(test)]

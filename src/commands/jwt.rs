@@ -165,25 +165,39 @@ pub async fn check_token(
                 report.findings.push(token::session_cookie_needs_secret());
                 return secrets;
             }
-            let mut salts: Vec<String> = Vec::new();
-            for s in a
-                .salt
-                .into_iter()
-                .chain(intake.cookie.as_deref())
-                .chain(jwe::AUTHJS_SALTS)
-            {
-                if !salts.iter().any(|x| x == s) {
-                    salts.push(s.to_string());
+            // Every candidate in every form a store leaves it in, as for signatures.
+            let mut flat: Vec<Vec<u8>> = Vec::new();
+            let mut forms: Vec<(String, Option<crate::transform::Transform>)> = Vec::new();
+            for (who, s) in &readable {
+                for (form, v) in jwt::verify::variants(s.expose()) {
+                    flat.push(v);
+                    forms.push((who.clone(), form));
                 }
             }
-            let opened = jwe::open(&e, &values, &salts);
-            report.findings.extend(token::session_cookie(&opened, &readable));
+            let flat_refs: Vec<&[u8]> = flat.iter().map(Vec::as_slice).collect();
+            // A salt given (or the cookie's own name) is the only one the app would use.
+            let expected: Vec<String> = match (a.salt, intake.cookie.as_deref()) {
+                (Some(s), _) | (None, Some(s)) => vec![s.to_string()],
+                (None, None) => jwe::AUTHJS_SALTS.iter().map(|s| s.to_string()).collect(),
+            };
+            let mut opened = jwe::open(&e, &flat_refs, &expected);
+            let mut other_salt = None;
+            if opened.is_err() && (a.salt.is_some() || intake.cookie.is_some()) {
+                let others = jwe::other_salts(&expected);
+                if let Ok(o) = jwe::open(&e, &flat_refs, &others) {
+                    other_salt = Some((expected[0].clone(), o.salt.clone()));
+                    opened = Ok(o);
+                }
+            }
+            report
+                .findings
+                .extend(token::session_cookie(&opened, &forms, other_salt.as_ref()));
             if let Ok(o) = opened {
                 report.findings.extend(token::claims(&o.claims, &a.expect, now));
                 if let Some(v) = report.token.as_mut() {
                     v.times = times(&o.claims, now);
                     v.claims = Some(o.claims);
-                    v.verified = true;
+                    v.verified = other_salt.is_none();
                 }
             }
         }

@@ -18,6 +18,27 @@ use zeroize::Zeroizing;
 /// The Auth.js cookie names, and so the salts, tried when none is known.
 pub const AUTHJS_SALTS: [&str; 2] = ["authjs.session-token", "__Secure-authjs.session-token"];
 
+/// Cookie names (Auth.js salts) an app may use besides `given`: the Auth.js defaults, and each
+/// given name with and without the production `__Secure-` prefix.
+pub fn other_salts(given: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut add = |s: String| {
+        if !given.contains(&s) && !out.contains(&s) {
+            out.push(s);
+        }
+    };
+    for g in given {
+        match g.strip_prefix("__Secure-") {
+            Some(plain) => add(plain.to_string()),
+            None => add(format!("__Secure-{g}")),
+        }
+    }
+    for s in AUTHJS_SALTS {
+        add(s.to_string());
+    }
+    out
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Flavor {
     AuthJsV5,

@@ -125,3 +125,67 @@ fn a_public_key_as_an_hmac_secret_fails() {
     assert_eq!(code, 1, "{v:#}");
     assert!(verdicts(&v).iter().any(|(c, _)| c == "AD418"), "{v:#}");
 }
+
+fn recorded(name: &str) -> String {
+    let text = std::fs::read_to_string(root().join("tests/fixtures/tokens/authjs.json")).expect("recording");
+    let v: serde_json::Value = serde_json::from_str(&text).expect("json");
+    v["tokens"]
+        .as_array()
+        .and_then(|a| a.iter().find(|t| t["name"] == name))
+        .and_then(|t| t["token"].as_str())
+        .map(str::to_string)
+        .unwrap_or_else(|| panic!("no recorded token {name}"))
+}
+
+#[test]
+fn session_cookies_try_the_secret_forms() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let lf = write(d.path(), "lf", format!("{SECRET}\n").as_bytes());
+    for name in ["authjs-v5 authjs.session-token", "nextauth-v4"] {
+        let (code, v) = json(ad().args(["jwt", "verify", &recorded(name), "--secret", &format!("m=file:{lf}")]));
+        assert_eq!(code, 1, "{name}: {v:#}");
+        let all = verdicts(&v);
+        assert!(all.iter().any(|(c, _)| c == "AD413"), "{name}: {v:#}");
+        assert!(
+            all.iter()
+                .any(|(c, m)| c == "AD415" && m.contains("after removing its surrounding whitespace")),
+            "{name}: {v:#}"
+        );
+    }
+}
+
+#[test]
+fn a_given_salt_is_the_only_one_the_app_uses() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let s = write(d.path(), "s", SECRET.as_bytes());
+    let token = recorded("authjs-v5 __Secure-authjs.session-token");
+    let (code, v) = json(ad().args([
+        "jwt",
+        "verify",
+        &token,
+        "--secret",
+        &format!("app=file:{s}"),
+        "--salt",
+        "authjs.session-token",
+    ]));
+    assert_eq!(code, 1, "{v:#}");
+    let m = verdicts(&v)
+        .into_iter()
+        .find(|(c, _)| c == "AD419")
+        .map(|(_, m)| m)
+        .unwrap_or_else(|| panic!("no AD419: {v:#}"));
+    assert!(
+        m.contains("only with salt __Secure-authjs.session-token, not authjs.session-token"),
+        "{m}"
+    );
+    let (code, v) = json(ad().args([
+        "jwt",
+        "verify",
+        &token,
+        "--secret",
+        &format!("app=file:{s}"),
+        "--salt",
+        "__Secure-authjs.session-token",
+    ]));
+    assert_eq!(code, 0, "{v:#}");
+}
