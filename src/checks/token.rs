@@ -332,7 +332,8 @@ pub fn needs_public_keys(j: &Jws) -> bool {
     Algorithm::from_str(alg).is_ok_and(|a| a.family() != AlgorithmFamily::Hmac)
 }
 
-/// The public keys gathered for an asymmetric token, and the files or URLs that could not be read.
+/// The public keys gathered for an asymmetric token, and why each file or URL that could not be
+/// read failed (the message names it).
 pub struct Keys {
     pub keys: Vec<crate::jwt::keys::Key>,
     pub unreadable: Vec<String>,
@@ -497,6 +498,10 @@ pub fn signature(j: &Jws, allowed: &[String], candidates: &[(String, &Secret)], 
         report
             .findings
             .push(Finding::new(&AD001, n.clone()).hint("check the key file or URL"));
+    }
+    if all.is_empty() && !notes.is_empty() {
+        // The keys given could not be read (AD001 above, exit 3): nothing to verify with.
+        return report;
     }
     if all.is_empty() {
         let why = if readable.is_empty() {

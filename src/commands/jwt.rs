@@ -220,7 +220,13 @@ async fn verify_jws(
     } else {
         None
     };
-    let verdict = token::signature(j, a.algs, readable, keys.as_ref());
+    // A key file or URL that could not be read is a source that could not be read (exit 3).
+    for (what, _) in keys.iter().flat_map(|k| k.failed.iter()) {
+        let mut row = crate::report::SourceRow::new(what.clone(), what.clone(), crate::report::SourceKind::File);
+        row.status = crate::report::SourceStatus::Error;
+        report.sources.push(row);
+    }
+    let verdict = token::signature(j, a.algs, readable, keys.as_ref().map(|k| &k.keys));
     report.findings.extend(verdict.findings);
     if verdict.verified
         && let Some(v) = report.token.as_mut()
@@ -231,34 +237,53 @@ async fn verify_jws(
 
 /// The public keys for an asymmetric token: from files, a JWKS, or the issuer's discovery
 /// document, and what could not be read.
-async fn gather_keys(j: &jwt::Jws, a: &VerifyArgs<'_>, timeout: Duration) -> token::Keys {
+async fn gather_keys(j: &jwt::Jws, a: &VerifyArgs<'_>, timeout: Duration) -> Gathered {
     let mut all = Vec::new();
     let mut notes = Vec::new();
+    let mut failed = Vec::new();
     for f in a.keys {
         match keys::from_file(f) {
             Ok(k) => all.extend(k),
-            Err(e) => notes.push(e),
+            Err(e) => {
+                notes.push(e);
+                failed.push((format!("--key {f}"), f.clone()));
+            }
         }
     }
     if let Some(loc) = a.jwks {
         match keys::jwks(loc, timeout).await {
             Ok(k) => all.extend(k),
-            Err(e) => notes.push(e),
+            Err(e) => {
+                notes.push(e);
+                failed.push((format!("--jwks {loc}"), loc.to_string()));
+            }
         }
     }
     if a.discover {
         match j.claims.get("iss").and_then(Value::as_str) {
             Some(iss) => match keys::discover(iss, timeout).await {
                 Ok((_, k)) => all.extend(k),
-                Err(e) => notes.push(e),
+                Err(e) => {
+                    notes.push(e);
+                    failed.push((format!("--discover {iss}"), iss.to_string()));
+                }
             },
             None => notes.push("--discover needs an iss claim in the token".into()),
         }
     }
-    token::Keys {
-        keys: all,
-        unreadable: notes,
+    Gathered {
+        keys: token::Keys {
+            keys: all,
+            unreadable: notes,
+        },
+        failed,
     }
+}
+
+/// The keys gathered, and the `--key`/`--jwks`/`--discover` locations that could not be read.
+struct Gathered {
+    keys: token::Keys,
+    failed: Vec<(String, String)>,
 }
 
 /// `90s`, `30m`, `1h`, `7d`, or plain seconds.
@@ -353,7 +378,10 @@ pub async fn sign(a: SignArgs<'_>, global: &Global) -> Result<(String, Vec<Secre
         let pem = std::fs::read(path).map_err(|e| UsageError::new(format!("{path}: {e}")))?;
         let made = match alg.family() {
             jsonwebtoken::AlgorithmFamily::Rsa => jsonwebtoken::EncodingKey::from_rsa_pem(&pem),
-            jsonwebtoken::AlgorithmFamily::Ec => jsonwebtoken::EncodingKey::from_ec_pem(&pem),
+            jsonwebtoken::AlgorithmFamily::Ec => {
+                let pkcs8 = keys::sec1_to_pkcs8(&pem, alg).map_err(|e| UsageError::new(format!("{path}: {e}")))?;
+                jsonwebtoken::EncodingKey::from_ec_pem(pkcs8.as_deref().unwrap_or(&pem))
+            }
             _ => jsonwebtoken::EncodingKey::from_ed_pem(&pem),
         };
         made.map_err(|e| UsageError::new(format!("{path}: not a private key for {} ({e})", a.alg)))?

@@ -115,3 +115,27 @@ pub fn select<'a>(keys: &'a [Key], kid: Option<&str>, alg: Algorithm) -> Vec<&'a
         })
         .collect()
 }
+
+/// A SEC1 `EC PRIVATE KEY` PEM (what `openssl ecparam -genkey` writes) as the PKCS#8 PEM
+/// jsonwebtoken takes, for ES256 (P-256) or ES384 (P-384); `Ok(None)` for any other PEM (left
+/// as it is). Errors: the SEC1 key is not of the algorithm's curve, or does not parse.
+pub fn sec1_to_pkcs8(pem: &[u8], alg: jsonwebtoken::Algorithm) -> Result<Option<Vec<u8>>, String> {
+    use p256::pkcs8::{EncodePrivateKey, LineEnding};
+    let Ok(text) = std::str::from_utf8(pem) else {
+        return Ok(None);
+    };
+    if !text.contains("-----BEGIN EC PRIVATE KEY-----") {
+        return Ok(None);
+    }
+    let doc = match alg {
+        jsonwebtoken::Algorithm::ES256 => p256::SecretKey::from_sec1_pem(text)
+            .map_err(|_| "an EC PRIVATE KEY that is not a P-256 key (ES256 needs P-256: `openssl ecparam -name prime256v1 -genkey`)".to_string())?
+            .to_pkcs8_pem(LineEnding::LF),
+        jsonwebtoken::Algorithm::ES384 => p384::SecretKey::from_sec1_pem(text)
+            .map_err(|_| "an EC PRIVATE KEY that is not a P-384 key (ES384 needs P-384: `openssl ecparam -name secp384r1 -genkey`)".to_string())?
+            .to_pkcs8_pem(LineEnding::LF),
+        _ => return Ok(None),
+    };
+    doc.map(|d| Some(d.as_bytes().to_vec()))
+        .map_err(|e| format!("could not convert the EC key to PKCS#8: {e}"))
+}

@@ -189,3 +189,23 @@ fn a_given_salt_is_the_only_one_the_app_uses() {
     ]));
     assert_eq!(code, 0, "{v:#}");
 }
+
+/// What `openssl ecparam -name prime256v1 -genkey -noout` writes (SEC1), and its public key.
+const SEC1: &str = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIJG+T4DdjjU4Rn7QvAl7ZTpKz58t38teKZuH2uB9gqmioAoGCCqGSM49\nAwEHoUQDQgAE5aClAUwGMOsNCh7Kx7cjeS2FOAuyZP0ICvw4VM4vKT4cGx/ZqK97\ne8hdwiYnrhY5bWjLkjp+HT2opD9sGxlAUQ==\n-----END EC PRIVATE KEY-----\n";
+const SEC1_PUB: &str = "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE5aClAUwGMOsNCh7Kx7cjeS2FOAuy\nZP0ICvw4VM4vKT4cGx/ZqK97e8hdwiYnrhY5bWjLkjp+HT2opD9sGxlAUQ==\n-----END PUBLIC KEY-----\n";
+
+#[test]
+fn sec1_ec_keys_sign_and_unreadable_keys_exit_3() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let key = write(d.path(), "ec.pem", SEC1.as_bytes());
+    let public = write(d.path(), "ec.pub", SEC1_PUB.as_bytes());
+    let r = run(ad().args(["jwt", "sign", "--alg", "ES256", "--key", &key, "--claim", "sub=u1"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let token = r.stdout.trim().to_string();
+    let (code, v) = json(ad().args(["jwt", "verify", &token, "--key", &public]));
+    assert_eq!(code, 0, "{v:#}");
+    // A --key that cannot be read is a source that could not be read: exit 3, no "give --key".
+    let (code, v) = json(ad().args(["jwt", "verify", &token, "--key", "no/such/key.pem"]));
+    assert_eq!(code, 3, "{v:#}");
+    assert!(verdicts(&v).iter().all(|(c, _)| c != "AD404"), "{v:#}");
+}
