@@ -15,7 +15,7 @@ use std::str::FromStr;
 /// Every code of this family, for the registry (`crate::findings::registry`).
 pub const CODES: &[&Code] = &[
     &AD401, &AD402, &AD403, &AD404, &AD405, &AD406, &AD407, &AD408, &AD409, &AD410, &AD411, &AD412, &AD413, &AD414,
-    &AD415, &AD418, &AD419, &AD422,
+    &AD415, &AD418, &AD419, &AD420, &AD422,
 ];
 
 pub const AD401: Code = Code {
@@ -219,6 +219,19 @@ Confirm: the message names the salt that works and the one given.\n\
 Fix: pass the right `salt`/`cookieName` (or `secureCookie: true`) where the cookie is read.",
 };
 
+pub const AD420: Code = Code {
+    id: "AD420",
+    severity: Severity::Error,
+    title: "opaque token: no secret can verify it",
+    hint: "This is a session id, not a JWT: look the session up where the app stores it, or switch the app to JWT sessions.",
+    explain: "Why: the token has no JWT structure (no dots) and looks like an id: a UUID, hex or a random string. \
+Auth.js and NextAuth with a database adapter set the session cookie to a database session id; opaque API \
+tokens likewise. No secret verifies an id: the server looks it up.\n\
+Confirm: the message says what the token looks like.\n\
+Fix: look the session up in the sessions table, or set `session: { strategy: \"jwt\" }` so the cookie is an \
+encrypted JWT that `authdoctor jwt verify --secret` can open.",
+};
+
 pub const AD422: Code = Code {
     id: "AD422",
     severity: Severity::Warning,
@@ -252,9 +265,9 @@ pub fn claims(claims: &Value, expect: &Expect, now: i64) -> Vec<Finding> {
                 Finding::new(
                     &AD405,
                     format!(
-                        "expired {} (exp {}, leeway {} s)",
-                        crate::jwt::relative(e.saturating_sub(now)).replace("in ", ""),
-                        crate::jwt::human_time(e, now),
+                        "expired {}: exp is {}, leeway {} s",
+                        crate::jwt::relative(e.saturating_sub(now)),
+                        crate::jwt::date(e),
                         expect.leeway
                     ),
                 )
@@ -592,11 +605,49 @@ fn and_list(names: &[&str]) -> String {
     }
 }
 
+/// What an opaque session token looks like ("a UUID", "a 64-character hex string"), if the
+/// token is one: no dots, and a UUID or 16+ hex digits or 20+ base64url characters.
+fn opaque_kind(token: &str) -> Option<String> {
+    let t = token.trim();
+    if t.contains('.') || t.is_empty() {
+        return None;
+    }
+    let b = t.as_bytes();
+    let uuid = b.len() == 36
+        && b.iter().enumerate().all(|(i, c)| {
+            if [8, 13, 18, 23].contains(&i) {
+                *c == b'-'
+            } else {
+                c.is_ascii_hexdigit()
+            }
+        });
+    if uuid {
+        return Some("a UUID".into());
+    }
+    if b.len() >= 16 && b.iter().all(u8::is_ascii_hexdigit) {
+        return Some(format!("a {}-character hex string", b.len()));
+    }
+    if b.len() >= 20 && b.iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_')) {
+        return Some(format!("a {}-character opaque string", b.len()));
+    }
+    None
+}
+
 /// AD401 (does not parse), AD402 (an encrypted JWE, e.g. an Auth.js/NextAuth session cookie) and
 /// AD412 (larger than 8 KB): what the token is, from its size in bytes and its parse.
-pub fn intake(size: usize, parsed: &Result<Token, String>) -> Vec<Finding> {
+pub fn intake(token: &str, parsed: &Result<Token, String>) -> Vec<Finding> {
+    let size = token.len();
     let mut out = Vec::new();
     match parsed {
+        Err(_) if opaque_kind(token).is_some() => {
+            let what = opaque_kind(token).unwrap_or_default();
+            out.push(Finding::new(
+                &AD420,
+                format!(
+                    "the token is {what}, not a JWT: no secret verifies it. An Auth.js/NextAuth cookie like this is a database session id: look it up in the sessions table, or set `session: {{ strategy: \"jwt\" }}` to get a JWT"
+                ),
+            ))
+        }
         Err(reason) => out.push(Finding::new(&AD401, reason.clone())),
         Ok(Token::Jwe(e)) => {
             let enc = e.header.get("enc").and_then(Value::as_str).unwrap_or("?");
@@ -682,7 +733,9 @@ pub fn session_cookie(
             }
             out
         }
-        Err(why) => vec![Finding::new(&AD404, why.clone())],
+        Err(why) => vec![Finding::new(&AD404, why.clone()).hint(
+            "The cookie is encrypted with a key derived from the app's AUTH_SECRET (NEXTAUTH_SECRET in v4): add the place the running frontend reads it from as another --secret.",
+        )],
     }
 }
 

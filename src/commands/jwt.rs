@@ -43,7 +43,13 @@ fn times(claims: &Value, now: i64) -> std::collections::BTreeMap<String, String>
             claims
                 .get(*k)
                 .and_then(|v| v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)))
-                .map(|t| (k.to_string(), jwt::human_time(t, now)))
+                .map(|t| {
+                    let mut s = jwt::human_time(t, now);
+                    if *k == "exp" && t < now {
+                        s.push_str(" — expired");
+                    }
+                    (k.to_string(), s)
+                })
         })
         .collect()
 }
@@ -64,7 +70,7 @@ pub fn examine(intake: jwt::Intake, command: &'static str) -> (Report, Option<To
         ..Default::default()
     };
     let parsed = jwt::parse(&intake.token);
-    report.findings.extend(token::intake(intake.token.len(), &parsed));
+    report.findings.extend(token::intake(&intake.token, &parsed));
     let parsed = parsed.ok();
     if parsed.is_none() {
         view.kind = "malformed".into();

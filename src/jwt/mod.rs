@@ -290,12 +290,17 @@ fn session_cookie(s: &str) -> Result<(String, String, usize), String> {
     Ok((name, chunks.into_iter().map(|(_, v)| v).collect(), n))
 }
 
-/// `2026-11-22 10:27:06 UTC (in 52 min)` for a NumericDate claim.
+/// `2026-11-22 10:27:06 UTC (in 52 min)` for a NumericDate claim (seconds since the epoch, RFC 7519
+/// §2).
 pub fn human_time(secs: i64, now: i64) -> String {
-    let date = chrono::DateTime::from_timestamp(secs, 0)
+    format!("{} ({})", date(secs), relative(secs.saturating_sub(now)))
+}
+
+/// `2026-11-22 10:27:06 UTC` for a NumericDate, or a note that no calendar date has it.
+pub fn date(secs: i64) -> String {
+    chrono::DateTime::from_timestamp(secs, 0)
         .map(|d| d.format("%Y-%m-%d %H:%M:%S UTC").to_string())
-        .unwrap_or_else(|| "out of range".into());
-    format!("{date} ({})", relative(secs.saturating_sub(now)))
+        .unwrap_or_else(|| format!("{secs}, out of any calendar's range"))
 }
 
 pub fn relative(delta: i64) -> String {

@@ -209,3 +209,45 @@ fn sec1_ec_keys_sign_and_unreadable_keys_exit_3() {
     assert_eq!(code, 3, "{v:#}");
     assert!(verdicts(&v).iter().all(|(c, _)| c != "AD404"), "{v:#}");
 }
+
+#[test]
+fn database_session_ids_and_expired_marks() {
+    let (code, v) = json(ad().args([
+        "jwt",
+        "decode",
+        "next-auth.session-token=3f2b8c1e-1234-4abc-9def-0123456789ab",
+    ]));
+    assert_eq!(code, 1, "{v:#}");
+    assert!(
+        verdicts(&v).iter().any(|(c, m)| c == "AD420" && m.contains("a UUID")),
+        "{v:#}"
+    );
+    assert!(verdicts(&v).iter().all(|(c, _)| c != "AD401"), "{v:#}");
+    // An expired token: the decode says so, and verify's message has no nested parentheses.
+    let d = tempfile::tempdir().expect("tempdir");
+    let s = write(d.path(), "s", SECRET.as_bytes());
+    let r = run(ad().args([
+        "jwt",
+        "sign",
+        "--secret",
+        &format!("file:{s}"),
+        "--claims",
+        r#"{"exp": 1000000000}"#,
+    ]));
+    let token = r.stdout.trim().to_string();
+    let (_, v) = json(ad().args(["jwt", "decode", &token]));
+    assert!(
+        v["token"]["times"]["exp"].as_str().unwrap_or("").ends_with("— expired"),
+        "{v:#}"
+    );
+    let (_, v) = json(ad().args(["jwt", "verify", &token, "--secret", &format!("file:{s}")]));
+    let m = verdicts(&v)
+        .into_iter()
+        .find(|(c, _)| c == "AD405")
+        .map(|(_, m)| m)
+        .unwrap_or_default();
+    assert!(
+        m.starts_with("expired ") && m.contains(" days ago: exp is 2001-09-09"),
+        "{m}"
+    );
+}
