@@ -15,7 +15,7 @@ use std::str::FromStr;
 /// Every code of this family, for the registry (`crate::findings::registry`).
 pub const CODES: &[&Code] = &[
     &AD401, &AD402, &AD403, &AD404, &AD405, &AD406, &AD407, &AD408, &AD409, &AD410, &AD411, &AD412, &AD413, &AD414,
-    &AD415, &AD418, &AD419, &AD420, &AD422,
+    &AD415, &AD416, &AD417, &AD418, &AD419, &AD420, &AD422,
 ];
 
 pub const AD401: Code = Code {
@@ -195,6 +195,30 @@ secret lives shows the same difference (AD102, AD104).\n\
 Fix: store the value both sides use (for example `printf %s` instead of `echo`), then restart.",
 };
 
+pub const AD416: Code = Code {
+    id: "AD416",
+    severity: Severity::Warning,
+    title: "accepted only thanks to the leeway",
+    hint: "The backend's library most likely allows 0 s: get a fresh token, and sync both clocks (NTP).",
+    explain: "Why: `exp` has passed (or `nbf` has not come yet) but by less than the leeway this check allows. \
+PyJWT, python-jose, npm jose and jsonwebtoken default to 0 s of leeway, so the backend rejects the token \
+while a lenient check passes it.\n\
+Confirm: run again with `--leeway 0`, or `--verifier NAME` for the backend's own library.\n\
+Fix: get a fresh token; configure the same leeway on both sides; keep clocks in sync.",
+};
+
+pub const AD417: Code = Code {
+    id: "AD417",
+    severity: Severity::Warning,
+    title: "iat in the future",
+    hint: "Sync the issuer's clock (NTP); PyJWT rejects tokens issued in the future.",
+    explain: "Why: the token says it was issued later than now: the issuer's clock is ahead of the verifier's. \
+PyJWT checks `iat` and raises ImmatureSignatureError (\"The token is not yet valid (iat)\"); jose and \
+jsonwebtoken do not check it.\n\
+Confirm: the message gives `iat` as a date.\n\
+Fix: synchronise clocks; give the verifier some leeway.",
+};
+
 pub const AD418: Code = Code {
     id: "AD418",
     severity: Severity::Error,
@@ -275,19 +299,49 @@ pub fn claims(claims: &Value, expect: &Expect, now: i64) -> Vec<Finding> {
                     "get a fresh token; if tokens expire too early, check both clocks (NTP) and the issuer's lifetime",
                 ),
             ),
+            Some(e) if now > e => out.push(Finding::new(
+                &AD416,
+                format!(
+                    "expired {} but accepted only thanks to the {} s leeway: PyJWT, python-jose, jose and jsonwebtoken default to 0 s and reject it",
+                    crate::jwt::relative(e.saturating_sub(now)),
+                    expect.leeway
+                ),
+            )),
             Some(_) => {}
             None => out.push(Finding::new(&AD401, "the exp claim is not a number (NumericDate)")),
         }
     }
-    if let Some(nbf) = claims.get("nbf").and_then(num)
-        && now.saturating_add(expect.leeway) < nbf
+    if let Some(nbf) = claims.get("nbf").and_then(num) {
+        if now.saturating_add(expect.leeway) < nbf {
+            out.push(Finding::new(
+                &AD410,
+                format!(
+                    "not valid until {}: nbf is {}, leeway {} s",
+                    crate::jwt::relative(nbf.saturating_sub(now)),
+                    crate::jwt::date(nbf),
+                    expect.leeway
+                ),
+            ));
+        } else if now < nbf {
+            out.push(Finding::new(
+                &AD416,
+                format!(
+                    "not valid for {} more (nbf) but accepted only thanks to the {} s leeway: libraries that default to 0 s reject it",
+                    crate::jwt::relative(nbf.saturating_sub(now)).trim_start_matches("in "),
+                    expect.leeway
+                ),
+            ));
+        }
+    }
+    if let Some(iat) = claims.get("iat").and_then(num)
+        && iat > now
     {
         out.push(Finding::new(
-            &AD410,
+            &AD417,
             format!(
-                "not valid until {} (nbf, leeway {} s)",
-                crate::jwt::human_time(nbf, now),
-                expect.leeway
+                "iat is {} ({}): the issuer's clock is ahead; PyJWT rejects such a token (ImmatureSignatureError) beyond its leeway, jose and jsonwebtoken accept it",
+                crate::jwt::relative(iat.saturating_sub(now)),
+                crate::jwt::date(iat)
             ),
         ));
     }
@@ -771,6 +825,10 @@ mod tests {
         .iter()
         .map(|f| f.code.id)
         .collect();
-        assert_eq!(codes, vec!["AD410", "AD411"], "exp within leeway passes");
+        assert_eq!(
+            codes,
+            vec!["AD416", "AD410", "AD411"],
+            "exp within leeway passes, and says it did only thanks to the leeway"
+        );
     }
 }
