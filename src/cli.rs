@@ -317,6 +317,24 @@ mod tests {
         <Cli as clap::CommandFactory>::command().debug_assert();
     }
 
+    /// Every option and positional argument of every command says what it is for.
+    #[test]
+    fn every_argument_has_help() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for arg in cmd.get_arguments() {
+                if arg.get_help().is_none() && !["help", "version"].contains(&arg.get_id().as_str()) {
+                    missing.push(format!("{path} {}", arg.get_id()));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&<Cli as clap::CommandFactory>::command(), "authdoctor", &mut missing);
+        assert!(missing.is_empty(), "no help text: {missing:?}");
+    }
+
     /// `--alg` offers exactly the names its values stand for, each one jsonwebtoken knows.
     #[test]
     fn alg_names_are_jose_names() {
