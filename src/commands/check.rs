@@ -8,7 +8,6 @@ use crate::report::{Report, Verdict};
 use crate::secret::Secret;
 use crate::source::{Outcome, Spec};
 use crate::usage::UsageError;
-use std::time::Duration;
 
 pub struct Options<'a> {
     pub config: Option<&'a str>,
@@ -82,7 +81,7 @@ pub async fn run(opts: &Options<'_>, global: &Global) -> Result<(Vec<Report>, Ve
         t.secrets.iter().for_each(|s| add(s.get_ref()));
     }
     let specs = raw.iter().map(|s| Spec::parse(s)).collect::<Result<Vec<_>, _>>()?;
-    let outcomes = crate::source::fetch_all(specs, Duration::from_secs_f64(global.timeout), None).await?;
+    let outcomes = crate::source::fetch_all(specs, global.timeout, None).await?;
     let pick = |list: &[String]| -> Vec<&Outcome> {
         list.iter()
             .filter_map(|s| raw.iter().position(|r| r == s).map(|i| &outcomes[i]))
@@ -148,18 +147,10 @@ pub async fn run(opts: &Options<'_>, global: &Global) -> Result<(Vec<Report>, Ve
                 require: t.require.clone(),
                 leeway: t.leeway.unwrap_or(60) as i64,
             },
-            algs: &t.algorithms,
+            algs: t.algorithms.clone(),
             salt: t.salt.as_deref(),
         };
-        super::jwt::check_token(
-            &mut r,
-            parsed,
-            &intake,
-            &candidates,
-            &args,
-            Duration::from_secs_f64(global.timeout),
-        )
-        .await;
+        super::jwt::check_token(&mut r, parsed, &intake, &candidates, &args, global.timeout).await;
         reports.push(r);
     }
     if let Some(dir) = &prefix {
@@ -194,7 +185,9 @@ fn update(
         .iter()
         .all(|r| matches!(r.verdict(global.strict), Verdict::Pass | Verdict::Warn));
     if !passed {
-        eprintln!("authdoctor: {name} not updated: the check did not pass, so this is not a known-good state");
+        crate::report::console::note(&format!(
+            "{name} not updated: the check did not pass, so this is not a known-good state"
+        ));
         return Ok(());
     }
     let mut lock = if path.exists() {
@@ -212,7 +205,7 @@ fn update(
         .and_then(|()| std::fs::rename(&tmp, path))
         .map_err(|e| UsageError::new(format!("could not write {name}: {e}")).hint("check the directory is writable"))?;
     if !global.quiet {
-        eprintln!("authdoctor: wrote {name} ({count} source fingerprints)");
+        crate::report::console::note(&format!("wrote {name} ({count} source fingerprints)"));
     }
     Ok(())
 }

@@ -7,30 +7,27 @@ use crate::report::{KeyRow, Report, SourceKind, SourceRow, SourceStatus};
 use crate::secret::Secret;
 use crate::usage::UsageError;
 
-pub fn parse_loaders(names: &[String]) -> Result<Vec<Loader>, UsageError> {
-    if names.is_empty() {
-        return Ok(Loader::ALL.to_vec());
+/// The loaders asked for, each once, in the order given; every loader when none is named.
+fn chosen(asked: &[Loader]) -> Vec<Loader> {
+    if asked.is_empty() {
+        return Loader::ALL.to_vec();
     }
     let mut out = Vec::new();
-    for n in names {
-        let Some(l) = Loader::from_name(n.trim()) else {
-            return Err(UsageError::new(format!("unknown loader '{}' in --loaders", n.trim()))
-                .hint(format!("known loaders: {}", Loader::names())));
-        };
-        if !out.contains(&l) {
-            out.push(l);
+    for l in asked {
+        if !out.contains(l) {
+            out.push(*l);
         }
     }
-    Ok(out)
+    out
 }
 
 pub fn run(
     files: &[String],
-    loaders: &[String],
+    loaders: &[Loader],
     key: Option<&str>,
     _global: &Global,
 ) -> Result<(Report, Vec<Secret>), UsageError> {
-    let loaders = parse_loaders(loaders)?;
+    let loaders = chosen(loaders);
     let env = process_env();
     let opts = Options::default();
     let mut report = Report::new("envfile");

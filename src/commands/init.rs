@@ -310,7 +310,7 @@ pub fn run(dir: Option<&str>, write: bool, quiet: bool) -> Result<String, UsageE
     std::fs::write(&target, &text)
         .map_err(|e| UsageError::new(format!("could not write {}: {e}", target.display())))?;
     if !quiet {
-        eprintln!("authdoctor: wrote {}; run `authdoctor check` there", target.display());
+        crate::report::console::note(&format!("wrote {}; run `authdoctor check` there", target.display()));
     }
     Ok(String::new())
 }

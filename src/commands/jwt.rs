@@ -1,7 +1,7 @@
 //! `authdoctor jwt decode | verify | sign`.
 
 use crate::checks::token;
-use crate::cli::{Global, JwtCommand};
+use crate::cli::{self, Global};
 use crate::jwt::{self, Token, jwe, keys};
 use crate::report::{Report, TokenView};
 use crate::secret::Secret;
@@ -111,7 +111,8 @@ pub struct VerifyArgs<'a> {
     pub jwks: Option<&'a str>,
     pub discover: bool,
     pub expect: token::Expect,
-    pub algs: &'a [String],
+    /// Allowed `alg` names; empty: any the key fits.
+    pub algs: Vec<String>,
     pub salt: Option<&'a str>,
 }
 
@@ -127,15 +128,7 @@ pub async fn verify(mut a: VerifyArgs<'_>, global: &Global) -> Result<(Report, V
         super::fetch(std::mem::take(&mut a.secrets), global).await?
     };
     let refs: Vec<&crate::source::Outcome> = outcomes.iter().collect();
-    let secrets = check_token(
-        &mut report,
-        parsed,
-        &intake,
-        &refs,
-        &a,
-        Duration::from_secs_f64(global.timeout),
-    )
-    .await;
+    let secrets = check_token(&mut report, parsed, &intake, &refs, &a, global.timeout).await;
     Ok((report, secrets))
 }
 
@@ -232,7 +225,7 @@ async fn verify_jws(
         row.status = crate::report::SourceStatus::Error;
         report.sources.push(row);
     }
-    let verdict = token::signature(j, a.algs, readable, keys.as_ref().map(|k| &k.keys));
+    let verdict = token::signature(j, &a.algs, readable, keys.as_ref().map(|k| &k.keys));
     report.findings.extend(verdict.findings);
     if verdict.verified
         && let Some(v) = report.token.as_mut()
@@ -397,36 +390,36 @@ pub async fn sign(a: SignArgs<'_>, global: &Global) -> Result<(String, Vec<Secre
     Ok((token, read))
 }
 
-pub fn dispatch_verify<'a>(c: &'a JwtCommand) -> Option<Result<VerifyArgs<'a>, UsageError>> {
-    match c {
-        JwtCommand::Verify {
-            token,
-            secrets,
-            keys,
-            jwks,
-            discover,
-            aud,
-            iss,
-            algs,
-            require,
-            leeway,
-            salt,
-            ..
-        } => Some(super::parse_sources(secrets).map(|secrets| VerifyArgs {
-            token: token.as_deref(),
-            secrets,
-            keys,
-            jwks: jwks.as_deref(),
-            discover: *discover,
-            expect: token::Expect {
-                aud: aud.clone(),
-                iss: iss.clone(),
-                require: require.clone(),
-                leeway: *leeway as i64,
-            },
-            algs,
-            salt: salt.as_deref(),
-        })),
-        _ => None,
+/// `jwt verify`'s command line as [`verify`] takes it, the secret sources parsed.
+pub fn dispatch_verify(c: &cli::VerifyArgs) -> Result<VerifyArgs<'_>, UsageError> {
+    Ok(VerifyArgs {
+        token: c.token.as_deref(),
+        secrets: super::parse_sources(&c.secrets)?,
+        keys: &c.keys,
+        jwks: c.jwks.as_deref(),
+        discover: c.discover,
+        expect: token::Expect {
+            aud: c.aud.clone(),
+            iss: c.iss.clone(),
+            require: c.require.clone(),
+            leeway: c.leeway as i64,
+        },
+        algs: c.algs.iter().map(|a| a.name().to_string()).collect(),
+        salt: c.salt.as_deref(),
+    })
+}
+
+/// `jwt sign`'s command line as [`sign`] takes it.
+pub fn sign_args(c: &cli::SignArgs) -> SignArgs<'_> {
+    SignArgs {
+        secret: c.secret.as_deref(),
+        key: c.key.as_deref(),
+        alg: c.alg.name(),
+        claim: &c.claim,
+        claims: c.claims.as_deref(),
+        exp: c.exp.as_deref(),
+        aud: c.aud.as_deref(),
+        iss: c.iss.as_deref(),
+        kid: c.kid.as_deref(),
     }
 }

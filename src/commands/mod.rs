@@ -45,7 +45,7 @@ pub async fn fetch(specs: Vec<Spec>, global: &Global) -> Result<Vec<Outcome>, Us
         p.enable_steady_tick(Duration::from_millis(100));
         p
     });
-    let outcomes = crate::source::fetch_all(specs, Duration::from_secs_f64(global.timeout), progress.as_ref()).await;
+    let outcomes = crate::source::fetch_all(specs, global.timeout, progress.as_ref()).await;
     if let Some(p) = progress {
         p.finish_and_clear();
     }

@@ -3,6 +3,7 @@
 
 use super::{Env, LoadError, Loader, Options, Parsed, Wins};
 use crate::secret::short_sha;
+use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 
 /// One distinct reading of a key, and the loaders that read it so.
@@ -55,7 +56,7 @@ pub struct FileReport<'a> {
 }
 
 /// Every loader's `Parsed`, in `loaders` order. Next.js runs dotenv's parse first, so node's
-/// reading is shared; a large file is parsed by all cores at once.
+/// reading is shared; a large file is parsed by all cores at once (rayon).
 pub fn parse_all<'a>(bytes: &'a [u8], loaders: &[Loader], env: &Env, opts: &Options) -> Vec<(Loader, Parsed<'a>)> {
     // One job per loader, except that node and Next.js share one parse when both are asked for.
     let both = loaders.contains(&Loader::Node) && loaders.contains(&Loader::Nextjs);
@@ -64,43 +65,20 @@ pub fn parse_all<'a>(bytes: &'a [u8], loaders: &[Loader], env: &Env, opts: &Opti
         .copied()
         .filter(|l| !(both && *l == Loader::Nextjs))
         .collect();
-    let run = |l: Loader| -> Vec<(Loader, Parsed<'a>)> {
-        if both && l == Loader::Node {
+    let run = |l: &Loader| -> Vec<(Loader, Parsed<'a>)> {
+        if both && *l == Loader::Node {
             let node = Loader::Node.parse(bytes, env, opts);
             let next = super::nextjs::from_node_entries(&node.entries, env);
             return vec![(Loader::Node, node), (Loader::Nextjs, next)];
         }
-        vec![(l, l.parse(bytes, env, opts))]
+        vec![(*l, l.parse(bytes, env, opts))]
     };
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let mut out: Vec<(Loader, Parsed<'a>)> = if !parallel(bytes.len()) || cores < 2 || jobs.len() < 2 {
-        jobs.into_iter().flat_map(run).collect()
-    } else {
-        // As many workers as cores (the calling thread is one), taking the costliest loaders first:
-        // fewer threads than loaders keeps each one's allocations in a warm heap.
+    let mut out: Vec<(Loader, Parsed<'a>)> = if parallel(bytes.len()) {
+        // The costliest loaders first, so the last job to start is a short one.
         jobs.sort_by_key(|l| std::cmp::Reverse(l.relative_cost(both)));
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let work = || {
-            let mut done = Vec::new();
-            loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(l) = jobs.get(i) else {
-                    return done;
-                };
-                done.extend(run(*l));
-            }
-        };
-        std::thread::scope(|scope| {
-            let helpers: Vec<_> = (1..cores.min(jobs.len())).map(|_| scope.spawn(work)).collect();
-            let mut all = work();
-            for h in helpers {
-                match h.join() {
-                    Ok(part) => all.extend(part),
-                    Err(panic) => std::panic::resume_unwind(panic),
-                }
-            }
-            all
-        })
+        jobs.par_iter().with_max_len(1).flat_map_iter(run).collect()
+    } else {
+        jobs.iter().flat_map(run).collect()
     };
     out.sort_by_key(|(l, _)| loaders.iter().position(|x| x == l));
     out
@@ -127,27 +105,12 @@ fn parallel(len: usize) -> bool {
 }
 
 /// `f` over `items` in order, split across the cores when `parallel`.
-fn map_chunks<'a, T: Sync, R: Send>(items: &'a [T], parallel: bool, f: impl Fn(&'a T) -> R + Sync) -> Vec<R> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if !parallel || cores < 2 || items.len() < 2 * cores {
-        return items.iter().map(&f).collect();
+fn map_in_order<'a, T: Sync, R: Send>(items: &'a [T], parallel: bool, f: impl Fn(&'a T) -> R + Sync + Send) -> Vec<R> {
+    if parallel {
+        items.par_iter().map(f).collect()
+    } else {
+        items.iter().map(f).collect()
     }
-    let chunk = items.len().div_ceil(cores);
-    let f = &f;
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|c| scope.spawn(move || c.iter().map(f).collect::<Vec<R>>()))
-            .collect();
-        let mut out = Vec::with_capacity(items.len());
-        for h in handles {
-            match h.join() {
-                Ok(part) => out.extend(part),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        out
-    })
 }
 
 /// No entry / no key.
@@ -223,24 +186,9 @@ impl<'a> KeyIndex<'a> {
     }
 }
 
-/// Before bulk work on all cores: glibc extends each thread's heap by the bytes asked for, one
-/// `mprotect` per step (1,171 calls on the 10,000-line bench file, a tenth of its run time); a 16 MiB
-/// top pad makes that a dozen. Memory is still only committed when touched.
-fn grow_heaps_in_large_steps() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets a tuning parameter under the allocator's own lock; M_TOP_PAD takes
-    // any non-negative byte count.
-    unsafe {
-        libc::mallopt(libc::M_TOP_PAD, 16 << 20);
-    }
-}
-
 /// Every loader's reading of `bytes`, key by key in first-seen order.
 pub fn analyze<'a>(bytes: &'a [u8], loaders: &[Loader], env: &Env, opts: &Options) -> FileReport<'a> {
     let parallel = parallel(bytes.len());
-    if parallel {
-        grow_heaps_in_large_steps();
-    }
     let parsed = parse_all(bytes, loaders, env, opts);
     let text = super::lossy(bytes);
     let lines = bytes.iter().filter(|b| **b == b'\n').count() + 1;
@@ -267,7 +215,7 @@ pub fn analyze<'a>(bytes: &'a [u8], loaders: &[Loader], env: &Env, opts: &Option
         fill[id as usize] += 1;
     }
     let numbered: Vec<(usize, (&str, usize))> = index.keys.iter().copied().enumerate().collect();
-    let reports = map_chunks(&numbered, parallel, |&(id, (key, line))| {
+    let reports = map_in_order(&numbered, parallel, |&(id, (key, line))| {
         key_report(key, line, &defs[start[id]..start[id + 1]], &text, &parsed, |i| {
             let w = index.winners[i].as_ref()?;
             Some(parsed[i].1.entries.get(w[id] as usize))

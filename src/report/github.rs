@@ -1,7 +1,18 @@
 //! `--format github`: GitHub Actions workflow commands (annotations), then the human summary.
 
-use super::Report;
+use super::{Output, Report, Style};
 use crate::findings::Severity;
+
+pub fn render(output: &Output, style: Style) -> String {
+    match output {
+        Output::Report(r) => annotated(r, style),
+        Output::Check(reports) => super::human::check(reports, style, |r| annotated(r, style)),
+        // Nothing to annotate: the human text.
+        Output::Token(_) | Output::Explain(_) | Output::Codes(_) | Output::Sources(..) => {
+            super::human::render(output, style)
+        }
+    }
+}
 
 /// Workflow-command data escaping (runner's `escapeData`).
 fn data(s: &str) -> String {
@@ -13,7 +24,8 @@ fn prop(s: &str) -> String {
     data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-pub fn render(report: &Report, style: super::human::Style) -> String {
+/// One annotation per finding (ok findings have none), then the human checklist.
+fn annotated(report: &Report, style: Style) -> String {
     let mut out = String::new();
     for f in &report.findings {
         let level = match f.severity {
@@ -34,7 +46,7 @@ pub fn render(report: &Report, style: super::human::Style) -> String {
         }
         out.push_str(&format!("::{level} {}::{}\n", props.join(","), data(&msg)));
     }
-    out.push_str(&super::human::render(report, style));
+    out.push_str(&super::human::report(report, style));
     out
 }
 

@@ -1,16 +1,71 @@
-//! The human checklist: sources, findings by topic, a one-line verdict, numbered next steps.
+//! `--format human`: the checklist (sources, findings by topic, a one-line verdict, numbered next
+//! steps), and the plain text of `jwt sign`, `explain` and `sources`.
 
-use super::{Dump, Report, Verdict};
+use super::{CodeDoc, Dump, Output, Report, SchemeDoc, Style, Verdict};
 use crate::findings::{Finding, Severity, Topic};
 use colored::Colorize;
 use std::fmt::Write as _;
 
-#[derive(Debug, Clone, Copy)]
-pub struct Style {
-    pub unicode: bool,
-    pub quiet: bool,
-    pub strict: bool,
-    pub verbose: bool,
+pub fn render(output: &Output, style: Style) -> String {
+    match output {
+        Output::Report(r) => report(r, style),
+        Output::Check(reports) => check(reports, style, |r| report(r, style)),
+        Output::Token(token) => format!("{token}\n"),
+        Output::Explain(doc) => explain(doc),
+        Output::Codes(docs) => codes(docs),
+        Output::Sources(schemes, loaders) => sources(schemes, loaders),
+    }
+}
+
+/// `check`: each group's report as `each` renders it, then one line over all of them.
+pub(super) fn check(reports: &[Report], style: Style, each: impl Fn(&Report) -> String) -> String {
+    let mut out = String::new();
+    for r in reports {
+        out.push_str(&each(r));
+        out.push('\n');
+    }
+    let count = |v: Verdict| reports.iter().filter(|r| r.verdict(style.strict) == v).count();
+    let _ = writeln!(
+        out,
+        "check: {} group(s): {} pass, {} with warnings, {} failing, {} unreadable (exit {})",
+        reports.len(),
+        count(Verdict::Pass),
+        count(Verdict::Warn),
+        count(Verdict::Fail),
+        count(Verdict::Error),
+        super::worst(reports, style.strict).exit_code()
+    );
+    out
+}
+
+fn explain(e: &CodeDoc) -> String {
+    let mut s = format!("{} ({}): {}\n\n", e.code.bold(), e.severity.as_str(), e.title.bold());
+    for para in e.explanation.split('\n') {
+        s.push_str(para);
+        s.push_str("\n\n");
+    }
+    if !e.hint.is_empty() {
+        let _ = writeln!(s, "In short: {}", e.hint);
+    }
+    s
+}
+
+fn codes(docs: &[CodeDoc]) -> String {
+    docs.iter()
+        .map(|e| format!("{}  {:<7}  {}\n", e.code, e.severity.as_str(), e.title))
+        .collect()
+}
+
+fn sources(schemes: &[SchemeDoc], loaders: &str) -> String {
+    let mut out = String::from("Sources are [LABEL=]SCHEME:REST; LABEL names the source in the report.\n\n");
+    for s in schemes {
+        let _ = writeln!(out, "  {:<7} {}\n          {}", s.scheme.bold(), s.example, s.yields);
+        if !s.options.is_empty() {
+            let _ = writeln!(out, "          options: {}", s.options.join(", "));
+        }
+    }
+    let _ = writeln!(out, "\n.env loaders for env: {loaders}");
+    out
 }
 
 /// Up to this many keys agreeing everywhere are listed one by one; past it (a generated
@@ -39,7 +94,8 @@ impl Style {
     }
 }
 
-pub fn render(report: &Report, style: Style) -> String {
+/// One checklist report.
+pub(super) fn report(report: &Report, style: Style) -> String {
     let mut out = String::new();
     let title = match &report.title {
         Some(t) => format!("authdoctor {} · {t}", report.command),

@@ -1,11 +1,50 @@
-//! `--format json`: one object on stdout, schema `authdoctor/1` (docs/report.schema.json).
+//! `--format json`: one object on stdout, schema [`SCHEMA`] (docs/report.schema.json).
 
-use super::Report;
+use super::{CodeDoc, Output, Report, SCHEMA, SchemeDoc, Style};
 use serde::Serialize;
 
+pub fn render(output: &Output, style: Style) -> String {
+    match output {
+        Output::Report(r) => pretty(&JsonReport::of(r, style.strict, Some(SCHEMA))),
+        Output::Check(reports) => {
+            let verdict = super::worst(reports, style.strict);
+            pretty(&Check {
+                schema: SCHEMA,
+                command: "check",
+                verdict: verdict.as_str(),
+                exit_code: verdict.exit_code(),
+                checks: reports.iter().map(|r| JsonReport::of(r, style.strict, None)).collect(),
+            })
+        }
+        Output::Token(token) => line(serde_json::json!({"schema": SCHEMA, "command": "jwt sign", "token": token})),
+        Output::Explain(e) => line(serde_json::json!({
+            "schema": SCHEMA, "command": "explain", "code": e.code, "severity": e.severity,
+            "title": e.title, "hint": e.hint, "explanation": e.explanation,
+        })),
+        Output::Codes(docs) => {
+            let all: Vec<serde_json::Value> = docs
+                .iter()
+                .map(|e: &CodeDoc| serde_json::json!({"code": e.code, "severity": e.severity, "title": e.title}))
+                .collect();
+            line(serde_json::json!({"schema": SCHEMA, "command": "explain", "codes": all}))
+        }
+        Output::Sources(schemes, _) => {
+            let list: Vec<serde_json::Value> = schemes
+                .iter()
+                .map(|s: &SchemeDoc| {
+                    serde_json::json!({"scheme": s.scheme, "example": s.example, "yields": s.yields, "options": s.options})
+                })
+                .collect();
+            line(serde_json::json!({"schema": SCHEMA, "command": "sources", "schemes": list}))
+        }
+    }
+}
+
+/// One report; in `check`'s `checks` list without its own `schema`.
 #[derive(Serialize)]
-struct Json<'a> {
-    schema: &'static str,
+struct JsonReport<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    schema: Option<&'static str>,
     command: &'a str,
     /// check: the [[secret]] or [[token]] name.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -23,23 +62,44 @@ struct Json<'a> {
     next_steps: Vec<String>,
 }
 
-pub fn render(report: &Report, strict: bool) -> String {
-    let verdict = report.verdict(strict);
-    let j = Json {
-        schema: "authdoctor/1",
-        command: report.command,
-        name: report.title.as_ref(),
-        verdict: verdict.as_str(),
-        exit_code: verdict.exit_code(),
-        sources: &report.sources,
-        groups: report.groups.as_ref(),
-        keys: report.keys.as_ref(),
-        token: report.token.as_ref(),
-        findings: &report.findings,
-        next_steps: report.next_steps().into_iter().map(|(_, h)| h).collect(),
-    };
-    let mut s = serde_json::to_string_pretty(&j)
-        .unwrap_or_else(|e| format!("{{\"schema\":\"authdoctor/1\",\"error\":\"{e}\"}}"));
+impl<'a> JsonReport<'a> {
+    fn of(report: &'a Report, strict: bool, schema: Option<&'static str>) -> JsonReport<'a> {
+        let verdict = report.verdict(strict);
+        JsonReport {
+            schema,
+            command: report.command,
+            name: report.title.as_ref(),
+            verdict: verdict.as_str(),
+            exit_code: verdict.exit_code(),
+            sources: &report.sources,
+            groups: report.groups.as_ref(),
+            keys: report.keys.as_ref(),
+            token: report.token.as_ref(),
+            findings: &report.findings,
+            next_steps: report.next_steps().into_iter().map(|(_, h)| h).collect(),
+        }
+    }
+}
+
+/// `check`: every group's report and the worst verdict.
+#[derive(Serialize)]
+struct Check<'a> {
+    schema: &'static str,
+    command: &'static str,
+    verdict: &'static str,
+    exit_code: i32,
+    checks: Vec<JsonReport<'a>>,
+}
+
+/// Indented, one trailing newline.
+fn pretty(value: &impl Serialize) -> String {
+    let mut s = serde_json::to_string_pretty(value)
+        .unwrap_or_else(|e| serde_json::json!({"schema": SCHEMA, "error": e.to_string()}).to_string());
     s.push('\n');
     s
+}
+
+/// On one line (the shape `jwt sign`, `explain` and `sources` have always had).
+fn line(value: serde_json::Value) -> String {
+    format!("{value}\n")
 }

@@ -1,6 +1,8 @@
-//! The report model every command builds, and the verdict and exit code it implies.
-//! Renderers turn it into text; they decide nothing.
+//! The report model every command builds, the verdict and exit code it implies, and [`render`]:
+//! one renderer per output format, chosen by one match. Renderers turn the model into text; they
+//! decide nothing.
 
+pub mod console;
 pub mod github;
 pub mod human;
 pub mod json;
@@ -10,7 +12,101 @@ use crate::findings::{Finding, Severity};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// The `schema` of every JSON document authdoctor prints (docs/report.schema.json).
+pub const SCHEMA: &str = "authdoctor/1";
+
+/// An output format (`--format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+    Github,
+}
+
+impl Format {
+    pub const ALL: &'static [Format] = &[Format::Human, Format::Json, Format::Github];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Json => "json",
+            Format::Github => "github",
+        }
+    }
+
+    /// Whether the output may carry terminal colour: text for people does, machine formats never.
+    pub fn allows_colour(self) -> bool {
+        match self {
+            Format::Human | Format::Github => true,
+            Format::Json => false,
+        }
+    }
+}
+
+/// How human text is laid out; the JSON renderer uses only `strict` (for the verdict).
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    /// UTF-8 marks (`✔ ✘`), else ASCII (`[ok] [FAIL]`).
+    pub unicode: bool,
+    pub quiet: bool,
+    pub strict: bool,
+    pub verbose: bool,
+}
+
+/// Everything a command prints on standard output.
+#[derive(Debug, Clone, Copy)]
+pub enum Output<'a> {
+    /// A checklist: compare, inspect, envfile, jwt decode and verify.
+    Report(&'a Report),
+    /// `check`: one report per group, then the overall verdict ([`worst`]).
+    Check(&'a [Report]),
+    /// `jwt sign`: the token, and nothing else.
+    Token(&'a str),
+    /// `explain CODE`.
+    Explain(&'a CodeDoc),
+    /// `explain all`.
+    Codes(&'a [CodeDoc]),
+    /// `sources`: every scheme, and the loader names `env:` takes.
+    Sources(&'a [SchemeDoc], &'a str),
+}
+
+/// `output` as text in `format`. Adding a format: one renderer file and one line here.
+pub fn render(format: Format, output: &Output, style: Style) -> String {
+    match format {
+        Format::Human => human::render(output, style),
+        Format::Json => json::render(output, style),
+        Format::Github => github::render(output, style),
+    }
+}
+
+/// A finding code as `explain` tells it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CodeDoc {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub title: &'static str,
+    /// The next step in one sentence (may be empty).
+    pub hint: &'static str,
+    /// Paragraphs separated by `\n`: why it happens, how to confirm, how to fix.
+    pub explanation: &'static str,
+}
+
+/// A source scheme as `sources` lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SchemeDoc {
+    pub scheme: &'static str,
+    pub example: &'static str,
+    pub yields: &'static str,
+    pub options: &'static [&'static str],
+}
+
+/// The verdict over several reports (`check`): the worst of theirs, `pass` for none.
+pub fn worst(reports: &[Report], strict: bool) -> Verdict {
+    reports.iter().map(|r| r.verdict(strict)).max().unwrap_or(Verdict::Pass)
+}
+
+/// Ordered from best to worst.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
     Pass,

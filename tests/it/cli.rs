@@ -474,10 +474,9 @@ fn reveal_shows_a_marked_hex_dump() {
     assert!(r.stdout.contains("^^ ← first difference"), "{}", r.stdout);
 }
 
-/// The global options are declared on every command (not clap's `global = true`, see `cli::command`):
-/// they must parse before, between and after the subcommands, the innermost command line value
-/// wins, a command line value beats AUTHDOCTOR_FORMAT wherever it is, and `help`/completions still
-/// know every command.
+/// The global options (clap's `global = true`) parse before, between and after the subcommands, the
+/// innermost command line value wins, a command line value beats AUTHDOCTOR_FORMAT wherever it is,
+/// and `help`/completions know every command.
 #[test]
 fn global_options_anywhere() {
     let tok = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln";
@@ -524,7 +523,7 @@ fn global_options_anywhere() {
     let r = run(ad().args(["--timeout", "0", "jwt", "decode", tok]));
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("--timeout"), "{}", r.stderr);
-    // Subcommand arguments are built only when used; help and completions must still see them all.
+    // Help and completions see every command's arguments, and the global options.
     let r = run(ad().args(["help", "jwt", "verify"]));
     assert!(
         r.stdout.contains("--jwks") && r.stdout.contains("--format"),
@@ -537,11 +536,10 @@ fn global_options_anywhere() {
     }
 }
 
-/// Commands whose sources are all local start no async runtime (run.rs `any_remote`,
-/// `run_local`): every local scheme, stdin included, must still be read, never reach for a runtime
-/// that is not there.
+/// Every local scheme, stdin included, is read alongside the others (synchronously, inside the
+/// command's runtime), and nothing is said on stderr.
 #[test]
-fn local_sources_need_no_runtime() {
+fn every_local_scheme_is_read() {
     let d = "tests/fixtures/redaction";
     let fly = "tests/fixtures/fly/0.4.6/catwalk-backend.json";
     let r = run(ad()

@@ -57,7 +57,13 @@ fn loaders_and_key_narrow_the_report() {
     }));
     let r = run(ad().args(["envfile", &f, "--loaders", "node,perl"]));
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("unknown loader 'perl' in --loaders"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("invalid value 'perl' for '--loaders <LOADERS>'")
+            && r.stderr
+                .contains("[possible values: node, nextjs, python, compose, docker, ruby, dotenvy, shell]"),
+        "{}",
+        r.stderr
+    );
     assert!(
         run(ad().args(["envfile", &f, "--strict"])).code == 1,
         "warnings fail under --strict"

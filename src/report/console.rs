@@ -1,0 +1,38 @@
+//! The terminal: rendered output to stdout, errors and notes to stderr. Besides the progress line
+//! of a remote fetch, everything authdoctor writes goes through here.
+
+use std::io::Write;
+use std::time::Duration;
+
+/// Rendered output on stdout; a closed pipe (`| head`) is the normal end of output, not an error.
+pub fn print(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}
+
+/// `authdoctor: MESSAGE` on stderr: what was written, what was left alone, timings.
+pub fn note(message: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "authdoctor: {message}");
+}
+
+/// A usage or configuration error (exit 2) on stderr, `error` in red when colour is on.
+pub fn error(e: &crate::usage::UsageError) {
+    let prefix = if colored::control::SHOULD_COLORIZE.should_colorize() {
+        "\x1b[31merror\x1b[0m"
+    } else {
+        "error"
+    };
+    note(&format!("{prefix}: {e}"));
+}
+
+/// `-v`: where a checklist command's time went.
+pub fn timings(checks: Duration, render: Duration, output: Duration) {
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    note(&format!(
+        "checks {:.1} ms, render {:.1} ms, redaction and output {:.1} ms",
+        ms(checks),
+        ms(render),
+        ms(output)
+    ));
+}
