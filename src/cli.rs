@@ -58,6 +58,34 @@ pub struct Global {
     /// Timings and details on stderr.
     #[arg(short, long, global = true, display_order = 107)]
     pub verbose: bool,
+    /// Drop findings with this code (repeat), as linters do; the verdict line counts them.
+    #[arg(long = "ignore", value_name = "CODE", global = true, display_order = 108)]
+    pub ignore: Vec<String>,
+}
+
+impl Global {
+    /// The `--ignore` codes. Errors (exit 2): a value that is not a code authdoctor emits, not
+    /// echoed unless it is code-shaped (clap's own message would echo it).
+    pub fn ignored(&self) -> Result<Vec<&'static crate::findings::Code>, crate::usage::UsageError> {
+        self.ignore
+            .iter()
+            .map(|c| parse_code(c).map_err(|e| crate::usage::UsageError::new(format!("--ignore: {e}"))))
+            .collect()
+    }
+}
+
+/// A finding code (`AD301`, any case) for `--ignore`. Text that is not code-shaped is not echoed:
+/// it may be a secret pasted in the wrong place.
+pub fn parse_code(s: &str) -> Result<&'static crate::findings::Code, String> {
+    if let Some(c) = crate::findings::registry::lookup(s) {
+        return Ok(c);
+    }
+    let shaped = s.len() == 5 && s[..2].eq_ignore_ascii_case("AD") && s[2..].bytes().all(|b| b.is_ascii_digit());
+    Err(if shaped {
+        format!("{s} is not a finding code authdoctor emits; `authdoctor explain all` lists them")
+    } else {
+        "not a finding code (codes look like AD301; `authdoctor explain all` lists them)".to_string()
+    })
 }
 
 /// `--timeout SECS`: a number of seconds in (0, 3600], fractions allowed.

@@ -23,6 +23,9 @@ pub struct Config {
 pub struct SecretGroup {
     pub name: Spanned<String>,
     pub sources: Vec<Spanned<String>>,
+    /// Finding codes this group drops (`ignore = ["AD301"]`), as `--ignore` does.
+    #[serde(default)]
+    pub ignore: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -46,6 +49,16 @@ pub struct TokenCheck {
     #[serde(default)]
     pub algorithms: Vec<String>,
     pub salt: Option<String>,
+    /// Finding codes this check drops (`ignore = ["AD411"]`), as `--ignore` does.
+    #[serde(default)]
+    pub ignore: Vec<Spanned<String>>,
+}
+
+/// The codes of a validated `ignore` list ([`load`] refused any other).
+pub fn ignore_codes(list: &[Spanned<String>]) -> Vec<&'static crate::findings::Code> {
+    list.iter()
+        .filter_map(|c| crate::findings::registry::lookup(c.get_ref()))
+        .collect()
 }
 
 /// `file:line:col` of a byte offset.
@@ -123,6 +136,16 @@ pub fn load(path: &Path) -> Result<Config, UsageError> {
     for s in specs {
         if let Err(e) = Spec::parse(s.get_ref()) {
             return Err(err(s.span(), e.message).hint(e.hint.unwrap_or_default()));
+        }
+    }
+    let ignores = config
+        .secret
+        .iter()
+        .flat_map(|g| g.ignore.iter())
+        .chain(config.token.iter().flat_map(|t| t.ignore.iter()));
+    for c in ignores {
+        if let Err(e) = crate::cli::parse_code(c.get_ref()) {
+            return Err(err(c.span(), format!("ignore: {e}")));
         }
     }
     for g in &config.secret {

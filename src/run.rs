@@ -65,6 +65,7 @@ fn unicode_locale() -> bool {
 
 fn dispatch(cli: &Cli) -> Result<i32, UsageError> {
     let g = &cli.global;
+    g.ignored()?;
     match &cli.command {
         Command::Compare(a) => {
             let sources = commands::parse_sources(&a.sources)?;
@@ -177,6 +178,14 @@ fn scrubbed(g: &Global, text: String, secrets: &[Secret]) -> String {
 
 /// One checklist report: printed, timed under `-v`, its verdict as the exit code.
 fn checklist(g: &Global, report: &Report, secrets: &[Secret], started: Instant) -> Result<i32, UsageError> {
+    let mut kept;
+    let report = if g.ignore.is_empty() {
+        report
+    } else {
+        kept = report.clone();
+        kept.ignore(&g.ignored()?);
+        &kept
+    };
     let checked = started.elapsed();
     let text = crate::report::render(g.format, &Output::Report(report), style(g));
     let rendered = started.elapsed();

@@ -104,6 +104,8 @@ pub async fn run(opts: &Options<'_>, global: &Global) -> Result<(Vec<Report>, Ve
             ));
         }
         lock_entries.extend(group.iter().filter_map(|o| baseline::entry_of(o)));
+        r.ignore(&crate::config::ignore_codes(&g.ignore));
+        r.ignore(&global.ignored()?);
         reports.push(r);
     }
     for t in cfg.token.iter().filter(|t| wanted(t.name.get_ref())) {
@@ -151,6 +153,8 @@ pub async fn run(opts: &Options<'_>, global: &Global) -> Result<(Vec<Report>, Ve
             salt: t.salt.as_deref(),
         };
         super::jwt::check_token(&mut r, parsed, &intake, &candidates, &args, global.timeout).await;
+        r.ignore(&crate::config::ignore_codes(&t.ignore));
+        r.ignore(&global.ignored()?);
         reports.push(r);
     }
     if let Some(dir) = &prefix {

@@ -247,6 +247,9 @@ pub(super) fn report(report: &Report, style: Style) -> String {
             format!("{unread} source{} unreadable", if unread == 1 { "" } else { "s" }),
         );
     }
+    if report.ignored > 0 {
+        counts.push(format!("{} ignored", report.ignored));
+    }
     let _ = writeln!(out, "\n{summary}: {} (exit {})", counts.join(", "), verdict.exit_code());
 
     let steps = report.next_steps();

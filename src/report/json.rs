@@ -60,6 +60,12 @@ struct JsonReport<'a> {
     token: Option<&'a super::TokenView>,
     findings: &'a [crate::findings::Finding],
     next_steps: Vec<String>,
+    #[serde(skip_serializing_if = "is_zero")]
+    ignored: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl<'a> JsonReport<'a> {
@@ -77,6 +83,7 @@ impl<'a> JsonReport<'a> {
             token: report.token.as_ref(),
             findings: &report.findings,
             next_steps: report.next_steps().into_iter().map(|(_, h)| h).collect(),
+            ignored: report.ignored,
         }
     }
 }

@@ -275,6 +275,8 @@ pub struct Report {
     /// jwt decode/verify: the token's header, claims and times.
     pub token: Option<TokenView>,
     pub dumps: Vec<Dump>,
+    /// How many findings `--ignore` or the group's `ignore` list dropped.
+    pub ignored: usize,
 }
 
 impl Report {
@@ -283,6 +285,13 @@ impl Report {
             command,
             ..Report::default()
         }
+    }
+
+    /// Drops the findings whose code is in `codes` (as linters do with `--ignore`), counting them.
+    pub fn ignore(&mut self, codes: &[&'static crate::findings::Code]) {
+        let before = self.findings.len();
+        self.findings.retain(|f| !codes.contains(&f.code));
+        self.ignored += before - self.findings.len();
     }
 
     pub fn verdict(&self, strict: bool) -> Verdict {

@@ -209,3 +209,42 @@ fn loader_warnings_only_for_loaders_in_play() {
         "{v:#}"
     );
 }
+
+#[test]
+fn ignore_drops_codes_and_counts_them() {
+    let r = crate::common::run(ad().args([
+        "--ignore",
+        "ad102",
+        "compare",
+        "frontend=examples/frontend/.env.local#AUTH_SECRET",
+        "backend=examples/backend/.env#AUTH_SECRET",
+        "mounted=file:examples/secrets/auth_secret",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(r.stdout.contains("1 ignored"), "{}", r.stdout);
+    assert!(!r.stdout.contains("AD102"), "{}", r.stdout);
+    // Not a code: refused without echoing what may be a secret pasted in the wrong place.
+    let r = crate::common::run(ad().args(["--ignore", "Zq8Vx3Lm2Tb7Nc5K", "compare", "a=file:x", "b=file:y"]));
+    assert_eq!(r.code, 2);
+    assert!(!r.stderr.contains("Zq8Vx3"), "{}", r.stderr);
+    // And per group in authdoctor.toml.
+    let d = tempfile::tempdir().expect("tempdir");
+    std::fs::write(d.path().join("a"), S).expect("write");
+    std::fs::write(d.path().join("b"), format!("{S}\n")).expect("write");
+    std::fs::write(
+        d.path().join("authdoctor.toml"),
+        "[[secret]]\nname = \"S\"\nsources = [\"a=file:a\", \"b=file:b\"]\nignore = [\"AD102\"]\n",
+    )
+    .expect("write");
+    let (code, v) = json(ad().current_dir(d.path()).arg("check"));
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(v["checks"][0]["ignored"], 1, "{v:#}");
+    std::fs::write(
+        d.path().join("authdoctor.toml"),
+        "[[secret]]\nname = \"S\"\nsources = [\"a=file:a\", \"b=file:b\"]\nignore = [\"AD999\"]\n",
+    )
+    .expect("write");
+    let r = crate::common::run(ad().current_dir(d.path()).arg("check"));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("authdoctor.toml:4"), "{}", r.stderr);
+}
