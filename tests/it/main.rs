@@ -18,4 +18,5 @@ mod jwt;
 mod loaders;
 mod redaction;
 mod scale;
+mod snapshots;
 mod token_kinds;

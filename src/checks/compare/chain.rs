@@ -248,7 +248,10 @@ pub fn hint(chain: &[Step], names: [&str; 2]) -> String {
             Transform::NewlinesToSpaces => format!(
                 "Store {who}'s multi-line value from a file so its newlines survive (`aws ssm put-parameter --value file://key.pem`, `op document create`), or keep both sides single-line (`\\n` escapes read by one loader)."
             ),
-            Transform::UnescapeNewlines | Transform::TrimTrailingEscapedNewlines => format!(
+            Transform::TrimTrailingEscapedNewlines => format!(
+                "Remove the trailing `\\n` (a backslash and an n, two characters) from {who}'s value: a tool wrote the newline `echo` adds as text."
+            ),
+            Transform::UnescapeNewlines => format!(
                 "{who} holds `\\n` as two characters: store the real newlines there (from a file), or have the program reading {who} turn `\\n` into newlines (`.replace(/\\\\n/g, \"\\n\")`)."
             ),
             Transform::StripNewlines => format!("Store {who}'s value from a file so its newlines are kept."),
@@ -266,10 +269,19 @@ pub fn hint(chain: &[Step], names: [&str; 2]) -> String {
             ),
             _ => format!("Make {who} hold the same bytes as {other}."),
         },
-        _ => format!(
-            "Undo these in {who}'s store, in order: {}; then compare again.",
-            chain.iter().map(|s| s.transform.name()).collect::<Vec<_>>().join(", ")
-        ),
+        _ => {
+            let mut fixes: Vec<String> = Vec::new();
+            for s in chain {
+                let m = mangling(s);
+                if !fixes.contains(&m) {
+                    fixes.push(m);
+                }
+            }
+            format!(
+                "Set {who}'s value again without {}: a value set from a file (`printf %s`, `--from-file`, `file://`) rather than pasted into a quoted line usually avoids all of them.",
+                fixes.join(" and without ")
+            )
+        }
     }
 }
 

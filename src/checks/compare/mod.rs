@@ -11,18 +11,30 @@ pub use values::{Comparison, Explanation, Member, Pair, compare, explain_bytes, 
 
 use crate::findings::{Code, Finding, Severity};
 
-/// Drops the hygiene findings a comparison already explains: AD203 (leading or trailing
-/// whitespace) for values whose whitespace AD102/AD109/AD110/AD115 or a chain names, so one byte
-/// gets one finding and one next step.
+/// Drops the hygiene findings a comparison already explains, so one byte gets one finding and one
+/// next step: AD203 (leading or trailing whitespace) where AD102/AD109/AD110/AD115 or a chain names
+/// it, AD206 (quotes in the value) where AD103 or a chain that strips quotes does.
 pub fn drop_repeated(findings: &mut Vec<Finding>) {
     let explained: Vec<Vec<String>> = findings
         .iter()
         .filter(|f| [&AD102, &AD109, &AD110, &AD115, &AD120].contains(&f.code))
         .map(|f| f.sources.clone())
         .collect();
+    let quoted: Vec<Vec<String>> = findings
+        .iter()
+        .filter(|f| *f.code == AD103 || (*f.code == AD120 && f.steps.contains(&"strip_quotes")))
+        .map(|f| f.sources.clone())
+        .collect();
+    let covered =
+        |lists: &[Vec<String>], f: &Finding| lists.iter().any(|srcs| f.sources.iter().all(|s| srcs.contains(s)));
     findings.retain(|f| {
-        *f.code != crate::checks::value::whitespace::AD203
-            || !explained.iter().any(|srcs| f.sources.iter().all(|s| srcs.contains(s)))
+        if *f.code == crate::checks::value::whitespace::AD203 {
+            !covered(&explained, f)
+        } else if *f.code == crate::checks::value::quotes::AD206 {
+            !covered(&quoted, f)
+        } else {
+            true
+        }
     });
 }
 

@@ -7,7 +7,7 @@ mod empty;
 mod jwt_shape;
 mod non_ascii;
 mod placeholder;
-mod quotes;
+pub mod quotes;
 mod reference;
 mod short;
 mod utf8;
