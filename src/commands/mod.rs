@@ -51,11 +51,11 @@ pub async fn fetch(specs: Vec<Spec>, global: &Global) -> Result<Vec<Outcome>, Us
     }
     let outcomes = outcomes?;
     if global.verbose {
-        eprintln!(
-            "authdoctor: fetched {} source(s) in {:.1} ms",
+        crate::report::console::note(&format!(
+            "fetched {} source(s) in {:.1} ms",
             outcomes.len(),
             started.elapsed().as_secs_f64() * 1e3
-        );
+        ));
     }
     Ok(outcomes)
 }
