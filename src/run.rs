@@ -14,6 +14,7 @@ use std::time::Instant;
 pub const EXIT_USAGE: i32 = 2;
 
 pub fn main() -> i32 {
+    install_panic_hook();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -30,6 +31,20 @@ pub fn main() -> i32 {
             EXIT_USAGE
         }
     }
+}
+
+/// A panic's message can quote the input it choked on, secret included: report where it happened
+/// and ask for a report, never the payload.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        console::note(&format!(
+            "internal error{at}; please report it (the panic message is withheld: it may quote your input)"
+        ));
+    }));
 }
 
 fn setup_color(g: &Global) {
