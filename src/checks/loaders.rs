@@ -211,7 +211,7 @@ pub fn from_facts(name: &str, fetched: &Fetched, peers: &[(Loader, String)]) -> 
                     location,
                 ))
             }
-            Fact::InEnvironment { .. } | Fact::FlyStatus { .. } => {}
+            Fact::InEnvironment { .. } | Fact::FlyStatus { .. } | Fact::ProcessStartedBefore { .. } => {}
         }
     }
     out

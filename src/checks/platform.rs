@@ -5,7 +5,7 @@ use crate::findings::{Code, Finding, Severity};
 use crate::source::{Fact, Fetched};
 
 /// Every code of this family, for the registry (`crate::findings::registry`).
-pub const CODES: &[&Code] = &[&AD501];
+pub const CODES: &[&Code] = &[&AD501, &AD504];
 
 pub const AD501: Code = Code {
     id: "AD501",
@@ -20,10 +20,47 @@ Confirm: `fly secrets list --app APP` marks the secret with `*` (staged) or `!` 
 Fix: `fly secrets deploy --app APP` (or `fly deploy`), then check again.",
 };
 
+pub const AD504: Code = Code {
+    id: "AD504",
+    severity: Severity::Error,
+    title: "a local process started before a .env it reads changed",
+    hint: "Restart the process so it reads the .env file again.",
+    explain: "Why: a process reads its environment, and a `.env` file its loader reads, once, when it starts. \
+Editing `.env` afterwards changes nothing in the running process: it keeps the old value until restarted, \
+while every tool that reads the file sees the new one.\n\
+Confirm: `ps -o pid,lstart,args -p PID` shows when it started and `ls -l --time-style=full-iso .env` when the \
+file changed; `proc:PID#VAR` compares the environment it started with. A process that loads `.env` itself \
+(python-dotenv, dotenv) holds values `/proc` cannot show: `authdoctor probe` asks the running backend \
+which secret it accepts.\n\
+Fix: restart the process (stop the dev server and start it again; `--reload` watchers do not reload `.env`), \
+then check again.",
+};
+
+/// A time of day for a message: `14:02:05 UTC`, with the date when it is not today's.
+fn clock(ms: i64, now_ms: i64) -> String {
+    let day = |t: i64| t.div_euclid(86_400_000);
+    let Some(t) = chrono::DateTime::from_timestamp_millis(ms) else {
+        return "at an unknown time".into();
+    };
+    if day(ms) == day(now_ms) {
+        t.format("%H:%M:%S UTC").to_string()
+    } else {
+        t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+    }
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
 /// The findings a source's platform facts call for: AD501 when Fly reports the secret `Staged` (no
 /// running machine has it) or `Partial` (some still have the old value). `name` is the source's
-/// name in the report.
+/// name in the report. AD504 for each `.env` file a local process's directory holds that changed
+/// after it started.
 pub fn from_facts(name: &str, fetched: &Fetched) -> Vec<Finding> {
+    let now = now_ms();
     fetched
         .facts
         .iter()
@@ -42,6 +79,26 @@ pub fn from_facts(name: &str, fetched: &Fetched) -> Vec<Finding> {
                         .hint("run `fly secrets deploy` (or `fly deploy`) so every machine gets the new value"),
                 )
             }
+            Fact::ProcessStartedBefore {
+                process,
+                pid,
+                started_ms,
+                file,
+                changed_ms,
+            } => Some(
+                Finding::new(
+                    &AD504,
+                    format!(
+                        "{name}: {process} (pid {pid}) started {}; {file} changed {}; restart it",
+                        clock(*started_ms, now),
+                        clock(*changed_ms, now)
+                    ),
+                )
+                .sources([name])
+                .hint(format!(
+                    "restart {process} (pid {pid}) so it reads {file} again; if it loads {file} itself (python-dotenv, dotenv), /proc shows only the environment it started with, and `authdoctor probe` asks it which secret it accepts"
+                )),
+            ),
             _ => None,
         })
         .collect()
@@ -73,5 +130,25 @@ mod tests {
                 .contains("partially deployed")
         );
         assert!(from_facts("fly", &with_status("Deployed")).is_empty());
+    }
+
+    #[test]
+    fn a_process_older_than_its_env_file_is_named_with_both_times() {
+        let mut f = Fetched::value(crate::secret::Secret::new(Vec::new()));
+        f.facts.push(Fact::ProcessStartedBefore {
+            process: "uvicorn".into(),
+            pid: 4242,
+            started_ms: 1_700_000_000_000,
+            file: "backend/.env".into(),
+            changed_ms: 1_700_000_780_000,
+        });
+        let found = from_facts("api", &f);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].code.id, "AD504");
+        assert_eq!(
+            found[0].message,
+            "api: uvicorn (pid 4242) started 2023-11-14 22:13:20 UTC; backend/.env changed 2023-11-14 22:26:20 UTC; restart it"
+        );
+        assert_eq!(clock(1_700_000_000_000, 1_700_000_060_000), "22:13:20 UTC");
     }
 }

@@ -20,6 +20,7 @@ mod fly;
 mod fly_json;
 mod fly_runtime;
 mod flyctl;
+mod proc;
 mod secretsmanager;
 mod ssm;
 mod stdin;

@@ -22,6 +22,7 @@ pub const SCHEMES: &[&dyn Scheme] = &[
     &super::fly::Fly,
     &super::fly_json::FlyJson,
     &super::fly_runtime::FlyRuntime,
+    &super::proc::Proc,
 ];
 
 /// The scheme called `name` (`env`, `fly-json`, `-` …).

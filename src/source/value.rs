@@ -150,6 +150,15 @@ pub enum Fact {
     },
     /// The deployment status Fly reports for `secret` (`Deployed`, `Staged`, `Partial`, …).
     FlyStatus { secret: String, status: String },
+    /// A local process (`proc:`) started before `file`, a `.env` of its working directory, last
+    /// changed. Times in milliseconds since the Unix epoch; `file` as the report shows it.
+    ProcessStartedBefore {
+        process: String,
+        pid: u32,
+        started_ms: i64,
+        file: String,
+        changed_ms: i64,
+    },
 }
 
 /// A source's yield with its provenance and facts.

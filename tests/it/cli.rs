@@ -544,6 +544,21 @@ fn global_options_anywhere() {
 fn local_sources_need_no_runtime() {
     let d = "tests/fixtures/redaction";
     let fly = "tests/fixtures/fly/0.4.6/catwalk-backend.json";
+    // A process started with the secret in its environment, for proc:PID (killed on drop).
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let child = Kill(
+        std::process::Command::new("sleep")
+            .arg("60")
+            .env("AD_TEST_SECRET", KNOWN)
+            .spawn()
+            .expect("sleep"),
+    );
     let r = run(ad()
         .args([
             "compare".to_string(),
@@ -553,6 +568,7 @@ fn local_sources_need_no_runtime() {
             "d=-".into(),
             format!("e=fly-json:{fly}#AUTH_SECRET"),
             format!("f={d}/plain.env#AUTH_SECRET"),
+            format!("g=proc:{}#AD_TEST_SECRET", child.0.id()),
         ])
         .env("AD_TEST_SECRET", KNOWN)
         .write_stdin(KNOWN));
@@ -561,7 +577,7 @@ fn local_sources_need_no_runtime() {
     // a digest is never one of the distinct values.
     assert!(
         r.stdout
-            .contains("AD100 all 5 sources with a value hold the same 64-byte value")
+            .contains("AD100 all 6 sources with a value hold the same 64-byte value")
             && !r.stdout.contains("≠ e"),
         "{}",
         r.stdout

@@ -16,5 +16,6 @@ mod fly;
 mod init;
 mod jwt;
 mod loaders;
+mod proc;
 mod redaction;
 mod scale;

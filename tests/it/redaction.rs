@@ -183,7 +183,41 @@ fn invocations() -> Vec<Vec<String>> {
 fn no_output_contains_the_secret() {
     let mut checked = 0;
     let token = signed();
-    for args in invocations() {
+    // A process holding the secret in its environment and as its .env, which changed after it
+    // started (AD504), for proc: (killed on drop).
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join(".env"), format!("AD_REDACTION_SECRET={KNOWN}\n")).expect(".env");
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let child = Kill(
+        std::process::Command::new("sleep")
+            .arg("120")
+            .current_dir(dir.path())
+            .env("AD_REDACTION_SECRET", KNOWN)
+            .spawn()
+            .expect("sleep"),
+    );
+    std::fs::File::options()
+        .write(true)
+        .open(dir.path().join(".env"))
+        .and_then(|f| f.set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(60)))
+        .expect("mtime");
+    let pid = child.0.id();
+    let mut all = invocations();
+    for cmd in ["compare", "inspect"] {
+        all.push(vec![
+            cmd.to_string(),
+            format!("p=proc:{pid}#AD_REDACTION_SECRET"),
+            format!("proc:{pid}#AD_REDACTION_SECRE"),
+            format!("file:{D}/upper"),
+        ]);
+    }
+    for args in all {
         for format in ["human", "json", "github"] {
             let r = run(ad()
                 .env("AWS_ACCESS_KEY_ID", "testing")
