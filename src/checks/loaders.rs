@@ -211,7 +211,10 @@ pub fn from_facts(name: &str, fetched: &Fetched, peers: &[(Loader, String)]) -> 
                     location,
                 ))
             }
-            Fact::InEnvironment { .. } | Fact::FlyStatus { .. } | Fact::ProcessStartedBefore { .. } => {}
+            Fact::InEnvironment { .. }
+            | Fact::FlyStatus { .. }
+            | Fact::ProcessStartedBefore { .. }
+            | Fact::EcsStartedBefore { .. } => {}
         }
     }
     out

@@ -5,7 +5,7 @@ use crate::findings::{Code, Finding, Severity};
 use crate::source::{Fact, Fetched};
 
 /// Every code of this family, for the registry (`crate::findings::registry`).
-pub const CODES: &[&Code] = &[&AD501, &AD504];
+pub const CODES: &[&Code] = &[&AD501, &AD502, &AD504];
 
 pub const AD501: Code = Code {
     id: "AD501",
@@ -18,6 +18,22 @@ the machines, so the running app keeps the old one: the store says one thing, th
 Confirm: `fly secrets list --app APP` marks the secret with `*` (staged) or `!` (partial); compare \
 `fly-runtime:APP#NAME` with the value you expect to see what the machine really holds.\n\
 Fix: `fly secrets deploy --app APP` (or `fly deploy`), then check again.",
+};
+
+pub const AD502: Code = Code {
+    id: "AD502",
+    severity: Severity::Error,
+    title: "ECS tasks started before the secret they inject last changed",
+    hint: "Run `aws ecs update-service --cluster CLUSTER --service SERVICE --force-new-deployment`.",
+    explain: "Why: ECS resolves a task definition's `secrets` (SSM parameters, Secrets Manager secrets) once, \
+when a task starts, and puts the value in the container's environment. Changing the parameter later \
+changes nothing in the tasks already running: they keep the previous value until they are replaced, \
+while every other reader of the parameter sees the new one.\n\
+Confirm: `aws ecs describe-tasks` shows each task's `startedAt`; `aws ssm get-parameter --name NAME` (or \
+`aws secretsmanager describe-secret`) shows `LastModifiedDate` (`LastChangedDate`). A task that started \
+earlier holds the old value.\n\
+Fix: `aws ecs update-service --cluster CLUSTER --service SERVICE --force-new-deployment` starts new \
+tasks, which read the current value; then check again.",
 };
 
 pub const AD504: Code = Code {
@@ -99,6 +115,41 @@ pub fn from_facts(name: &str, fetched: &Fetched) -> Vec<Finding> {
                     "restart {process} (pid {pid}) so it reads {file} again; if it loads {file} itself (python-dotenv, dotenv), /proc shows only the environment it started with, and `authdoctor probe` asks it which secret it accepts"
                 )),
             ),
+            Fact::EcsStartedBefore {
+                service,
+                var,
+                source,
+                started_ms,
+                tasks_before,
+                tasks,
+                changed_ms,
+                deployment_only,
+            } => {
+                let (cluster, svc) = service.split_once('/').unwrap_or(("CLUSTER", service.as_str()));
+                let who = if *deployment_only {
+                    format!("the deployment of its running tasks was created {}", clock(*started_ms, now))
+                } else if *tasks_before == *tasks && *tasks == 1 {
+                    format!("its running task started {}", clock(*started_ms, now))
+                } else {
+                    format!(
+                        "{tasks_before} of its {tasks} running tasks started before it (the oldest {})",
+                        clock(*started_ms, now)
+                    )
+                };
+                Some(
+                    Finding::new(
+                        &AD502,
+                        format!(
+                            "{name}: {source} (injected as {var}) changed {}, but {who}: the tasks hold the previous value",
+                            clock(*changed_ms, now)
+                        ),
+                    )
+                    .sources([name])
+                    .hint(format!(
+                        "aws ecs update-service --cluster {cluster} --service {svc} --force-new-deployment"
+                    )),
+                )
+            }
             _ => None,
         })
         .collect()
@@ -150,5 +201,38 @@ mod tests {
             "api: uvicorn (pid 4242) started 2023-11-14 22:13:20 UTC; backend/.env changed 2023-11-14 22:26:20 UTC; restart it"
         );
         assert_eq!(clock(1_700_000_000_000, 1_700_000_060_000), "22:13:20 UTC");
+    }
+
+    #[test]
+    fn ecs_tasks_older_than_their_parameter_need_a_new_deployment() {
+        let mut f = Fetched::value(crate::secret::Secret::new(Vec::new()));
+        let fact = |tasks_before, tasks, deployment_only| Fact::EcsStartedBefore {
+            service: "prod/api".into(),
+            var: "MCP_ENHANCED_JWT_SECRET".into(),
+            source: "ssm:/quilt/mcp-server/jwt-secret".into(),
+            started_ms: 1_700_000_000_000,
+            tasks_before,
+            tasks,
+            changed_ms: 1_700_000_780_000,
+            deployment_only,
+        };
+        f.facts.push(fact(2, 3, false));
+        f.facts.push(fact(0, 0, true));
+        let found = from_facts("ecs", &f);
+        assert_eq!(found.len(), 2);
+        assert_eq!(
+            found[0].message,
+            "ecs: ssm:/quilt/mcp-server/jwt-secret (injected as MCP_ENHANCED_JWT_SECRET) changed 2023-11-14 22:26:20 UTC, \
+but 2 of its 3 running tasks started before it (the oldest 2023-11-14 22:13:20 UTC): the tasks hold the previous value"
+        );
+        assert_eq!(
+            found[0].hint.as_deref(),
+            Some("aws ecs update-service --cluster prod --service api --force-new-deployment")
+        );
+        assert!(
+            found[1]
+                .message
+                .contains("the deployment of its running tasks was created")
+        );
     }
 }

@@ -13,6 +13,7 @@ mod value;
 pub mod aws;
 mod cmd;
 pub mod configjs;
+mod ecs;
 mod env;
 mod envvar;
 mod file;

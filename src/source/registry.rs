@@ -18,6 +18,7 @@ pub const SCHEMES: &[&dyn Scheme] = &[
     &super::cmd::Cmd,
     &super::ssm::Ssm,
     &super::secretsmanager::SecretsManager,
+    &super::ecs::Ecs,
     &super::configjs::ConfigJs,
     &super::fly::Fly,
     &super::fly_json::FlyJson,

@@ -159,6 +159,19 @@ pub enum Fact {
         file: String,
         changed_ms: i64,
     },
+    /// `tasks_before` of an ECS service's `tasks` running tasks (the oldest at `started_ms`; when
+    /// `deployment_only`, ECS gave no `startedAt` and the deployment's creation stands for it)
+    /// started before `source`, which `var` is injected from, last changed at `changed_ms`.
+    EcsStartedBefore {
+        service: String,
+        var: String,
+        source: String,
+        started_ms: i64,
+        tasks_before: usize,
+        tasks: usize,
+        changed_ms: i64,
+        deployment_only: bool,
+    },
 }
 
 /// A source's yield with its provenance and facts.

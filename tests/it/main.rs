@@ -11,6 +11,7 @@ mod codes;
 mod compare_kinds;
 mod configjs;
 mod dotenvy_prop;
+mod ecs;
 mod envfile;
 mod fly;
 mod init;

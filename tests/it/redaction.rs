@@ -36,6 +36,16 @@ fn remote_forms() -> Vec<String> {
     let m = crate::common::moto::moto();
     m.put_parameter("/redaction/jwt", &format!("{KNOWN}\n"));
     m.put_secret("redaction/api", &format!("{{\"jwt\": \"{KNOWN}\"}}"));
+    static ECS: std::sync::Once = std::sync::Once::new();
+    ECS.call_once(|| {
+        m.ecs_service(
+            "redaction",
+            "api",
+            "redaction-api",
+            &[("AUTH_SECRET_ENV", KNOWN)],
+            &[("JWT", "/redaction/jwt"), ("MISSING", "/redaction/nope")],
+        )
+    });
     vec![
         format!("served=configjs:{}/config.js#jwt", server.base),
         format!("configjs:{}/config.js#missing", server.base),
@@ -49,6 +59,13 @@ fn remote_forms() -> Vec<String> {
             "secretsmanager:redaction/api#nope?region=us-east-1&endpoint={}",
             m.endpoint
         ),
+        format!("ecs=ecs:redaction/api#JWT?region=us-east-1&endpoint={}", m.endpoint),
+        format!(
+            "ecs-env=ecs:redaction/api#AUTH_SECRET_ENV?region=us-east-1&endpoint={}",
+            m.endpoint
+        ),
+        format!("ecs:redaction/api#MISSING?region=us-east-1&endpoint={}", m.endpoint),
+        format!("ecs:redaction/api#NOPE?region=us-east-1&endpoint={}", m.endpoint),
     ]
 }
 
