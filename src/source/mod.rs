@@ -21,6 +21,8 @@ mod fly;
 mod fly_json;
 mod fly_runtime;
 mod flyctl;
+mod k8s;
+mod kubectl;
 mod proc;
 mod secretsmanager;
 mod ssm;

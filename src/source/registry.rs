@@ -23,6 +23,7 @@ pub const SCHEMES: &[&dyn Scheme] = &[
     &super::fly::Fly,
     &super::fly_json::FlyJson,
     &super::fly_runtime::FlyRuntime,
+    &super::k8s::K8s,
     &super::proc::Proc,
 ];
 

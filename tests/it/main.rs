@@ -16,6 +16,7 @@ mod envfile;
 mod fly;
 mod init;
 mod jwt;
+mod k8s;
 mod loaders;
 mod proc;
 mod redaction;

@@ -154,6 +154,14 @@ fn invocations() -> Vec<Vec<String>> {
             "fly:catwalk-backend#AUTH_SECRET",
         ]),
         s(&[
+            "compare",
+            "k=k8s:prod/api-secrets#JWT_SECRET",
+            "k8s:prod/api-secrets#JWT_SECRET_NL",
+            "k8s:prod/api-secrets#NOPE",
+            "k8s:prod/api-secrets#JWT_SECRET?context=unreachable",
+            &format!("file:{D}/exact"),
+        ]),
+        s(&[
             "inspect",
             "fly-runtime:catwalk-backend#AUTH_SECRET",
             &format!("fly-json:{D}/frontend.env#AUTH_SECRET"),
@@ -240,6 +248,7 @@ fn no_output_contains_the_secret() {
                 .env("AWS_ACCESS_KEY_ID", "testing")
                 .env("AWS_SECRET_ACCESS_KEY", "testing")
                 .env("FLYCTL", root().join("tests/fake-fly/fly"))
+                .env("KUBECTL", root().join("tests/fake-kubectl/kubectl"))
                 .env("FAKE_FLY_MACHINE_ENV", root().join(format!("{D}/machine.env")))
                 .args(&args)
                 .args(["--format", format])
