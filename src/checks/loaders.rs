@@ -214,7 +214,8 @@ pub fn from_facts(name: &str, fetched: &Fetched, peers: &[(Loader, String)]) -> 
             Fact::InEnvironment { .. }
             | Fact::FlyStatus { .. }
             | Fact::ProcessStartedBefore { .. }
-            | Fact::EcsStartedBefore { .. } => {}
+            | Fact::EcsStartedBefore { .. }
+            | Fact::K8sPodsStartedBefore { .. } => {}
         }
     }
     out

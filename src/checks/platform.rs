@@ -5,7 +5,7 @@ use crate::findings::{Code, Finding, Severity};
 use crate::source::{Fact, Fetched};
 
 /// Every code of this family, for the registry (`crate::findings::registry`).
-pub const CODES: &[&Code] = &[&AD501, &AD502, &AD504];
+pub const CODES: &[&Code] = &[&AD501, &AD502, &AD503, &AD504];
 
 pub const AD501: Code = Code {
     id: "AD501",
@@ -34,6 +34,22 @@ Confirm: `aws ecs describe-tasks` shows each task's `startedAt`; `aws ssm get-pa
 earlier holds the old value.\n\
 Fix: `aws ecs update-service --cluster CLUSTER --service SERVICE --force-new-deployment` starts new \
 tasks, which read the current value; then check again.",
+};
+
+pub const AD503: Code = Code {
+    id: "AD503",
+    severity: Severity::Error,
+    title: "Kubernetes pods started before their Secret last changed",
+    hint: "Run `kubectl rollout restart deployment/NAME -n NAMESPACE`.",
+    explain: "Why: a variable taken from a Secret (`env[].valueFrom.secretKeyRef`, `envFrom[].secretRef`) is \
+read once, when the container starts. Editing the Secret later changes nothing in running pods (only \
+mounted Secret files are refreshed): they keep the old value until restarted, while `kubectl get secret` \
+shows the new one.\n\
+Confirm: `kubectl get pods -n NAMESPACE -o wide` and each pod's `status.startTime` (or the container's \
+`state.running.startedAt`) against the latest `metadata.managedFields[].time` of \
+`kubectl get secret NAME -o json --show-managed-fields`; `k8s-runtime:NS/DEPLOYMENT#VAR` compares what each \
+pod holds.\n\
+Fix: `kubectl rollout restart deployment/NAME -n NAMESPACE`, then check again.",
 };
 
 pub const AD504: Code = Code {
@@ -148,6 +164,35 @@ pub fn from_facts(name: &str, fetched: &Fetched) -> Vec<Finding> {
                     .hint(format!(
                         "aws ecs update-service --cluster {cluster} --service {svc} --force-new-deployment"
                     )),
+                )
+            }
+            Fact::K8sPodsStartedBefore {
+                deployment,
+                secret,
+                changed_ms,
+                stale,
+                pods,
+            } => {
+                let named: Vec<String> = stale
+                    .iter()
+                    .map(|(pod, started, differs)| {
+                        let held = if *differs { ", holds another value" } else { "" };
+                        format!("{pod} (started {}{held})", clock(*started, now))
+                    })
+                    .collect();
+                let (ns, dep) = deployment.split_once('/').unwrap_or(("default", deployment.as_str()));
+                Some(
+                    Finding::new(
+                        &AD503,
+                        format!(
+                            "{name}: Secret {secret} changed {}; {} of {pods} running pods of {deployment} started before it: {}",
+                            clock(*changed_ms, now),
+                            stale.len(),
+                            named.join(", ")
+                        ),
+                    )
+                    .sources([name])
+                    .hint(format!("kubectl rollout restart deployment/{dep} -n {ns}")),
                 )
             }
             _ => None,

@@ -22,6 +22,7 @@ mod fly_json;
 mod fly_runtime;
 mod flyctl;
 mod k8s;
+mod k8s_runtime;
 mod kubectl;
 mod proc;
 mod secretsmanager;

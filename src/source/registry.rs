@@ -24,6 +24,7 @@ pub const SCHEMES: &[&dyn Scheme] = &[
     &super::fly_json::FlyJson,
     &super::fly_runtime::FlyRuntime,
     &super::k8s::K8s,
+    &super::k8s_runtime::K8sRuntime,
     &super::proc::Proc,
 ];
 

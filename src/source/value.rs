@@ -172,6 +172,16 @@ pub enum Fact {
         changed_ms: i64,
         deployment_only: bool,
     },
+    /// Running pods of a Kubernetes `deployment` (`pods` asked) that started before `secret`, which
+    /// the variable comes from, last changed at `changed_ms`: each (pod, start in ms since the
+    /// epoch, whether its value differs from the newest pod's).
+    K8sPodsStartedBefore {
+        deployment: String,
+        secret: String,
+        changed_ms: i64,
+        stale: Vec<(String, i64, bool)>,
+        pods: usize,
+    },
 }
 
 /// A source's yield with its provenance and facts.

@@ -163,6 +163,12 @@ fn invocations() -> Vec<Vec<String>> {
         ]),
         s(&[
             "inspect",
+            "pods=k8s-runtime:prod/api#JWT_SECRET",
+            "k8s-runtime:prod/api#NOPE",
+            "k8s:prod/api-secrets#JWT_SECRET",
+        ]),
+        s(&[
+            "inspect",
             "fly-runtime:catwalk-backend#AUTH_SECRET",
             &format!("fly-json:{D}/frontend.env#AUTH_SECRET"),
         ]),
@@ -249,6 +255,7 @@ fn no_output_contains_the_secret() {
                 .env("AWS_SECRET_ACCESS_KEY", "testing")
                 .env("FLYCTL", root().join("tests/fake-fly/fly"))
                 .env("KUBECTL", root().join("tests/fake-kubectl/kubectl"))
+                .env("FAKE_KUBECTL_POD_ENV", root().join("tests/fixtures/k8s/pods"))
                 .env("FAKE_FLY_MACHINE_ENV", root().join(format!("{D}/machine.env")))
                 .args(&args)
                 .args(["--format", format])
