@@ -215,7 +215,8 @@ pub fn from_facts(name: &str, fetched: &Fetched, peers: &[(Loader, String)]) -> 
             | Fact::FlyStatus { .. }
             | Fact::ProcessStartedBefore { .. }
             | Fact::EcsStartedBefore { .. }
-            | Fact::K8sPodsStartedBefore { .. } => {}
+            | Fact::K8sPodsStartedBefore { .. }
+            | Fact::FlyMachines { .. } => {}
         }
     }
     out

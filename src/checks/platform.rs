@@ -5,7 +5,7 @@ use crate::findings::{Code, Finding, Severity};
 use crate::source::{Fact, Fetched};
 
 /// Every code of this family, for the registry (`crate::findings::registry`).
-pub const CODES: &[&Code] = &[&AD501, &AD502, &AD503, &AD504];
+pub const CODES: &[&Code] = &[&AD501, &AD502, &AD503, &AD504, &AD505];
 
 pub const AD501: Code = Code {
     id: "AD501",
@@ -66,6 +66,22 @@ file changed; `proc:PID#VAR` compares the environment it started with. A process
 which secret it accepts.\n\
 Fix: restart the process (stop the dev server and start it again; `--reload` watchers do not reload `.env`), \
 then check again.",
+};
+
+pub const AD505: Code = Code {
+    id: "AD505",
+    severity: Severity::Error,
+    title: "a Fly machine's value differs from the others or predates the last deploy",
+    hint: "Run `fly deploy` (or `fly secrets deploy`) so every machine runs the newest release.",
+    explain: "Why: Fly hands secrets to a machine when it is created or updated by a deploy. A machine the \
+last deploy skipped or failed on (a standby, a machine in another process group, a rolling deploy that \
+stopped) keeps the release it had, with the secrets of that release, while its siblings have the new \
+ones: requests succeed or fail depending on which machine answers.\n\
+Confirm: `fly machines list` shows each machine's release (`fly_release_version` in \
+`fly machine status ID --display-config`) and state; `fly-runtime:APP#NAME?machine=ID` shows what one \
+machine holds.\n\
+Fix: `fly deploy` (or `fly secrets deploy`) to bring every machine to the newest release, or \
+`fly machine update ID` / `fly machine destroy ID` for a stray one; then check again.",
 };
 
 /// A time of day for a message: `14:02:05 UTC`, with the date when it is not today's.
@@ -193,6 +209,46 @@ pub fn from_facts(name: &str, fetched: &Fetched) -> Vec<Finding> {
                     )
                     .sources([name])
                     .hint(format!("kubectl rollout restart deployment/{dep} -n {ns}")),
+                )
+            }
+            Fact::FlyMachines {
+                app,
+                var,
+                newest_release,
+                machines,
+                off,
+            } => {
+                let named: Vec<String> = off
+                    .iter()
+                    .map(|m| {
+                        let mut why = Vec::new();
+                        if m.differs {
+                            why.push(format!("holds another value for {var}"));
+                        }
+                        if m.older {
+                            let release = m.release.map_or_else(String::new, |r| format!(" {r}"));
+                            let newest = newest_release.map_or_else(String::new, |r| format!(" {r}"));
+                            let started = m
+                                .started_ms
+                                .map_or_else(String::new, |t| format!(", started {}", clock(t, now)));
+                            why.push(format!("runs release{release}, older than the last deploy's{newest}{started}"));
+                        }
+                        format!("{} ({}): {}", m.id, m.region, why.join("; "))
+                    })
+                    .collect();
+                Some(
+                    Finding::new(
+                        &AD505,
+                        format!(
+                            "{name}: {} of {machines} started machines of {app} are off: {}",
+                            off.len(),
+                            named.join("; ")
+                        ),
+                    )
+                    .sources([name])
+                    .hint(format!(
+                        "run `fly deploy -a {app}` (or `fly secrets deploy -a {app}`) so every machine runs the newest release"
+                    )),
                 )
             }
             _ => None,

@@ -35,8 +35,8 @@ pub use file::read_file_sync;
 pub use registry::{Access, Fetching, Remote, SCHEMES, Scheme, SchemeInfo};
 pub use spec::Spec;
 pub use value::{
-    Digest, FINGERPRINT_FORMS, Fact, FailureKind, FetchError, Fetched, Fingerprints, InvalidUtf8, Outcome, Yield,
-    YieldKind,
+    Digest, FINGERPRINT_FORMS, Fact, FailureKind, FetchError, Fetched, Fingerprints, InvalidUtf8, MachineNote, Outcome,
+    Yield, YieldKind,
 };
 
 /// Most bytes any source may yield: a secret is small; anything larger is the wrong file or a stream.

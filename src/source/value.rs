@@ -182,6 +182,31 @@ pub enum Fact {
         stale: Vec<(String, i64, bool)>,
         pods: usize,
     },
+    /// Started machines of a Fly `app` (`machines` asked) whose `var` differs from the value that
+    /// stands for the app, or that run a release older than `newest_release` (they predate the last
+    /// deploy).
+    FlyMachines {
+        app: String,
+        var: String,
+        newest_release: Option<u64>,
+        machines: usize,
+        off: Vec<MachineNote>,
+    },
+}
+
+/// One Fly machine that is off ([`Fact::FlyMachines`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MachineNote {
+    pub id: String,
+    pub region: String,
+    /// `fly_release_version` of its config.
+    pub release: Option<u64>,
+    /// Its last start, in ms since the Unix epoch.
+    pub started_ms: Option<i64>,
+    /// Its value differs from the app's (or the variable is not set in it).
+    pub differs: bool,
+    /// It runs a release older than the newest among the app's machines.
+    pub older: bool,
 }
 
 /// A source's yield with its provenance and facts.

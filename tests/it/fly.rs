@@ -200,3 +200,59 @@ fn runtime_fingerprints_explain_against_local_values() {
     assert_eq!(r.code, 3);
     assert!(r.stdout.contains("is not an environment variable name"), "{}", r.stdout);
 }
+
+/// Without ?machine=, every started machine is asked (the stopped one is not): catwalk-worker's
+/// 7f1a2b3c runs release 11 with the previous value while its siblings run release 12.
+#[test]
+fn fly_runtime_asks_every_started_machine_and_names_the_odd_one() {
+    let (code, v) = json(
+        fly()
+            .args([
+                "compare",
+                "local=file:tests/fixtures/redaction/exact",
+                "fly=fly-runtime:catwalk-worker#AUTH_SECRET",
+            ])
+            .env("FAKE_FLY_MACHINES_ENV", root().join("tests/fixtures/fly/machine-env")),
+    );
+    assert_eq!(code, 1, "{v}");
+    assert!(
+        codes(&v).contains(&"AD100".to_string()),
+        "release 12's value stands for the app: {v}"
+    );
+    let machines = v["sources"][1]["details"]["machines"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(machines.len(), 3, "{v}");
+    assert_eq!(machines[1]["machine"], "7f1a2b3c", "{v}");
+    assert_eq!(machines[1]["same"], false, "{v}");
+    assert_eq!(
+        messages(&v, "AD505"),
+        [
+            "fly: 1 of 3 started machines of catwalk-worker are off: 7f1a2b3c (iad): holds another value for AUTH_SECRET; \
+runs release 11, older than the last deploy's 12, started 2026-11-18 09:00:00 UTC"
+        ],
+        "{v}"
+    );
+
+    // catwalk-backend: two started machines on the same release with the same value; the stopped
+    // one is not asked.
+    let machine = tempfile::NamedTempFile::new().expect("tmp");
+    std::fs::write(machine.path(), format!("AUTH_SECRET={KNOWN}\n")).expect("write");
+    let (code, v) = json(
+        fly()
+            .args([
+                "compare",
+                "local=file:tests/fixtures/redaction/exact",
+                "fly=fly-runtime:catwalk-backend#AUTH_SECRET",
+            ])
+            .env("FAKE_FLY_MACHINE_ENV", machine.path()),
+    );
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(
+        v["sources"][1]["details"]["machines"].as_array().map(Vec::len),
+        Some(2),
+        "{v}"
+    );
+    assert!(messages(&v, "AD505").is_empty(), "{v}");
+}

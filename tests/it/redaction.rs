@@ -168,6 +168,12 @@ fn invocations() -> Vec<Vec<String>> {
             "k8s:prod/api-secrets#JWT_SECRET",
         ]),
         s(&[
+            "compare",
+            "w=fly-runtime:catwalk-worker#AUTH_SECRET",
+            "fly-runtime:catwalk-worker#AUTH_SECRET?machine=7f1a2b3c",
+            &format!("file:{D}/exact"),
+        ]),
+        s(&[
             "inspect",
             "fly-runtime:catwalk-backend#AUTH_SECRET",
             &format!("fly-json:{D}/frontend.env#AUTH_SECRET"),
@@ -257,6 +263,7 @@ fn no_output_contains_the_secret() {
                 .env("KUBECTL", root().join("tests/fake-kubectl/kubectl"))
                 .env("FAKE_KUBECTL_POD_ENV", root().join("tests/fixtures/k8s/pods"))
                 .env("FAKE_FLY_MACHINE_ENV", root().join(format!("{D}/machine.env")))
+                .env("FAKE_FLY_MACHINES_ENV", root().join("tests/fixtures/fly/machine-env"))
                 .args(&args)
                 .args(["--format", format])
                 .env("AD_REDACTION_SECRET", KNOWN)
