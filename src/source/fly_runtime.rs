@@ -5,7 +5,7 @@
 
 use super::flyctl::run_flyctl;
 use super::registry::{Access, Fetching, Remote, Scheme, SchemeInfo};
-use super::{Fact, FetchError, Fetched, Fingerprints, MachineNote, Run, Spec, Yield};
+use super::{Fact, FetchError, Fetched, Fingerprints, MachineNote, Part, Run, Spec, Yield};
 use crate::transform::Transform;
 use std::collections::BTreeMap;
 
@@ -262,6 +262,7 @@ async fn fetch(spec: &Spec) -> Result<Fetched, FetchError> {
         .unwrap_or_default();
     let mut notes = Vec::new();
     let mut rows = Vec::new();
+    let mut parts = Vec::new();
     for (m, r) in asked.iter().zip(&reads) {
         let mut row =
             serde_json::json!({"machine": m.id, "region": m.region, "release": m.release, "started_ms": m.started_ms});
@@ -291,6 +292,23 @@ async fn fetch(spec: &Spec) -> Result<Fetched, FetchError> {
                 older,
             });
         }
+        if let Ok(Some((p, _))) = r
+            && asked.len() > 1
+        {
+            let mut details = std::collections::BTreeMap::new();
+            details.insert("app".to_string(), serde_json::Value::from(app.clone()));
+            details.insert("machine".to_string(), m.id.clone().into());
+            details.insert("region".to_string(), m.region.clone().into());
+            if let Some(rel) = m.release {
+                details.insert("release".to_string(), rel.into());
+            }
+            parts.push(Part {
+                label: format!("{}@{}", spec.name(), m.id),
+                spec: format!("fly-runtime:{app}#{name}?machine={}", m.id),
+                yielded: Yield::Fingerprints(p.clone()),
+                details,
+            });
+        }
         rows.push(row);
     }
     let mut f = Fetched::of(Yield::Fingerprints(fp.clone()))
@@ -299,6 +317,7 @@ async fn fetch(spec: &Spec) -> Result<Fetched, FetchError> {
         .detail("machine", reference.id.clone())
         .detail("machines", rows)
         .detail("started_machines", machines.len());
+    f.parts = parts;
     if !notes.is_empty() {
         f.facts.push(Fact::FlyMachines {
             app: app.clone(),

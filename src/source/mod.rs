@@ -36,7 +36,7 @@ pub use registry::{Access, Fetching, Remote, SCHEMES, Scheme, SchemeInfo};
 pub use spec::Spec;
 pub use value::{
     Digest, FINGERPRINT_FORMS, Fact, FailureKind, FetchError, Fetched, Fingerprints, InvalidUtf8, MachineNote, Outcome,
-    Yield, YieldKind,
+    Part, Yield, YieldKind,
 };
 
 /// Most bytes any source may yield: a secret is small; anything larger is the wrong file or a stream.

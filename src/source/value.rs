@@ -219,6 +219,20 @@ pub struct Fetched {
     pub location: Option<Location>,
     /// What the read observed, in the order observed, for the checks.
     pub facts: Vec<Fact>,
+    /// When one source reads several places (every machine of a Fly app), each place's own yield:
+    /// a report row and a member of the comparison apiece, instead of `yielded`.
+    pub parts: Vec<Part>,
+}
+
+/// One place of a source that reads several ([`Fetched::parts`]).
+#[derive(Debug)]
+pub struct Part {
+    /// The name in the report: the source's name, `@`, the place (`fly@3d8d9d1b`).
+    pub label: String,
+    /// The spec that reads this place alone (`fly-runtime:APP#NAME?machine=ID`).
+    pub spec: String,
+    pub yielded: Yield,
+    pub details: BTreeMap<String, serde_json::Value>,
 }
 
 impl Fetched {
@@ -233,6 +247,7 @@ impl Fetched {
             details: BTreeMap::new(),
             location: None,
             facts: Vec::new(),
+            parts: Vec::new(),
         }
     }
 

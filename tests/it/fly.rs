@@ -172,7 +172,7 @@ fn runtime_fingerprints_explain_against_local_values() {
         f["message"]
             .as_str()
             .unwrap_or("")
-            .contains("machine equals local after removing trailing whitespace"),
+            .contains("machine@3d8d9d1b and machine@6e82933c equals local after removing trailing whitespace"),
         "{f}"
     );
 
@@ -215,17 +215,22 @@ fn fly_runtime_asks_every_started_machine_and_names_the_odd_one() {
             .env("FAKE_FLY_MACHINES_ENV", root().join("tests/fixtures/fly/machine-env")),
     );
     assert_eq!(code, 1, "{v}");
-    assert!(
-        codes(&v).contains(&"AD100".to_string()),
-        "release 12's value stands for the app: {v}"
-    );
-    let machines = v["sources"][1]["details"]["machines"]
+    // One row per machine, each compared: release 12's machines hold the local value, 7f1a2b3c not.
+    let labels: Vec<&str> = v["sources"]
         .as_array()
-        .cloned()
+        .map(|a| a.iter().filter_map(|s| s["label"].as_str()).collect())
         .unwrap_or_default();
-    assert_eq!(machines.len(), 3, "{v}");
-    assert_eq!(machines[1]["machine"], "7f1a2b3c", "{v}");
-    assert_eq!(machines[1]["same"], false, "{v}");
+    assert_eq!(labels, ["local", "fly@4d89e1c2", "fly@7f1a2b3c", "fly@9e8d7c6b"], "{v}");
+    assert_eq!(
+        v["sources"][2]["spec"], "fly-runtime:catwalk-worker#AUTH_SECRET?machine=7f1a2b3c",
+        "{v}"
+    );
+    assert_eq!(v["sources"][2]["details"]["release"], 11, "{v}");
+    assert_eq!(
+        v["groups"],
+        serde_json::json!([["fly@4d89e1c2", "fly@9e8d7c6b", "local"], ["fly@7f1a2b3c"]]),
+        "{v}"
+    );
     assert_eq!(
         messages(&v, "AD505"),
         [
@@ -249,10 +254,7 @@ runs release 11, older than the last deploy's 12, started 2026-11-18 09:00:00 UT
             .env("FAKE_FLY_MACHINE_ENV", machine.path()),
     );
     assert_eq!(code, 0, "{v}");
-    assert_eq!(
-        v["sources"][1]["details"]["machines"].as_array().map(Vec::len),
-        Some(2),
-        "{v}"
-    );
+    assert_eq!(v["sources"].as_array().map(Vec::len), Some(3), "{v}");
+    assert_eq!(codes(&v), ["AD100"], "{v}");
     assert!(messages(&v, "AD505").is_empty(), "{v}");
 }
