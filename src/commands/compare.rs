@@ -39,9 +39,10 @@ pub fn build(outcomes: &[&crate::source::Outcome], reveal: bool, command: &'stat
             member_outcome.push(i);
         } else {
             for p in &f.parts {
+                let Ok(item) = &p.yielded else { continue };
                 members.push(Member {
                     name: &p.label,
-                    item: &p.yielded,
+                    item,
                     scheme,
                 });
                 member_outcome.push(i);

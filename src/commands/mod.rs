@@ -111,11 +111,20 @@ pub fn source_rows(outcomes: &[&Outcome], report: &mut Report, reveal: bool) {
                 // A source that read several places is one row per place.
                 if !f.parts.is_empty() {
                     for p in &f.parts {
-                        let mut r = SourceRow::new(p.label.clone(), p.spec.clone(), p.yielded.kind().into());
+                        let mut r = SourceRow::new(p.label.clone(), p.spec.clone(), SourceKind::Fingerprints);
                         r.details = p.details.clone();
-                        if let Yield::Fingerprints(fp) = &p.yielded {
-                            r.length = Some(fp.length);
-                            r.sha256_prefix = Some(fp.sha256.chars().take(12).collect());
+                        match &p.yielded {
+                            Ok(y) => {
+                                r.kind = y.kind().into();
+                                if let Yield::Fingerprints(fp) = y {
+                                    r.length = Some(fp.length);
+                                    r.sha256_prefix = Some(fp.sha256.chars().take(12).collect());
+                                }
+                            }
+                            Err(e) => {
+                                r.status = SourceStatus::Error;
+                                report.findings.push(checks::sources::failed(&p.label, e));
+                            }
                         }
                         report.sources.push(r);
                     }

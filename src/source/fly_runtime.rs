@@ -292,9 +292,7 @@ async fn fetch(spec: &Spec) -> Result<Fetched, FetchError> {
                 older,
             });
         }
-        if let Ok(Some((p, _))) = r
-            && asked.len() > 1
-        {
+        if asked.len() > 1 {
             let mut details = std::collections::BTreeMap::new();
             details.insert("app".to_string(), serde_json::Value::from(app.clone()));
             details.insert("machine".to_string(), m.id.clone().into());
@@ -305,7 +303,15 @@ async fn fetch(spec: &Spec) -> Result<Fetched, FetchError> {
             parts.push(Part {
                 label: format!("{}@{}", spec.name(), m.id),
                 spec: format!("fly-runtime:{app}#{name}?machine={}", m.id),
-                yielded: Yield::Fingerprints(p.clone()),
+                yielded: match r {
+                    Ok(Some((p, _))) => Ok(Yield::Fingerprints(p.clone())),
+                    Ok(None) => Err(FetchError::not_found(format!(
+                        "{app} (machine {}): {name} is not set in its environment",
+                        m.id
+                    ))
+                    .hint("`fly deploy` gives every machine the app's secrets")),
+                    Err(e) => Err(e.clone()),
+                },
                 details,
             });
         }

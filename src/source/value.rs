@@ -231,7 +231,8 @@ pub struct Part {
     pub label: String,
     /// The spec that reads this place alone (`fly-runtime:APP#NAME?machine=ID`).
     pub spec: String,
-    pub yielded: Yield,
+    /// What this place yielded, or why it could not be read (a machine that did not answer).
+    pub yielded: Result<Yield, FetchError>,
     pub details: BTreeMap<String, serde_json::Value>,
 }
 

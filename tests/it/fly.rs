@@ -258,3 +258,40 @@ runs release 11, older than the last deploy's 12, started 2026-11-18 09:00:00 UT
     assert_eq!(codes(&v), ["AD100"], "{v}");
     assert!(messages(&v, "AD505").is_empty(), "{v}");
 }
+
+/// A machine that does not answer is its own unreadable row (AD001, exit 3); the others are still
+/// read and compared.
+#[test]
+fn a_machine_that_does_not_answer_is_its_own_unreadable_row() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for f in ["4d89e1c2.env", "7f1a2b3c.env", "9e8d7c6b.env"] {
+        std::fs::copy(
+            root().join("tests/fixtures/fly/machine-env").join(f),
+            dir.path().join(f),
+        )
+        .expect("copy");
+    }
+    std::fs::write(dir.path().join("9e8d7c6b.fail"), "").expect("fail");
+    let (code, v) = json(
+        fly()
+            .args([
+                "compare",
+                "local=file:tests/fixtures/redaction/exact",
+                "fly=fly-runtime:catwalk-worker#AUTH_SECRET",
+            ])
+            .env("FAKE_FLY_MACHINES_ENV", dir.path()),
+    );
+    assert_eq!(code, 3, "{v}");
+    assert_eq!(v["sources"][3]["label"], "fly@9e8d7c6b", "{v}");
+    assert_eq!(v["sources"][3]["status"], "error", "{v}");
+    assert_eq!(
+        messages(&v, "AD001"),
+        ["fly@9e8d7c6b: fly ssh console -a catwalk-worker: flyctl failed (exit 1)"],
+        "{v}"
+    );
+    assert_eq!(
+        v["groups"],
+        serde_json::json!([["fly@4d89e1c2", "local"], ["fly@7f1a2b3c"]]),
+        "{v}"
+    );
+}
