@@ -5,14 +5,14 @@
 
 use super::fly_runtime::{parse_runtime, runtime_script};
 use super::registry::{Access, Fetching, Remote, Scheme, SchemeInfo};
-use super::{Fact, FetchError, Fetched, Fingerprints, Run, Spec, Yield};
+use super::{Fact, FetchError, Fetched, Fingerprints, Part, Run, Spec, Yield};
 use serde_json::Value;
 
 pub const INFO: SchemeInfo = SchemeInfo {
     name: "k8s-runtime",
     example: "k8s-runtime:prod/api#JWT_SECRET?context=prod-cluster",
-    yields: "fingerprints of the variable inside each running pod of a Deployment, computed over `kubectl exec`; the value never leaves the pod; pods started before the Secret VAR comes from last changed are named (?container= picks a container)",
-    options: &["context", "container"],
+    yields: "fingerprints of the variable inside each running pod of a Deployment (one row each), computed over `kubectl exec`; the value never leaves the pod; pods started before the Secret VAR comes from last changed are named (?container= picks a container, ?pod= one pod)",
+    options: &["context", "container", "pod"],
     verbatim: false,
 };
 
@@ -177,6 +177,15 @@ async fn fetch(spec: &Spec) -> Result<Fetched, FetchError> {
         })
         .unwrap_or_default();
     running.sort();
+    if let Some(pod) = spec.options.get("pod") {
+        running.retain(|(name, _)| name == pod);
+        if running.is_empty() {
+            return Err(
+                FetchError::not_found(format!("{what} has no running pod {}", super::spec::part(pod)))
+                    .hint("`kubectl get pods -n NAMESPACE` lists them; drop ?pod= to read every pod"),
+            );
+        }
+    }
     if running.is_empty() {
         return Err(FetchError::unreadable(format!("{what} has no running pods"))
             .hint("`kubectl get pods -n NAMESPACE -l SELECTOR` shows why (scaled to 0, crash-looping, pending)"));
@@ -247,6 +256,43 @@ async fn fetch(spec: &Spec) -> Result<Fetched, FetchError> {
             o
         })
         .collect();
+    // More than one pod: one row, and one member of the comparison, per pod.
+    let parts: Vec<Part> = if reads.len() > 1 {
+        reads
+            .iter()
+            .map(|r| {
+                let mut details = std::collections::BTreeMap::new();
+                details.insert("deployment".to_string(), Value::from(format!("{ns}/{dep_name}")));
+                details.insert("pod".to_string(), r.name.clone().into());
+                details.insert("container".to_string(), container.clone().into());
+                if let Some(s) = r.started_ms {
+                    details.insert("started_ms".to_string(), s.into());
+                }
+                if let Some(secret) = &secret {
+                    details.insert("from".to_string(), format!("{var} ← Secret {ns}/{secret}").into());
+                }
+                let context = spec
+                    .options
+                    .get("context")
+                    .map_or_else(String::new, |c| format!("&context={c}"));
+                Part {
+                    label: format!("{}@{}", spec.name(), r.name),
+                    spec: format!("k8s-runtime:{ns}/{dep_name}#{var}?pod={}{context}", r.name),
+                    yielded: match &r.fp {
+                        Ok(Some(p)) => Ok(Yield::Fingerprints(p.clone())),
+                        Ok(None) => Err(FetchError::not_found(format!(
+                            "pod {ns}/{}: {var} is not set in its environment (container {container})",
+                            r.name
+                        ))),
+                        Err(e) => Err(e.clone()),
+                    },
+                    details,
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut f = Fetched::of(Yield::Fingerprints(fp.clone()))
         .detail("deployment", format!("{ns}/{dep_name}"))
         .detail("container", container.clone())
@@ -254,6 +300,7 @@ async fn fetch(spec: &Spec) -> Result<Fetched, FetchError> {
         .detail("pods", pods_detail)
         .detail("running_pods", running.len())
         .detail("pods_asked", asked);
+    f.parts = parts;
     if let Some(c) = spec.options.get("context") {
         f = f.detail("context", c.clone());
     }

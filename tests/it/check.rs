@@ -263,7 +263,8 @@ fn groups_accept_the_runtime_sources() {
         [
             "local",
             "secret",
-            "pods",
+            "pods@api-7d9f8c6b5-k2xqp",
+            "pods@api-7d9f8c6b5-zr8wn",
             "worker@4d89e1c2",
             "worker@7f1a2b3c",
             "worker@9e8d7c6b"
@@ -276,7 +277,13 @@ fn groups_accept_the_runtime_sources() {
     }
     assert_eq!(
         v["checks"][0]["groups"][0],
-        serde_json::json!(["local", "pods", "secret", "worker@4d89e1c2", "worker@9e8d7c6b"]),
+        serde_json::json!([
+            "local",
+            "pods@api-7d9f8c6b5-zr8wn",
+            "secret",
+            "worker@4d89e1c2",
+            "worker@9e8d7c6b"
+        ]),
         "{v}"
     );
 }

@@ -76,17 +76,36 @@ fn each_pod_computes_its_fingerprints_and_stale_ones_are_ad503() {
         "secret=k8s:prod/api-secrets#JWT_SECRET",
     ]));
     assert_eq!(code, 1, "{v}");
+    // One row per pod; the fresh pod holds the Secret's bytes, the stale one another value.
+    assert_eq!(v["sources"][0]["label"], "run@api-7d9f8c6b5-k2xqp", "{v}");
     assert_eq!(v["sources"][0]["kind"], "fingerprints", "{v}");
-    assert_eq!(v["sources"][0]["details"]["pod"], "api-7d9f8c6b5-zr8wn", "{v}");
     assert_eq!(
-        v["sources"][0]["details"]["from"], "JWT_SECRET ← Secret prod/api-secrets",
+        v["sources"][1]["spec"], "k8s-runtime:prod/api#JWT_SECRET?pod=api-7d9f8c6b5-zr8wn",
         "{v}"
     );
-    assert_eq!(v["sources"][0]["details"]["pods"][0]["same_as_newest"], false, "{v}");
-    assert!(
-        codes(&v).contains(&"AD100".to_string()),
-        "the newest pod holds the Secret's value: {v}"
+    assert_eq!(
+        v["sources"][1]["details"]["from"], "JWT_SECRET ← Secret prod/api-secrets",
+        "{v}"
     );
+    assert_eq!(
+        v["groups"],
+        serde_json::json!([["run@api-7d9f8c6b5-zr8wn", "secret"], ["run@api-7d9f8c6b5-k2xqp"]]),
+        "{v}"
+    );
+    // ?pod= reads one pod: the fresh one equals the Secret, and the stale-pod finding is not its.
+    let (code, v) = json(pods().args([
+        "compare",
+        "run=k8s-runtime:prod/api#JWT_SECRET?pod=api-7d9f8c6b5-zr8wn",
+        "secret=k8s:prod/api-secrets#JWT_SECRET",
+    ]));
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(codes(&v), ["AD100"], "{v}");
+    let (code, v) = json(pods().args([
+        "compare",
+        "run=k8s-runtime:prod/api#JWT_SECRET",
+        "secret=k8s:prod/api-secrets#JWT_SECRET",
+    ]));
+    assert_eq!(code, 1, "{v}");
     let m = messages(&v, "AD503");
     assert_eq!(
         m,
