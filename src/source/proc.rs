@@ -260,7 +260,14 @@ fn read_in(root: &Path, spec: &Spec) -> Result<Fetched, FetchError> {
     if let Some(cwd) = &cwd {
         f = f.detail("cwd", cwd.display().to_string());
     }
-    if let Some(started) = start_ms(root, pid) {
+    let started = start_ms(root, pid);
+    let since = started
+        .and_then(chrono::DateTime::from_timestamp_millis)
+        .map_or_else(String::new, |t| {
+            format!(", started {}", t.format("%Y-%m-%d %H:%M:%S UTC"))
+        });
+    f = f.detail("from", format!("{var} ← environment of {who}{since}"));
+    if let Some(started) = started {
         f = f.detail("started_ms", started);
         for file in &files {
             // btime has whole seconds: a file changed within a second of the start is not called newer.

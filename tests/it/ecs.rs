@@ -125,6 +125,22 @@ fn secrets_manager_json_key_and_undefined_names() {
         format!("AUTH_SECRET ← secretsmanager:{arn}#jwt, task definition ecs-it-web:1"),
         "{v}"
     );
+    // A new secret value after the deployment: DescribeSecret's LastChangedDate is later than it.
+    tick();
+    m.put_secret(
+        "ecs-it/api",
+        &format!("{{\"jwt\": \"{KNOWN}-rotated\", \"other\": \"x\"}}"),
+    );
+    let (code, v) = json(aws().args(["inspect", &format!("web={}", ecs("ecs-it-b/web#AUTH_SECRET"))]));
+    assert_eq!(code, 1, "{v}");
+    let m502 = messages(&v, "AD502");
+    assert_eq!(m502.len(), 1, "{v}");
+    assert!(
+        m502[0].starts_with(&format!(
+            "web: secretsmanager:{arn}#jwt (injected as AUTH_SECRET) changed "
+        )),
+        "{v}"
+    );
     let (code, v) = json(aws().args(["inspect", &format!("web={}", ecs("ecs-it-b/web#JWT_SECRET"))]));
     assert_eq!(code, 3, "{v}");
     assert_eq!(

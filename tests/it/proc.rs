@@ -71,6 +71,15 @@ fn by_pid_and_by_name_the_value_it_started_with() {
         assert_eq!(code, 0, "{spec}: {v}");
         assert_eq!(codes(&v), ["AD100"], "{v}");
         assert_eq!(v["sources"][0]["details"]["pid"], c.pid(), "{v}");
+        let from = v["sources"][0]["details"]["from"].as_str().unwrap_or_default();
+        assert!(
+            from.starts_with(&format!(
+                "AD_PROC_SECRET ← environment of {} (pid {}), started 20",
+                &c.name[..c.name.len().min(15)],
+                c.pid()
+            )),
+            "{v}"
+        );
         assert!(
             v["sources"][0]["details"]["note"]
                 .as_str()
