@@ -183,16 +183,25 @@ async fn describe(
                 .collect(),
         })
         .collect();
-    let arns = client
-        .list_tasks()
-        .cluster(cluster)
-        .service_name(service)
-        .desired_status(aws_sdk_ecs::types::DesiredStatus::Running)
-        .send()
-        .await
-        .map_err(|e| sdk_error(&format!("{what}: ListTasks"), "ecs:ListTasks", profile, &e))?
-        .task_arns()
-        .to_vec();
+    // ListTasks pages 100 tasks at a time; a service runs at most a few thousand (bounded here).
+    let mut arns: Vec<String> = Vec::new();
+    let mut token: Option<String> = None;
+    for _ in 0..50 {
+        let page = client
+            .list_tasks()
+            .cluster(cluster)
+            .service_name(service)
+            .desired_status(aws_sdk_ecs::types::DesiredStatus::Running)
+            .set_next_token(token.take())
+            .send()
+            .await
+            .map_err(|e| sdk_error(&format!("{what}: ListTasks"), "ecs:ListTasks", profile, &e))?;
+        arns.extend(page.task_arns().iter().cloned());
+        token = page.next_token().map(str::to_string);
+        if token.is_none() {
+            break;
+        }
+    }
     let mut tasks = Vec::new();
     // DescribeTasks takes at most 100 tasks a call.
     for chunk in arns.chunks(100) {

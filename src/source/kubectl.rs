@@ -2,7 +2,6 @@
 //! capped, killed when the run's timeout drops the fetch), and its errors said plainly.
 
 use super::{FetchError, Spec};
-use std::process::Stdio;
 
 /// The kubectl binary: `$KUBECTL`, else `kubectl` on PATH.
 pub fn kubectl() -> Result<String, FetchError> {
@@ -33,32 +32,16 @@ pub fn with_context<'a>(spec: &'a Spec, args: &[&'a str]) -> Vec<&'a str> {
 /// error from its stderr's kind (not found, forbidden, unreachable), never quoting its output.
 /// `what` names the object in messages. The child is killed if the future is dropped.
 pub async fn run(args: &[&str], what: &str) -> Result<Vec<u8>, FetchError> {
-    use tokio::io::AsyncReadExt;
     let bin = kubectl()?;
-    let mut child = tokio::process::Command::new(&bin)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
+    let mut cmd = tokio::process::Command::new(&bin);
+    cmd.args(args);
+    let c = super::run_capped(cmd)
+        .await
         .map_err(|e| FetchError::unreadable(format!("could not run `{bin}`: {e}")).hint("check KUBECTL or PATH"))?;
-    let (Some(stdout), Some(stderr)) = (child.stdout.take(), child.stderr.take()) else {
-        return Err(FetchError::unreadable(format!(
-            "{what}: kubectl's output could not be read"
-        )));
-    };
-    let mut err = Vec::new();
-    let mut stderr = stderr.take(64 * 1024);
-    let (out, _) = tokio::join!(super::read_capped(stdout), stderr.read_to_end(&mut err));
-    let (out, over) = out.map_err(|e| FetchError::unreadable(format!("{what}: reading kubectl's output: {e}")))?;
-    if over {
+    if c.over {
         return Err(super::too_large(&format!("{what}: kubectl's output")));
     }
-    let status = child
-        .wait()
-        .await
-        .map_err(|e| FetchError::unreadable(format!("{what}: kubectl: {e}")))?;
+    let (out, err, status) = (c.stdout, c.stderr, c.status);
     if status.success() {
         return Ok(out);
     }
