@@ -211,7 +211,12 @@ pub fn from_facts(name: &str, fetched: &Fetched, peers: &[(Loader, String)]) -> 
                     location,
                 ))
             }
-            Fact::InEnvironment { .. } | Fact::FlyStatus { .. } => {}
+            Fact::InEnvironment { .. }
+            | Fact::FlyStatus { .. }
+            | Fact::ProcessStartedBefore { .. }
+            | Fact::EcsStartedBefore { .. }
+            | Fact::K8sPodsStartedBefore { .. }
+            | Fact::FlyMachines { .. } => {}
         }
     }
     out

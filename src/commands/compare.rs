@@ -24,16 +24,31 @@ pub fn build(outcomes: &[&crate::source::Outcome], reveal: bool, command: &'stat
 
     // Only readable sources take part; an unreadable one already made the verdict `error`.
     let readable: Vec<usize> = (0..outcomes.len()).filter(|&i| outcomes[i].result.is_ok()).collect();
-    let members: Vec<Member> = readable
-        .iter()
-        .filter_map(|&i| {
-            outcomes[i].result.as_ref().ok().map(|f| Member {
+    // A source that reads several places (every Fly machine) takes part once per place.
+    let mut members: Vec<Member> = Vec::new();
+    let mut member_outcome: Vec<usize> = Vec::new();
+    for &i in &readable {
+        let Ok(f) = outcomes[i].result.as_ref() else { continue };
+        let scheme = outcomes[i].spec.scheme.info().name;
+        if f.parts.is_empty() {
+            members.push(Member {
                 name: outcomes[i].spec.name(),
                 item: &f.yielded,
-                scheme: outcomes[i].spec.scheme.info().name,
-            })
-        })
-        .collect();
+                scheme,
+            });
+            member_outcome.push(i);
+        } else {
+            for p in &f.parts {
+                let Ok(item) = &p.yielded else { continue };
+                members.push(Member {
+                    name: &p.label,
+                    item,
+                    scheme,
+                });
+                member_outcome.push(i);
+            }
+        }
+    }
     let mut marks = Vec::new();
     if members.len() >= 2 {
         let cmp = compare(&members);
@@ -45,8 +60,10 @@ pub fn build(outcomes: &[&crate::source::Outcome], reveal: bool, command: &'stat
         );
         report.findings.extend(cmp.findings);
         for (a, b, off) in cmp.first_difference {
-            marks.push((readable[a], off));
-            marks.push((readable[b], off));
+            if let (Some(&a), Some(&b)) = (member_outcome.get(a), member_outcome.get(b)) {
+                marks.push((a, off));
+                marks.push((b, off));
+            }
         }
         // Hygiene once per distinct value, naming every source that holds it.
         for g in &cmp.groups {

@@ -108,6 +108,28 @@ pub fn source_rows(outcomes: &[&Outcome], report: &mut Report, reveal: bool) {
                     .collect();
                 report.findings.extend(checks::loaders::from_facts(&name, f, &peers));
                 report.findings.extend(checks::platform::from_facts(&name, f));
+                // A source that read several places is one row per place.
+                if !f.parts.is_empty() {
+                    for p in &f.parts {
+                        let mut r = SourceRow::new(p.label.clone(), p.spec.clone(), SourceKind::Fingerprints);
+                        r.details = p.details.clone();
+                        match &p.yielded {
+                            Ok(y) => {
+                                r.kind = y.kind().into();
+                                if let Yield::Fingerprints(fp) = y {
+                                    r.length = Some(fp.length);
+                                    r.sha256_prefix = Some(fp.sha256.chars().take(12).collect());
+                                }
+                            }
+                            Err(e) => {
+                                r.status = SourceStatus::Error;
+                                report.findings.push(checks::sources::failed(&p.label, e));
+                            }
+                        }
+                        report.sources.push(r);
+                    }
+                    continue;
+                }
             }
             Err(e) => {
                 row.status = SourceStatus::Error;

@@ -151,6 +151,9 @@ pub(super) fn report(report: &Report, style: Style) -> String {
             if let Some(l) = s.details.get("line") {
                 prov.push(format!("line {l}"));
             }
+            if let Some(from) = s.details.get("from").and_then(|v| v.as_str()) {
+                prov.push(from.to_string());
+            }
             if let Some(n) = s.details.get("definitions") {
                 prov.push(format!("defined {n} times, last wins"));
             }

@@ -1,16 +1,18 @@
-//! `fly-runtime:APP#NAME[?machine=ID]`: fingerprints of the variable as the running machine sees
-//! it, computed inside it over `fly ssh console`; the value never leaves the machine.
+//! `fly-runtime:APP#NAME[?machine=ID]`: fingerprints of the variable as each started machine of the
+//! app (or the one named) sees it, computed inside it over `fly ssh console`; the value never leaves
+//! the machine. Machines whose value differs, or that run an older release than the newest (they
+//! predate the last deploy, which `fly secrets deploy` is), are a fact for AD505.
 
 use super::flyctl::run_flyctl;
 use super::registry::{Access, Fetching, Remote, Scheme, SchemeInfo};
-use super::{FetchError, Fetched, Fingerprints, Run, Spec, Yield};
+use super::{Fact, FetchError, Fetched, Fingerprints, MachineNote, Part, Run, Spec, Yield};
 use crate::transform::Transform;
 use std::collections::BTreeMap;
 
 pub const INFO: SchemeInfo = SchemeInfo {
     name: "fly-runtime",
     example: "fly-runtime:catwalk-backend#AUTH_SECRET?machine=3d8d9d1b",
-    yields: "fingerprints of the variable as the running machine sees it, computed inside it over `fly ssh console`; the value never leaves the machine",
+    yields: "fingerprints of the variable as every started machine of the app sees it (or ?machine=ID), computed inside each over `fly ssh console`; the value never leaves the machine; machines whose value differs or that predate the last deploy are named",
     options: &["machine"],
     verbatim: false,
 };
@@ -113,8 +115,74 @@ fn valid_name(n: &str) -> bool {
         && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-/// Fingerprints computed inside the running machine. Errors: not found when the machine's
-/// environment lacks NAME; unreadable when flyctl fails or the machine cannot compute a digest.
+/// A started machine as `fly machines list --json` shows it (fly-go's `Machine`): its id, region,
+/// release (`config.metadata.fly_release_version`) and last start (the latest `start` event's
+/// `timestamp`, ms since the epoch).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlyMachine {
+    pub id: String,
+    pub region: String,
+    pub release: Option<u64>,
+    pub started_ms: Option<i64>,
+}
+
+/// The started machines in `fly machines list --json` output.
+pub fn parse_machines(text: &str) -> Result<Vec<FlyMachine>, String> {
+    let v: serde_json::Value = serde_json::from_str(text.trim()).map_err(|e| format!("not valid JSON: {e}"))?;
+    let items = v.as_array().ok_or("JSON that is not a list of machines")?;
+    Ok(items
+        .iter()
+        .filter(|m| m["state"] == "started")
+        .filter_map(|m| {
+            Some(FlyMachine {
+                id: m["id"].as_str()?.to_string(),
+                region: m["region"].as_str().unwrap_or_default().to_string(),
+                release: m["config"]["metadata"]["fly_release_version"]
+                    .as_str()
+                    .and_then(|r| r.parse().ok()),
+                started_ms: m["events"].as_array().and_then(|e| {
+                    e.iter()
+                        .filter(|e| e["type"] == "start")
+                        .filter_map(|e| e["timestamp"].as_i64())
+                        .max()
+                }),
+            })
+        })
+        .collect())
+}
+
+/// Most machines asked per source: enough for an app's machines, bounded for a huge one.
+const MAX_MACHINES: usize = 20;
+
+/// Run the script in one machine (`None`: flyctl's default machine).
+async fn in_machine(
+    app: &str,
+    name: &str,
+    machine: Option<&str>,
+) -> Result<Option<(Fingerprints, String)>, FetchError> {
+    let command = format!("sh -c '{}'", runtime_script(name));
+    let mut args = vec!["ssh", "console", "-a", app, "-C", command.as_str()];
+    if let Some(m) = machine {
+        args.extend(["--machine", m]);
+    }
+    let out = run_flyctl(&args, &format!("fly ssh console -a {app}")).await?;
+    let what = match machine {
+        Some(m) => format!("{app} (machine {m})"),
+        None => format!("{app} (running machine)"),
+    };
+    parse_runtime(&out).map_err(|e| {
+        FetchError::unreadable(format!("{what}: {e}")).hint("check that `fly ssh console` works for this app")
+    })
+}
+
+fn not_set(app: &str, name: &str) -> FetchError {
+    FetchError::not_found(format!("{app} (running machines): {name} is not set in the running machine's environment"))
+        .hint("the process reads a different name, or the secret was never deployed: `fly secrets list` and `fly secrets deploy`")
+}
+
+/// Fingerprints computed inside the app's started machines (or the one `?machine=` names).
+/// Errors: not found when no machine's environment has NAME; unreadable when flyctl fails, the app
+/// has no started machine, or no machine can compute a digest.
 async fn fetch(spec: &Spec) -> Result<Fetched, FetchError> {
     let app = &spec.locator;
     let name = spec.key.as_deref().unwrap_or_default();
@@ -124,27 +192,148 @@ async fn fetch(spec: &Spec) -> Result<Fetched, FetchError> {
                 .hint("use letters, digits and _"),
         );
     }
-    let command = format!("sh -c '{}'", runtime_script(name));
-    let mut args = vec!["ssh", "console", "-a", app.as_str(), "-C", command.as_str()];
     if let Some(m) = spec.options.get("machine") {
-        args.extend(["--machine", m.as_str()]);
-    }
-    let out = run_flyctl(&args, &format!("fly ssh console -a {app}")).await?;
-    let what = format!("{app} (running machine)");
-    match parse_runtime(&out) {
-        Ok(Some((fp, tool))) => {
-            let mut f = Fetched::of(Yield::Fingerprints(fp))
+        return match in_machine(app, name, Some(m)).await? {
+            Some((fp, tool)) => Ok(Fetched::of(Yield::Fingerprints(fp))
                 .detail("app", app.clone())
-            .detail("digest_tool", tool);
-            if let Some(m) = spec.options.get("machine") {
-                f = f.detail("machine", m.clone());
-            }
-            Ok(f)
-        }
-        Ok(None) => Err(FetchError::not_found(format!("{what}: {name} is not set in the running machine's environment"))
-            .hint("the process reads a different name, or the secret was never deployed: `fly secrets list` and `fly secrets deploy`")),
-        Err(e) => Err(FetchError::unreadable(format!("{what}: {e}")).hint("check that `fly ssh console` works for this app")),
+                .detail("digest_tool", tool)
+                .detail("machine", m.clone())),
+            None => Err(not_set(app, name)),
+        };
     }
+    let listed = run_flyctl(
+        &["machines", "list", "-a", app, "--json"],
+        &format!("fly machines list -a {app}"),
+    )
+    .await?;
+    let machines = parse_machines(&listed)
+        .map_err(|e| FetchError::unreadable(format!("{app}: `fly machines list --json`: {e}")))?;
+    if machines.is_empty() {
+        return Err(FetchError::unreadable(format!("{app} has no started machine"))
+            .hint("`fly machines list` shows them; start one (`fly machine start ID`) or give ?machine=ID"));
+    }
+    let asked: Vec<&FlyMachine> = machines.iter().take(MAX_MACHINES).collect();
+    let reads = futures_util::future::join_all(asked.iter().map(|m| in_machine(app, name, Some(&m.id)))).await;
+    let newest_release = asked.iter().filter_map(|m| m.release).max();
+    // The value of the newest release stands for the app: the machines on it got the last deploy.
+    // Among them the value most hold, then the latest started.
+    let mut candidates: Vec<(usize, &FlyMachine, &Fingerprints)> = asked
+        .iter()
+        .zip(&reads)
+        .filter(|(m, _)| m.release == newest_release)
+        .filter_map(|(m, r)| match r {
+            Ok(Some((fp, _))) => Some((0, *m, fp)),
+            _ => None,
+        })
+        .collect();
+    if candidates.is_empty() {
+        candidates = asked
+            .iter()
+            .zip(&reads)
+            .filter_map(|(m, r)| match r {
+                Ok(Some((fp, _))) => Some((0, *m, fp)),
+                _ => None,
+            })
+            .collect();
+    }
+    let counts: Vec<usize> = candidates
+        .iter()
+        .map(|(_, _, fp)| candidates.iter().filter(|(_, _, o)| o == fp).count())
+        .collect();
+    for (c, n) in candidates.iter_mut().zip(counts) {
+        c.0 = n;
+    }
+    let Some((_, reference, fp)) = candidates
+        .iter()
+        .max_by_key(|(n, m, _)| (*n, m.started_ms, m.id.clone()))
+        .copied()
+    else {
+        if let Some(Err(e)) = reads.iter().find(|r| r.is_err()) {
+            return Err(e.clone());
+        }
+        return Err(not_set(app, name));
+    };
+    let tool = reads
+        .iter()
+        .find_map(|r| match r {
+            Ok(Some((_, t))) => Some(t.clone()),
+            _ => None,
+        })
+        .unwrap_or_default();
+    let mut notes = Vec::new();
+    let mut rows = Vec::new();
+    let mut parts = Vec::new();
+    for (m, r) in asked.iter().zip(&reads) {
+        let mut row =
+            serde_json::json!({"machine": m.id, "region": m.region, "release": m.release, "started_ms": m.started_ms});
+        let differs = match r {
+            Ok(Some((other, _))) => {
+                row["length"] = other.length.into();
+                row["same"] = (other == fp).into();
+                other != fp
+            }
+            Ok(None) => {
+                row["set"] = false.into();
+                true
+            }
+            Err(e) => {
+                row["error"] = e.message.clone().into();
+                false
+            }
+        };
+        let older = matches!((m.release, newest_release), (Some(r), Some(n)) if r < n);
+        if differs || older {
+            notes.push(MachineNote {
+                id: m.id.clone(),
+                region: m.region.clone(),
+                release: m.release,
+                started_ms: m.started_ms,
+                differs,
+                older,
+            });
+        }
+        if asked.len() > 1 {
+            let mut details = std::collections::BTreeMap::new();
+            details.insert("app".to_string(), serde_json::Value::from(app.clone()));
+            details.insert("machine".to_string(), m.id.clone().into());
+            details.insert("region".to_string(), m.region.clone().into());
+            if let Some(rel) = m.release {
+                details.insert("release".to_string(), rel.into());
+            }
+            parts.push(Part {
+                label: format!("{}@{}", spec.name(), m.id),
+                spec: format!("fly-runtime:{app}#{name}?machine={}", m.id),
+                yielded: match r {
+                    Ok(Some((p, _))) => Ok(Yield::Fingerprints(p.clone())),
+                    Ok(None) => Err(FetchError::not_found(format!(
+                        "{app} (machine {}): {name} is not set in its environment",
+                        m.id
+                    ))
+                    .hint("`fly deploy` gives every machine the app's secrets")),
+                    Err(e) => Err(e.clone()),
+                },
+                details,
+            });
+        }
+        rows.push(row);
+    }
+    let mut f = Fetched::of(Yield::Fingerprints(fp.clone()))
+        .detail("app", app.clone())
+        .detail("digest_tool", tool)
+        .detail("machine", reference.id.clone())
+        .detail("machines", rows)
+        .detail("started_machines", machines.len());
+    f.parts = parts;
+    if !notes.is_empty() {
+        f.facts.push(Fact::FlyMachines {
+            app: app.clone(),
+            var: name.to_string(),
+            newest_release,
+            machines: asked.len(),
+            off: notes,
+        });
+    }
+    Ok(f)
 }
 
 #[cfg(test)]
@@ -208,6 +397,33 @@ mod tests {
         std::fs::remove_file(dir.path().join("openssl")).expect("rm");
         let err = parse_runtime(&run(dir.path())).expect_err("no tool");
         assert!(err.contains("no sha256sum, openssl or busybox"), "{err}");
+    }
+
+    #[test]
+    fn started_machines_with_release_and_last_start() {
+        let text = r#"[{"id":"a1","state":"started","region":"iad","config":{"metadata":{"fly_release_version":"12"}},
+            "events":[{"type":"start","status":"started","timestamp":1700000100000},{"type":"launch","timestamp":1700000000000},
+                      {"type":"start","status":"started","timestamp":1700000000500}]},
+            {"id":"b2","state":"stopped","region":"ams"},
+            {"id":"c3","state":"started","region":"ams"}]"#;
+        assert_eq!(
+            parse_machines(text).expect("parse"),
+            [
+                FlyMachine {
+                    id: "a1".into(),
+                    region: "iad".into(),
+                    release: Some(12),
+                    started_ms: Some(1_700_000_100_000)
+                },
+                FlyMachine {
+                    id: "c3".into(),
+                    region: "ams".into(),
+                    release: None,
+                    started_ms: None
+                }
+            ]
+        );
+        assert!(parse_machines("{}").is_err());
     }
 
     #[test]

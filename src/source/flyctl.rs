@@ -6,7 +6,6 @@
 //! and with `STATUS` and `* ` / `! ` row prefixes.
 
 use super::{Digest, Fact, FetchError, Fetched, Spec, Yield};
-use std::process::Stdio;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FlySecret {
@@ -127,15 +126,14 @@ pub fn flyctl() -> Result<String, FetchError> {
 /// which for `ssh console` is ours and for errors may echo anything).
 pub(super) async fn run_flyctl(args: &[&str], what: &str) -> Result<String, FetchError> {
     let bin = flyctl()?;
-    let out = tokio::process::Command::new(&bin)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .output()
+    let mut cmd = tokio::process::Command::new(&bin);
+    cmd.args(args);
+    let out = super::run_capped(cmd)
         .await
         .map_err(|e| FetchError::unreadable(format!("could not run `{bin}`: {e}")).hint("check FLYCTL or PATH"))?;
+    if out.over {
+        return Err(super::too_large(&format!("{what}: flyctl's output")));
+    }
     if out.status.success() {
         return Ok(String::from_utf8_lossy(&out.stdout).into_owned());
     }

@@ -13,6 +13,7 @@ mod value;
 pub mod aws;
 mod cmd;
 pub mod configjs;
+mod ecs;
 mod env;
 mod envvar;
 mod file;
@@ -20,6 +21,10 @@ mod fly;
 mod fly_json;
 mod fly_runtime;
 mod flyctl;
+mod k8s;
+mod k8s_runtime;
+mod kubectl;
+mod proc;
 mod secretsmanager;
 mod ssm;
 mod stdin;
@@ -30,8 +35,8 @@ pub use file::read_file_sync;
 pub use registry::{Access, Fetching, Remote, SCHEMES, Scheme, SchemeInfo};
 pub use spec::Spec;
 pub use value::{
-    Digest, FINGERPRINT_FORMS, Fact, FailureKind, FetchError, Fetched, Fingerprints, InvalidUtf8, Outcome, Yield,
-    YieldKind,
+    Digest, FINGERPRINT_FORMS, Fact, FailureKind, FetchError, Fetched, Fingerprints, InvalidUtf8, MachineNote, Outcome,
+    Part, Yield, YieldKind,
 };
 
 /// Most bytes any source may yield: a secret is small; anything larger is the wrong file or a stream.
@@ -54,6 +59,45 @@ pub(crate) async fn read_capped<R: tokio::io::AsyncRead + Unpin>(reader: R) -> s
     reader.take(MAX_SOURCE_BYTES as u64 + 1).read_to_end(&mut buf).await?;
     let over = buf.len() > MAX_SOURCE_BYTES;
     Ok((buf, over))
+}
+
+/// What a finished child process printed: stdout at most `MAX_SOURCE_BYTES` (and whether there was
+/// more), the first 64 KiB of stderr, and how it ended.
+pub(crate) struct Captured {
+    pub stdout: Vec<u8>,
+    pub over: bool,
+    pub stderr: Vec<u8>,
+    pub status: std::process::ExitStatus,
+}
+
+/// Run `cmd` with no stdin, reading its outputs under the caps. The child is killed when the
+/// future is dropped (the run's timeout) and when stdout runs over the cap.
+pub(crate) async fn run_capped(mut cmd: tokio::process::Command) -> std::io::Result<Captured> {
+    use std::process::Stdio;
+    use tokio::io::AsyncReadExt;
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()?;
+    let (Some(stdout), Some(stderr)) = (child.stdout.take(), child.stderr.take()) else {
+        return Err(std::io::Error::other("the child's output is not piped"));
+    };
+    let mut err = Vec::new();
+    let mut stderr = stderr.take(64 * 1024);
+    let (out, _) = tokio::join!(read_capped(stdout), stderr.read_to_end(&mut err));
+    let (stdout, over) = out?;
+    if over {
+        let _ = child.start_kill();
+    }
+    let status = child.wait().await?;
+    Ok(Captured {
+        stdout,
+        over,
+        stderr: err,
+        status,
+    })
 }
 
 /// The error for a file, stream or output over `MAX_SOURCE_BYTES`; `what` names it.

@@ -18,10 +18,14 @@ pub const SCHEMES: &[&dyn Scheme] = &[
     &super::cmd::Cmd,
     &super::ssm::Ssm,
     &super::secretsmanager::SecretsManager,
+    &super::ecs::Ecs,
     &super::configjs::ConfigJs,
     &super::fly::Fly,
     &super::fly_json::FlyJson,
     &super::fly_runtime::FlyRuntime,
+    &super::k8s::K8s,
+    &super::k8s_runtime::K8sRuntime,
+    &super::proc::Proc,
 ];
 
 /// The scheme called `name` (`env`, `fly-json`, `-` …).

@@ -65,7 +65,7 @@ impl Remote for SecretsManager {
                 return Err(unplanned("call for this secret"));
             };
             let secret = cell
-                .get_or_init(|| get_secret(&config, id, stage.as_deref(), b.profile.as_deref()))
+                .get_or_init(|| get_secret(&config, id, stage.as_deref(), None, b.profile.as_deref()))
                 .await
                 .clone()?;
             secret_field(spec, &secret)
@@ -73,17 +73,22 @@ impl Remote for SecretsManager {
     }
 }
 
-/// `secretsmanager:ID?version_stage=`: the SecretString or SecretBinary bytes (once per run).
+/// `secretsmanager:ID?version_stage=`: the SecretString or SecretBinary bytes (once per run), of
+/// the version `stage` or `version_id` names (ECS `valueFrom` can name either).
 pub async fn get_secret(
     config: &aws_config::SdkConfig,
     id: &str,
     stage: Option<&str>,
+    version_id: Option<&str>,
     profile: Option<&str>,
 ) -> Result<Arc<Secret>, FetchError> {
     let client = aws_sdk_secretsmanager::Client::new(config);
     let mut req = client.get_secret_value().secret_id(id);
     if let Some(stage) = stage {
         req = req.version_stage(stage);
+    }
+    if let Some(v) = version_id {
+        req = req.version_id(v);
     }
     let out = match req.send().await {
         Ok(o) => o,
@@ -110,12 +115,26 @@ pub async fn get_secret(
     }
 }
 
+/// When the secret last changed (DescribeSecret `LastChangedDate`, ms since the Unix epoch); `None`
+/// when it cannot be asked (the caller lacks secretsmanager:DescribeSecret): the value is still good.
+pub async fn last_changed_ms(config: &aws_config::SdkConfig, id: &str) -> Option<i64> {
+    let client = aws_sdk_secretsmanager::Client::new(config);
+    let out = client.describe_secret().secret_id(id).send().await.ok()?;
+    out.last_changed_date().and_then(|t| t.to_millis().ok())
+}
+
 /// The whole secret, or the string at `#json.path` inside it.
 pub fn secret_field(spec: &Spec, secret: &Secret) -> Result<Fetched, FetchError> {
     let id = &spec.locator;
     let Some(path) = spec.key.as_deref() else {
         return Ok(Fetched::value(secret.clone()).detail("secret", id.clone()));
     };
+    json_field(id, path, secret)
+}
+
+/// The string at the dotted `path` inside the JSON secret `id`: not JSON, or no such field: not
+/// found (AD002) naming the fields there; not a string: AD004.
+pub fn json_field(id: &str, path: &str, secret: &Secret) -> Result<Fetched, FetchError> {
     let json: serde_json::Value = serde_json::from_slice(secret.expose()).map_err(|_| {
         FetchError::unreadable(format!(
             "Secrets Manager secret {id} is not JSON, so it has no field {path}"
@@ -148,7 +167,7 @@ pub fn secret_field(spec: &Spec, secret: &Secret) -> Result<Fetched, FetchError>
     let kind = match cur {
         serde_json::Value::String(s) => {
             return Ok(Fetched::value(Secret::new(s.as_bytes().to_vec()))
-                .detail("secret", id.clone())
+                .detail("secret", id.to_string())
                 .detail("field", path.to_string()));
         }
         serde_json::Value::Number(_) => "a number",

@@ -137,6 +137,8 @@ pub struct Parameter {
     pub version: i64,
     pub selector: Option<String>,
     pub value: Secret,
+    /// `LastModifiedDate`, in milliseconds since the Unix epoch.
+    pub modified_ms: Option<i64>,
 }
 
 /// One GetParameters call (at most 10 names): the parameters it returned (a name it did not find
@@ -216,6 +218,7 @@ pub async fn get_parameters(
                 version: p.version(),
                 selector: p.selector().map(str::to_string),
                 value: Secret::new(p.value()?.as_bytes().to_vec()),
+                modified_ms: p.last_modified_date().and_then(|t| t.to_millis().ok()),
             })
         })
         .collect();
@@ -283,6 +286,7 @@ mod tests {
             version,
             selector: selector.map(str::to_string),
             value: Secret::new(v.as_bytes().to_vec()),
+            modified_ms: None,
         };
         let b = SsmBatch {
             parameters: vec![

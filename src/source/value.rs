@@ -150,6 +150,63 @@ pub enum Fact {
     },
     /// The deployment status Fly reports for `secret` (`Deployed`, `Staged`, `Partial`, …).
     FlyStatus { secret: String, status: String },
+    /// A local process (`proc:`) started before `file`, a `.env` of its working directory, last
+    /// changed. Times in milliseconds since the Unix epoch; `file` as the report shows it.
+    ProcessStartedBefore {
+        process: String,
+        pid: u32,
+        started_ms: i64,
+        file: String,
+        changed_ms: i64,
+    },
+    /// `tasks_before` of an ECS service's `tasks` running tasks (the oldest at `started_ms`; when
+    /// `deployment_only`, ECS gave no `startedAt` and the deployment's creation stands for it)
+    /// started before `source`, which `var` is injected from, last changed at `changed_ms`.
+    EcsStartedBefore {
+        service: String,
+        var: String,
+        source: String,
+        started_ms: i64,
+        tasks_before: usize,
+        tasks: usize,
+        changed_ms: i64,
+        deployment_only: bool,
+    },
+    /// Running pods of a Kubernetes `deployment` (`pods` asked) that started before `secret`, which
+    /// the variable comes from, last changed at `changed_ms`: each (pod, start in ms since the
+    /// epoch, whether its value differs from the newest pod's).
+    K8sPodsStartedBefore {
+        deployment: String,
+        secret: String,
+        changed_ms: i64,
+        stale: Vec<(String, i64, bool)>,
+        pods: usize,
+    },
+    /// Started machines of a Fly `app` (`machines` asked) whose `var` differs from the value that
+    /// stands for the app, or that run a release older than `newest_release` (they predate the last
+    /// deploy).
+    FlyMachines {
+        app: String,
+        var: String,
+        newest_release: Option<u64>,
+        machines: usize,
+        off: Vec<MachineNote>,
+    },
+}
+
+/// One Fly machine that is off ([`Fact::FlyMachines`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MachineNote {
+    pub id: String,
+    pub region: String,
+    /// `fly_release_version` of its config.
+    pub release: Option<u64>,
+    /// Its last start, in ms since the Unix epoch.
+    pub started_ms: Option<i64>,
+    /// Its value differs from the app's (or the variable is not set in it).
+    pub differs: bool,
+    /// It runs a release older than the newest among the app's machines.
+    pub older: bool,
 }
 
 /// A source's yield with its provenance and facts.
@@ -162,6 +219,21 @@ pub struct Fetched {
     pub location: Option<Location>,
     /// What the read observed, in the order observed, for the checks.
     pub facts: Vec<Fact>,
+    /// When one source reads several places (every machine of a Fly app), each place's own yield:
+    /// a report row and a member of the comparison apiece, instead of `yielded`.
+    pub parts: Vec<Part>,
+}
+
+/// One place of a source that reads several ([`Fetched::parts`]).
+#[derive(Debug)]
+pub struct Part {
+    /// The name in the report: the source's name, `@`, the place (`fly@3d8d9d1b`).
+    pub label: String,
+    /// The spec that reads this place alone (`fly-runtime:APP#NAME?machine=ID`).
+    pub spec: String,
+    /// What this place yielded, or why it could not be read (a machine that did not answer).
+    pub yielded: Result<Yield, FetchError>,
+    pub details: BTreeMap<String, serde_json::Value>,
 }
 
 impl Fetched {
@@ -176,6 +248,7 @@ impl Fetched {
             details: BTreeMap::new(),
             location: None,
             facts: Vec::new(),
+            parts: Vec::new(),
         }
     }
 

@@ -212,3 +212,78 @@ fn baseline_reports_what_changed_since_the_last_good_run() {
         before
     );
 }
+
+/// A group may hold the runtime sources: a local process (proc:), a Kubernetes Secret and the pods
+/// that read it (kubectl stand-in), and every machine of a Fly app (flyctl stand-in); each one's
+/// platform finding lands in the group's report.
+#[test]
+fn groups_accept_the_runtime_sources() {
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let child = Kill(
+        std::process::Command::new("sleep")
+            .arg("60")
+            .env("JWT_SECRET", KNOWN)
+            .spawn()
+            .expect("sleep"),
+    );
+    let d = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        d.path().join("authdoctor.toml"),
+        format!(
+            "[[secret]]\nname = \"JWT_SECRET\"\nsources = [\"local=proc:{}#JWT_SECRET\", \"secret=k8s:prod/api-secrets#JWT_SECRET\", \
+\"pods=k8s-runtime:prod/api#JWT_SECRET\", \"worker=fly-runtime:catwalk-worker#AUTH_SECRET\"]\n",
+            child.0.id()
+        ),
+    )
+    .expect("config");
+    let (code, v) = json(
+        ad().args([
+            "check",
+            "--config",
+            &d.path().join("authdoctor.toml").display().to_string(),
+        ])
+        .env("KUBECTL", root().join("tests/fake-kubectl/kubectl"))
+        .env("FAKE_KUBECTL_POD_ENV", root().join("tests/fixtures/k8s/pods"))
+        .env("FLYCTL", root().join("tests/fake-fly/fly"))
+        .env("FAKE_FLY_MACHINES_ENV", root().join("tests/fixtures/fly/machine-env")),
+    );
+    assert_eq!(code, 1, "{v}");
+    let labels: Vec<&str> = v["checks"][0]["sources"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|s| s["label"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        labels,
+        [
+            "local",
+            "secret",
+            "pods@api-7d9f8c6b5-k2xqp",
+            "pods@api-7d9f8c6b5-zr8wn",
+            "worker@4d89e1c2",
+            "worker@7f1a2b3c",
+            "worker@9e8d7c6b"
+        ],
+        "{v}"
+    );
+    let found: Vec<String> = all_codes(&v).into_iter().map(|(c, _)| c).collect();
+    for code in ["AD503", "AD505"] {
+        assert!(found.contains(&code.to_string()), "{code}: {v}");
+    }
+    assert_eq!(
+        v["checks"][0]["groups"][0],
+        serde_json::json!([
+            "local",
+            "pods@api-7d9f8c6b5-zr8wn",
+            "secret",
+            "worker@4d89e1c2",
+            "worker@9e8d7c6b"
+        ]),
+        "{v}"
+    );
+}

@@ -542,6 +542,21 @@ fn global_options_anywhere() {
 fn every_local_scheme_is_read() {
     let d = "tests/fixtures/redaction";
     let fly = "tests/fixtures/fly/0.4.6/catwalk-backend.json";
+    // A process started with the secret in its environment, for proc:PID (killed on drop).
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let child = Kill(
+        std::process::Command::new("sleep")
+            .arg("60")
+            .env("AD_TEST_SECRET", KNOWN)
+            .spawn()
+            .expect("sleep"),
+    );
     let r = run(ad()
         .args([
             "compare".to_string(),
@@ -551,6 +566,7 @@ fn every_local_scheme_is_read() {
             "d=-".into(),
             format!("e=fly-json:{fly}#AUTH_SECRET"),
             format!("f={d}/plain.env#AUTH_SECRET"),
+            format!("g=proc:{}#AD_TEST_SECRET", child.0.id()),
         ])
         .env("AD_TEST_SECRET", KNOWN)
         .write_stdin(KNOWN));
@@ -559,7 +575,7 @@ fn every_local_scheme_is_read() {
     // a digest is never one of the distinct values.
     assert!(
         r.stdout
-            .contains("AD100 all 5 sources with a value hold the same 64-byte value")
+            .contains("AD100 all 6 sources with a value hold the same 64-byte value")
             && !r.stdout.contains("≠ e"),
         "{}",
         r.stdout

@@ -172,7 +172,7 @@ fn runtime_fingerprints_explain_against_local_values() {
         f["message"]
             .as_str()
             .unwrap_or("")
-            .contains("machine equals local after removing trailing whitespace"),
+            .contains("machine@3d8d9d1b and machine@6e82933c equals local after removing trailing whitespace"),
         "{f}"
     );
 
@@ -199,4 +199,99 @@ fn runtime_fingerprints_explain_against_local_values() {
     let r = run(fly().args(["inspect", "fly-runtime:catwalk-backend#BAD-NAME"]));
     assert_eq!(r.code, 3);
     assert!(r.stdout.contains("is not an environment variable name"), "{}", r.stdout);
+}
+
+/// Without ?machine=, every started machine is asked (the stopped one is not): catwalk-worker's
+/// 7f1a2b3c runs release 11 with the previous value while its siblings run release 12.
+#[test]
+fn fly_runtime_asks_every_started_machine_and_names_the_odd_one() {
+    let (code, v) = json(
+        fly()
+            .args([
+                "compare",
+                "local=file:tests/fixtures/redaction/exact",
+                "fly=fly-runtime:catwalk-worker#AUTH_SECRET",
+            ])
+            .env("FAKE_FLY_MACHINES_ENV", root().join("tests/fixtures/fly/machine-env")),
+    );
+    assert_eq!(code, 1, "{v}");
+    // One row per machine, each compared: release 12's machines hold the local value, 7f1a2b3c not.
+    let labels: Vec<&str> = v["sources"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|s| s["label"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(labels, ["local", "fly@4d89e1c2", "fly@7f1a2b3c", "fly@9e8d7c6b"], "{v}");
+    assert_eq!(
+        v["sources"][2]["spec"], "fly-runtime:catwalk-worker#AUTH_SECRET?machine=7f1a2b3c",
+        "{v}"
+    );
+    assert_eq!(v["sources"][2]["details"]["release"], 11, "{v}");
+    assert_eq!(
+        v["groups"],
+        serde_json::json!([["fly@4d89e1c2", "fly@9e8d7c6b", "local"], ["fly@7f1a2b3c"]]),
+        "{v}"
+    );
+    assert_eq!(
+        messages(&v, "AD505"),
+        [
+            "fly: 1 of 3 started machines of catwalk-worker are off: 7f1a2b3c (iad): holds another value for AUTH_SECRET; \
+runs release 11, older than the last deploy's 12, started 2026-11-18 09:00:00 UTC"
+        ],
+        "{v}"
+    );
+
+    // catwalk-backend: two started machines on the same release with the same value; the stopped
+    // one is not asked.
+    let machine = tempfile::NamedTempFile::new().expect("tmp");
+    std::fs::write(machine.path(), format!("AUTH_SECRET={KNOWN}\n")).expect("write");
+    let (code, v) = json(
+        fly()
+            .args([
+                "compare",
+                "local=file:tests/fixtures/redaction/exact",
+                "fly=fly-runtime:catwalk-backend#AUTH_SECRET",
+            ])
+            .env("FAKE_FLY_MACHINE_ENV", machine.path()),
+    );
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["sources"].as_array().map(Vec::len), Some(3), "{v}");
+    assert_eq!(codes(&v), ["AD100"], "{v}");
+    assert!(messages(&v, "AD505").is_empty(), "{v}");
+}
+
+/// A machine that does not answer is its own unreadable row (AD001, exit 3); the others are still
+/// read and compared.
+#[test]
+fn a_machine_that_does_not_answer_is_its_own_unreadable_row() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for f in ["4d89e1c2.env", "7f1a2b3c.env", "9e8d7c6b.env"] {
+        std::fs::copy(
+            root().join("tests/fixtures/fly/machine-env").join(f),
+            dir.path().join(f),
+        )
+        .expect("copy");
+    }
+    std::fs::write(dir.path().join("9e8d7c6b.fail"), "").expect("fail");
+    let (code, v) = json(
+        fly()
+            .args([
+                "compare",
+                "local=file:tests/fixtures/redaction/exact",
+                "fly=fly-runtime:catwalk-worker#AUTH_SECRET",
+            ])
+            .env("FAKE_FLY_MACHINES_ENV", dir.path()),
+    );
+    assert_eq!(code, 3, "{v}");
+    assert_eq!(v["sources"][3]["label"], "fly@9e8d7c6b", "{v}");
+    assert_eq!(v["sources"][3]["status"], "error", "{v}");
+    assert_eq!(
+        messages(&v, "AD001"),
+        ["fly@9e8d7c6b: fly ssh console -a catwalk-worker: flyctl failed (exit 1)"],
+        "{v}"
+    );
+    assert_eq!(
+        v["groups"],
+        serde_json::json!([["fly@4d89e1c2", "local"], ["fly@7f1a2b3c"]]),
+        "{v}"
+    );
 }

@@ -36,6 +36,16 @@ fn remote_forms() -> Vec<String> {
     let m = crate::common::moto::moto();
     m.put_parameter("/redaction/jwt", &format!("{KNOWN}\n"));
     m.put_secret("redaction/api", &format!("{{\"jwt\": \"{KNOWN}\"}}"));
+    static ECS: std::sync::Once = std::sync::Once::new();
+    ECS.call_once(|| {
+        m.ecs_service(
+            "redaction",
+            "api",
+            "redaction-api",
+            &[("AUTH_SECRET_ENV", KNOWN)],
+            &[("JWT", "/redaction/jwt"), ("MISSING", "/redaction/nope")],
+        )
+    });
     vec![
         format!("served=configjs:{}/config.js#jwt", server.base),
         format!("configjs:{}/config.js#missing", server.base),
@@ -49,6 +59,13 @@ fn remote_forms() -> Vec<String> {
             "secretsmanager:redaction/api#nope?region=us-east-1&endpoint={}",
             m.endpoint
         ),
+        format!("ecs=ecs:redaction/api#JWT?region=us-east-1&endpoint={}", m.endpoint),
+        format!(
+            "ecs-env=ecs:redaction/api#AUTH_SECRET_ENV?region=us-east-1&endpoint={}",
+            m.endpoint
+        ),
+        format!("ecs:redaction/api#MISSING?region=us-east-1&endpoint={}", m.endpoint),
+        format!("ecs:redaction/api#NOPE?region=us-east-1&endpoint={}", m.endpoint),
     ]
 }
 
@@ -137,6 +154,26 @@ fn invocations() -> Vec<Vec<String>> {
             "fly:catwalk-backend#AUTH_SECRET",
         ]),
         s(&[
+            "compare",
+            "k=k8s:prod/api-secrets#JWT_SECRET",
+            "k8s:prod/api-secrets#JWT_SECRET_NL",
+            "k8s:prod/api-secrets#NOPE",
+            "k8s:prod/api-secrets#JWT_SECRET?context=unreachable",
+            &format!("file:{D}/exact"),
+        ]),
+        s(&[
+            "inspect",
+            "pods=k8s-runtime:prod/api#JWT_SECRET",
+            "k8s-runtime:prod/api#NOPE",
+            "k8s:prod/api-secrets#JWT_SECRET",
+        ]),
+        s(&[
+            "compare",
+            "w=fly-runtime:catwalk-worker#AUTH_SECRET",
+            "fly-runtime:catwalk-worker#AUTH_SECRET?machine=7f1a2b3c",
+            &format!("file:{D}/exact"),
+        ]),
+        s(&[
             "inspect",
             "fly-runtime:catwalk-backend#AUTH_SECRET",
             &format!("fly-json:{D}/frontend.env#AUTH_SECRET"),
@@ -183,13 +220,50 @@ fn invocations() -> Vec<Vec<String>> {
 fn no_output_contains_the_secret() {
     let mut checked = 0;
     let token = signed();
-    for args in invocations() {
+    // A process holding the secret in its environment and as its .env, which changed after it
+    // started (AD504), for proc: (killed on drop).
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join(".env"), format!("AD_REDACTION_SECRET={KNOWN}\n")).expect(".env");
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let child = Kill(
+        std::process::Command::new("sleep")
+            .arg("120")
+            .current_dir(dir.path())
+            .env("AD_REDACTION_SECRET", KNOWN)
+            .spawn()
+            .expect("sleep"),
+    );
+    std::fs::File::options()
+        .write(true)
+        .open(dir.path().join(".env"))
+        .and_then(|f| f.set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(60)))
+        .expect("mtime");
+    let pid = child.0.id();
+    let mut all = invocations();
+    for cmd in ["compare", "inspect"] {
+        all.push(vec![
+            cmd.to_string(),
+            format!("p=proc:{pid}#AD_REDACTION_SECRET"),
+            format!("proc:{pid}#AD_REDACTION_SECRE"),
+            format!("file:{D}/upper"),
+        ]);
+    }
+    for args in all {
         for format in ["human", "json", "github"] {
             let r = run(ad()
                 .env("AWS_ACCESS_KEY_ID", "testing")
                 .env("AWS_SECRET_ACCESS_KEY", "testing")
                 .env("FLYCTL", root().join("tests/fake-fly/fly"))
+                .env("KUBECTL", root().join("tests/fake-kubectl/kubectl"))
+                .env("FAKE_KUBECTL_POD_ENV", root().join("tests/fixtures/k8s/pods"))
                 .env("FAKE_FLY_MACHINE_ENV", root().join(format!("{D}/machine.env")))
+                .env("FAKE_FLY_MACHINES_ENV", root().join("tests/fixtures/fly/machine-env"))
                 .args(&args)
                 .args(["--format", format])
                 .env("AD_REDACTION_SECRET", KNOWN)

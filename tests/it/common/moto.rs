@@ -127,6 +127,67 @@ impl Moto {
         .unwrap_or_else(|e| panic!("create_secret {id}: {e:?}"));
     }
 
+    /// The ARN of a Secrets Manager secret (moto adds a random suffix, as AWS does).
+    pub fn secret_arn(&self, id: &str) -> String {
+        let c = aws_sdk_secretsmanager::Client::new(&self.config());
+        rt().block_on(c.describe_secret().secret_id(id).send())
+            .unwrap_or_else(|e| panic!("describe_secret {id}: {e:?}"))
+            .arn()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// An ECS cluster and a service running task definition FAMILY (one container `app` with
+    /// `environment` and `secrets` (name, valueFrom)); its deployment is created now.
+    pub fn ecs_service(
+        &self,
+        cluster: &str,
+        service: &str,
+        family: &str,
+        env: &[(&str, &str)],
+        secrets: &[(&str, &str)],
+    ) {
+        use aws_sdk_ecs::types::{ContainerDefinition, KeyValuePair, Secret};
+        let c = aws_sdk_ecs::Client::new(&self.config());
+        rt().block_on(async {
+            c.create_cluster()
+                .cluster_name(cluster)
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("create_cluster: {e:?}"));
+            let mut container = ContainerDefinition::builder()
+                .name("app")
+                .image("api:latest")
+                .memory(256);
+            for (k, v) in env {
+                container = container.environment(KeyValuePair::builder().name(*k).value(*v).build());
+            }
+            for (k, v) in secrets {
+                container = container.secrets(Secret::builder().name(*k).value_from(*v).build().expect("secret"));
+            }
+            let td = c
+                .register_task_definition()
+                .family(family)
+                .container_definitions(container.build())
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("register_task_definition: {e:?}"));
+            let arn = td
+                .task_definition()
+                .and_then(|t| t.task_definition_arn())
+                .unwrap_or_default()
+                .to_string();
+            c.create_service()
+                .cluster(cluster)
+                .service_name(service)
+                .task_definition(arn)
+                .desired_count(1)
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("create_service: {e:?}"));
+        });
+    }
+
     /// Start recording requests; `calls` then counts those with this X-Amz-Target whose recorded
     /// request contains `mentioning` (tests share one server and run at the same time, so a test
     /// counts only requests about its own names).
