@@ -269,8 +269,9 @@ pub struct VerifyArgs {
     /// A claim that must be present (repeat).
     #[arg(long = "require", value_name = "CLAIM")]
     pub require: Vec<String>,
-    /// Seconds of clock skew allowed for exp/nbf.
-    #[arg(long, default_value_t = 60, value_name = "SECS")]
+    /// Seconds of clock skew allowed for exp/nbf (default 0, as PyJWT, python-jose, jose and
+    /// jsonwebtoken do; AD416 says when a token passes only thanks to it).
+    #[arg(long, default_value_t = 0, value_name = "SECS")]
     pub leeway: u64,
     /// The Auth.js cookie name to derive the key with (default: the cookie's, else the usual two).
     #[arg(long, value_name = "NAME")]

@@ -76,7 +76,7 @@ pub const AD405: Code = Code {
     severity: Severity::Error,
     title: "token expired",
     hint: "Get a fresh token; if tokens expire too early, check both clocks and the issuer's lifetime.",
-    explain: "Why: now is later than `exp` plus the leeway (60 s by default, `--leeway`).\n\
+    explain: "Why: now is later than `exp` plus the leeway (0 s by default, as the libraries do; `--leeway`).\n\
 Confirm: the message gives `exp` as a date and how long ago it passed.\n\
 Fix: get a new token; synchronise clocks (NTP); raise the lifetime at the issuer if it is too short.",
 };

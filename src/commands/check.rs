@@ -145,7 +145,7 @@ pub async fn run(opts: &Options<'_>, global: &Global) -> Result<(Vec<Report>, Ve
                 aud: t.audience.clone(),
                 iss: t.issuer.clone(),
                 require: t.require.clone(),
-                leeway: t.leeway.unwrap_or(60) as i64,
+                leeway: t.leeway.unwrap_or(0) as i64,
             },
             algs: t.algorithms.clone(),
             salt: t.salt.as_deref(),
