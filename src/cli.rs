@@ -1,6 +1,7 @@
 //! Command-line definitions (clap derive): the global options, the commands, their value enums.
 
 use crate::dotenv::Loader;
+use crate::jwt::profiles::Verifier;
 use crate::report::Format;
 use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -92,6 +93,16 @@ impl ValueEnum for Loader {
 
     fn to_possible_value(&self) -> Option<PossibleValue> {
         Some(PossibleValue::new(self.name()))
+    }
+}
+
+impl ValueEnum for Verifier {
+    fn value_variants<'a>() -> &'a [Self] {
+        Verifier::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.name()).help(self.library()))
     }
 }
 
@@ -276,6 +287,10 @@ pub struct VerifyArgs {
     /// The Auth.js cookie name to derive the key with (default: the cookie's, else the usual two).
     #[arg(long, value_name = "NAME")]
     pub salt: Option<String>,
+    /// The library the backend verifies with: say what it will say (AD421), with its own defaults
+    /// (leeway, exp/nbf/iat, aud/iss, algorithms, key types) instead of authdoctor's claim checks.
+    #[arg(long, value_enum, value_name = "NAME")]
+    pub verifier: Option<Verifier>,
 }
 
 #[derive(Args, Debug)]

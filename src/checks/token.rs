@@ -5,6 +5,7 @@ use crate::checks::sources::AD001;
 use crate::findings::Finding;
 use crate::findings::{Code, Severity};
 use crate::jwt::jwe::Opened;
+use crate::jwt::profiles::{Call, Key, Verdict, Verifier};
 use crate::jwt::{Jws, Token};
 use crate::secret::Secret;
 use crate::transform::Transform;
@@ -15,7 +16,7 @@ use std::str::FromStr;
 /// Every code of this family, for the registry (`crate::findings::registry`).
 pub const CODES: &[&Code] = &[
     &AD401, &AD402, &AD403, &AD404, &AD405, &AD406, &AD407, &AD408, &AD409, &AD410, &AD411, &AD412, &AD413, &AD414,
-    &AD415, &AD416, &AD417, &AD418, &AD419, &AD420, &AD422,
+    &AD415, &AD416, &AD417, &AD418, &AD419, &AD420, &AD421, &AD422,
 ];
 
 pub const AD401: Code = Code {
@@ -256,6 +257,25 @@ Fix: look the session up in the sessions table, or set `session: { strategy: \"j
 encrypted JWT that `authdoctor jwt verify --secret` can open.",
 };
 
+pub const AD421: Code = Code {
+    id: "AD421",
+    severity: Severity::Error,
+    title: "the backend's JWT library rejects this token",
+    hint: "Fix what the quoted error names (a fresh token, the audience, the issuer, the algorithm list, a signed JWS instead of a cookie), or configure the backend's call to accept it.",
+    explain: "Why: `--verifier NAME` (or `verifier =` on a [[token]]) names the library the backend verifies with: \
+PyJWT, python-jose, npm jsonwebtoken, npm jose, golang-jwt or Auth.js' decode/getToken. Each has its own defaults: \
+0 s leeway (Auth.js 15 s), whether `exp == now` is expired, whether an `iat` in the future is refused (PyJWT), \
+whether a token carrying `aud` is refused when the backend names no audience (PyJWT, python-jose), whether a \
+missing `aud` passes (python-jose), which algorithms are allowed by default, whether PEM text may be an HMAC \
+secret, and a JWE is never a JWS. authdoctor applies that library's policy, recorded against the real library \
+(tests/fixtures/tokens/verifiers.json), and quotes the error it raises: that is the line in the backend's log \
+behind its 401.\n\
+Confirm: the message names the library and version, the call, and the candidate secret it was given.\n\
+Fix: what the error names: get a fresh token and sync clocks (expired, not yet valid, iat), pass the \
+audience/issuer the token carries, list the token's algorithm, send a signed JWS rather than an encrypted \
+session cookie.",
+};
+
 pub const AD422: Code = Code {
     id: "AD422",
     severity: Severity::Warning,
@@ -274,15 +294,23 @@ pub struct Expect {
     pub iss: Option<String>,
     pub require: Vec<String>,
     pub leeway: i64,
+    /// A `--verifier` library decides exp/nbf/iat/aud/iss ([`verifier`]): only `require` is
+    /// checked here.
+    pub library_decides: bool,
 }
 
 fn num(v: &Value) -> Option<i64> {
     v.as_i64().or_else(|| v.as_f64().map(|f| f as i64))
 }
 
-/// AD405–AD408, AD410, AD411 for a token's claims at time `now`.
+/// AD405–AD408, AD410, AD411, AD416, AD417 for a token's claims at time `now`; only AD408 when
+/// the `--verifier` library decides the rest.
 pub fn claims(claims: &Value, expect: &Expect, now: i64) -> Vec<Finding> {
     let mut out = Vec::new();
+    if expect.library_decides {
+        required(claims, &expect.require, &mut out);
+        return out;
+    }
     if let Some(exp) = claims.get("exp") {
         match num(exp) {
             Some(e) if now > e.saturating_add(expect.leeway) => out.push(
@@ -374,7 +402,13 @@ pub fn claims(claims: &Value, expect: &Expect, now: i64) -> Vec<Finding> {
             )),
         }
     }
-    for r in &expect.require {
+    required(claims, &expect.require, &mut out);
+    out
+}
+
+/// AD408 for each claim in `require` the token lacks.
+fn required(claims: &Value, require: &[String], out: &mut Vec<Finding>) {
+    for r in require {
         if claims.get(r).is_none_or(Value::is_null) {
             let present: Vec<&str> = claims
                 .as_object()
@@ -389,7 +423,78 @@ pub fn claims(claims: &Value, expect: &Expect, now: i64) -> Vec<Finding> {
             ));
         }
     }
-    out
+}
+
+/// How the backend calls the library `--verifier` names.
+pub struct VerifierCall<'a> {
+    pub verifier: Verifier,
+    /// The backend's `algorithms` list (`--alg`); `None`: the call passes none.
+    pub algorithms: Option<&'a [String]>,
+    /// The list was not given but the library requires one (PyJWT): the token's own `alg` is
+    /// assumed, and the message says so.
+    pub algorithms_assumed: bool,
+    pub audience: Option<&'a str>,
+    pub issuer: Option<&'a str>,
+    pub salt: Option<&'a str>,
+}
+
+/// AD421: the library `--verifier` names rejects `token` with every candidate (each as stored,
+/// as a backend holds it) and with the public key (`public_key_verifies`: whether authdoctor's
+/// own check verified the signature with the keys given); the message quotes its error with the
+/// first candidate. Nothing when it accepts the token with one of them.
+pub fn verifier(
+    token: &str,
+    call: &VerifierCall<'_>,
+    candidates: &[(String, &Secret)],
+    public_key_verifies: Option<bool>,
+    now: i64,
+) -> Vec<Finding> {
+    let v = call.verifier;
+    fn with<'a>(call: &VerifierCall<'a>, key: Key<'a>) -> Call<'a> {
+        Call {
+            key,
+            algorithms: call.algorithms,
+            audience: call.audience,
+            issuer: call.issuer,
+            salt: call.salt,
+        }
+    }
+    let mut tried: Vec<(String, Verdict)> = candidates
+        .iter()
+        .map(|(who, s)| (who.clone(), v.verify(token, &with(call, Key::Secret(s.expose())), now)))
+        .collect();
+    if let Some(verifies) = public_key_verifies {
+        tried.push((
+            "the public key".into(),
+            v.verify(token, &with(call, Key::Public { verifies }), now),
+        ));
+    }
+    if tried.iter().any(|(_, t)| matches!(t, Verdict::Accept { .. })) {
+        return Vec::new();
+    }
+    let Some((who, Verdict::Reject { error, message })) = tried.first() else {
+        return Vec::new();
+    };
+    let assumed = match (call.algorithms_assumed, call.algorithms) {
+        (true, Some(list)) => format!("; algorithms={list:?} assumed, give --alg for the backend's list"),
+        _ => String::new(),
+    };
+    let others = if tried.len() > 1 {
+        format!(" (and with the {} other candidate(s))", tried.len() - 1)
+    } else {
+        String::new()
+    };
+    vec![
+        Finding::new(
+            &AD421,
+            format!(
+                "{}: {error}: {message} — {} given {who}{others}{assumed}",
+                v.library(),
+                v.call()
+            ),
+        )
+        .sources([who.clone()]),
+    ]
 }
 
 /// Whether a JWS needs public keys (its `alg` is a known asymmetric one): only then does the
@@ -811,6 +916,7 @@ mod tests {
             iss: Some("you".into()),
             require: vec!["userId".into()],
             leeway: 60,
+            library_decides: false,
         };
         let codes: Vec<&str> = claims(&c, &e, 1000).iter().map(|f| f.code.id).collect();
         assert_eq!(codes, vec!["AD405", "AD410", "AD406", "AD407", "AD408"]);
@@ -830,5 +936,44 @@ mod tests {
             vec!["AD416", "AD410", "AD411"],
             "exp within leeway passes, and says it did only thanks to the leeway"
         );
+    }
+
+    /// With `--verifier`, the library's verdict replaces the claim checks (only `require` stays)
+    /// and AD421 quotes its error.
+    #[test]
+    fn the_library_decides() {
+        let c = serde_json::json!({"exp": 100, "aud": "api"});
+        let e = Expect {
+            require: vec!["userId".into()],
+            library_decides: true,
+            ..Default::default()
+        };
+        let codes: Vec<&str> = claims(&c, &e, 1000).iter().map(|f| f.code.id).collect();
+        assert_eq!(codes, vec!["AD408"]);
+
+        let secret = Secret::new(b"Qx7vN2mR9kL4pW8sT3yB6dF1hJ5nC0aE".to_vec());
+        let k = jsonwebtoken::EncodingKey::from_secret(secret.expose());
+        let token = jsonwebtoken::encode(&jsonwebtoken::Header::default(), &serde_json::json!({"aud": "api"}), &k)
+            .expect("signs");
+        let candidates = [("backend".to_string(), &secret)];
+        let call = |verifier| VerifierCall {
+            verifier,
+            algorithms: None,
+            algorithms_assumed: false,
+            audience: None,
+            issuer: None,
+            salt: None,
+        };
+        let found = verifier(&token, &call(Verifier::PythonJose), &candidates, None, 1000);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].code.id, "AD421");
+        assert!(
+            found[0]
+                .message
+                .starts_with("python-jose 3.5.0: JWTClaimsError: Invalid audience — jose.jwt.decode("),
+            "{}",
+            found[0].message
+        );
+        assert!(verifier(&token, &call(Verifier::Jose), &candidates, None, 1000).is_empty());
     }
 }

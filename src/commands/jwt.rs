@@ -2,6 +2,7 @@
 
 use crate::checks::token;
 use crate::cli::{self, Global};
+use crate::jwt::profiles::Verifier;
 use crate::jwt::{self, Token, jwe, keys};
 use crate::report::{Report, TokenView};
 use crate::secret::Secret;
@@ -114,6 +115,8 @@ pub struct VerifyArgs<'a> {
     /// Allowed `alg` names; empty: any the key fits.
     pub algs: Vec<String>,
     pub salt: Option<&'a str>,
+    /// The library the backend verifies with (`--verifier`): its verdict is AD421.
+    pub verifier: Option<Verifier>,
 }
 
 pub async fn verify(mut a: VerifyArgs<'_>, global: &Global) -> Result<(Report, Vec<Secret>), UsageError> {
@@ -158,6 +161,13 @@ pub async fn check_token(
     let secrets: Vec<Secret> = readable.iter().map(|(_, s)| (*s).clone()).collect();
     let now = jwt::now();
     let Some(token) = parsed else { return secrets };
+    let (token_alg, asymmetric) = match &token {
+        Token::Jws(j) => (
+            j.header.get("alg").and_then(Value::as_str).unwrap_or("").to_string(),
+            token::needs_public_keys(j),
+        ),
+        Token::Jwe(_) => (String::new(), false),
+    };
     match token {
         Token::Jwe(e) => {
             if values.is_empty() {
@@ -201,6 +211,29 @@ pub async fn check_token(
             }
         }
         Token::Jws(j) => verify_jws(report, &j, a, &readable, timeout, now).await,
+    }
+    if let Some(v) = a.verifier {
+        // PyJWT requires `algorithms=`: without --alg, the backend is taken to list the token's own.
+        let assumed = a.algs.is_empty() && v == Verifier::PyJwt && !token_alg.is_empty();
+        let own = vec![token_alg];
+        let call = token::VerifierCall {
+            verifier: v,
+            algorithms: if !a.algs.is_empty() {
+                Some(&a.algs)
+            } else if assumed {
+                Some(&own)
+            } else {
+                None
+            },
+            algorithms_assumed: assumed,
+            audience: a.expect.aud.as_deref(),
+            issuer: a.expect.iss.as_deref(),
+            salt: a.salt.or(intake.cookie.as_deref()),
+        };
+        let public = asymmetric.then(|| report.token.as_ref().is_some_and(|t| t.verified));
+        report
+            .findings
+            .extend(token::verifier(&intake.token, &call, &readable, public, now));
     }
     secrets
 }
@@ -403,9 +436,11 @@ pub fn dispatch_verify(c: &cli::VerifyArgs) -> Result<VerifyArgs<'_>, UsageError
             iss: c.iss.clone(),
             require: c.require.clone(),
             leeway: c.leeway as i64,
+            library_decides: c.verifier.is_some(),
         },
         algs: c.algs.iter().map(|a| a.name().to_string()).collect(),
         salt: c.salt.as_deref(),
+        verifier: c.verifier,
     })
 }
 

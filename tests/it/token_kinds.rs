@@ -251,3 +251,126 @@ fn database_session_ids_and_expired_marks() {
         "{m}"
     );
 }
+
+/// What `library` said of the corpus token `case` when recorded (tests/fixtures/tokens/verifiers.json):
+/// `None` when it accepted it, else "Error: message".
+fn library_said(case: &str, library: &str) -> Option<String> {
+    let text = std::fs::read_to_string(root().join("tests/fixtures/tokens/verifiers.json")).expect("recording");
+    let v: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let c = v["cases"]
+        .as_array()
+        .and_then(|a| a.iter().find(|c| c["name"] == case).cloned())
+        .unwrap_or_else(|| panic!("no case {case}"));
+    let r = &c["results"][library];
+    assert!(r.is_object(), "{library} recorded on {case}");
+    (r["accept"] != true).then(|| {
+        format!(
+            "{}: {}",
+            r["error"].as_str().unwrap_or(""),
+            r["message"].as_str().unwrap_or("")
+        )
+    })
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// `--verifier`: fresh tokens in the corpus' situations get, through the CLI, the verdict each
+/// real library gave the corpus token (AD421 quoting its error, exit 1), or pass where it accepted.
+#[test]
+fn verifier_says_what_the_library_says() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let secret = format!("file:{}", write(dir.path(), "secret", SECRET.as_bytes()));
+    let n = now();
+    let signed = |claims: String| {
+        let r = run(ad().args(["jwt", "sign", "--secret", &secret, "--claims", &claims]));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        r.stdout.trim().to_string()
+    };
+    // jwt sign adds iat = now; `iat` in the future is given after it, as --claims cannot.
+    let scenarios: Vec<(&str, String, Vec<&str>)> = vec![
+        ("valid", signed(format!(r#"{{"exp":{}}}"#, n + 3600)), vec![]),
+        ("expired 30 s ago", signed(format!(r#"{{"exp":{}}}"#, n - 30)), vec![]),
+        ("nbf 30 s ahead", signed(format!(r#"{{"nbf":{}}}"#, n + 30)), vec![]),
+        ("aud present, none expected", signed(r#"{"aud":"api"}"#.into()), vec![]),
+        ("aud expected, missing", signed("{}".into()), vec!["--aud", "api"]),
+        ("aud mismatch", signed(r#"{"aud":"web"}"#.into()), vec!["--aud", "api"]),
+        (
+            "iss wrong (trailing slash)",
+            signed(r#"{"iss":"https://auth.example.com/"}"#.into()),
+            vec!["--iss", "https://auth.example.com"],
+        ),
+        (
+            "HS512 when HS256 is expected",
+            {
+                let r = run(ad().args(["jwt", "sign", "--secret", &secret, "--alg", "HS512"]));
+                r.stdout.trim().to_string()
+            },
+            vec!["--alg", "HS256"],
+        ),
+    ];
+    for lib in ["pyjwt", "python-jose", "jsonwebtoken", "jose"] {
+        for (case, token, extra) in &scenarios {
+            let mut args = vec!["jwt", "verify", token.as_str(), "--secret", &secret, "--verifier", lib];
+            args.extend(extra.iter().copied());
+            let (code, v) = json(ad().args(&args));
+            let got = messages(&v, "AD421");
+            match library_said(case, lib) {
+                None => {
+                    assert!(got.is_empty(), "{lib} accepted {case:?}: {v}");
+                    assert_eq!(code, 0, "{lib} on {case:?}: {v}");
+                }
+                Some(err) => {
+                    assert_eq!(got.len(), 1, "{lib} rejected {case:?} with {err}: {v}");
+                    assert!(got[0].contains(&err), "{lib} on {case:?}: {:?} lacks {err:?}", got[0]);
+                    assert_eq!(code, 1, "{lib} on {case:?}: {v}");
+                }
+            }
+        }
+    }
+}
+
+/// An Auth.js session cookie is never a JWS: every JWS library rejects it (exit 1, not "PASS with
+/// warnings"), Auth.js' decode opens it; `verifier =` on a [[token]] does the same in `check`.
+#[test]
+fn a_session_cookie_sent_to_a_jws_verifier() {
+    let text = std::fs::read_to_string(root().join("tests/fixtures/tokens/authjs.json")).expect("recording");
+    let v: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let t = &v["tokens"][0];
+    let (token, secret) = (
+        t["token"].as_str().unwrap_or(""),
+        t["secrets"][0].as_str().unwrap_or(""),
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = write(dir.path(), "secret", secret.as_bytes());
+    let spec = format!("file:{file}");
+    let (code, plain) = json(ad().args(["jwt", "verify", token, "--secret", &spec]));
+    assert_eq!(code, 0, "without --verifier the cookie decrypts: {plain}");
+    let (code, out) = json(ad().args(["jwt", "verify", token, "--secret", &spec, "--verifier", "jsonwebtoken"]));
+    assert_eq!(code, 1, "{out}");
+    let want = library_said("JWE (Auth.js session cookie)", "jsonwebtoken").expect("rejected");
+    assert!(messages(&out, "AD421").iter().any(|m| m.contains(&want)), "{out}");
+    let (code, out) = json(ad().args(["jwt", "verify", token, "--secret", &spec, "--verifier", "authjs"]));
+    assert_eq!(code, 0, "{out}");
+    assert!(messages(&out, "AD421").is_empty(), "{out}");
+
+    std::fs::write(dir.path().join("token"), token).expect("write");
+    let config = |verifier: &str| {
+        format!(
+            "[[token]]\nname = \"session\"\ntoken = \"file:{}\"\nsecrets = [\"{spec}\"]\nverifier = \"{verifier}\"\n",
+            dir.path().join("token").display()
+        )
+    };
+    std::fs::write(dir.path().join("authdoctor.toml"), config("pyjwt")).expect("write");
+    let cfg = dir.path().join("authdoctor.toml").display().to_string();
+    let (code, out) = json(ad().args(["check", "--config", &cfg]));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.to_string().contains("PyJWT 2.15.1"), "{out}");
+    std::fs::write(dir.path().join("authdoctor.toml"), config("pyjwt2")).expect("write");
+    let r = run(ad().args(["check", "--config", &cfg]));
+    assert_eq!(r.code, 2, "an unknown verifier is a config error: {}", r.stderr);
+    assert!(r.stderr.contains("unknown verifier \"pyjwt2\""), "{}", r.stderr);
+}
