@@ -143,7 +143,8 @@ pub const AD411: Code = Code {
     title: "token has an audience the verifier does not check",
     hint: "Give the verifier the audience (`--aud`, PyJWT `audience=`, jsonwebtoken `set_audience`).",
     explain: "Why: the token carries `aud`, but no audience was given to check it against. PyJWT, \
-jsonwebtoken (Rust) and jose reject such a token by default (\"Invalid audience\"), which looks like a \
+python-jose and jsonwebtoken (Rust) reject such a token by default (\"Invalid audience\"; npm jsonwebtoken and jose \
+accept it, as recorded in tests/fixtures/tokens/verifiers.json), which looks like a \
 signature problem in logs.\n\
 Confirm: run again with `--aud VALUE`.\n\
 Fix: configure the verifier with the audience the issuer sets.",
@@ -385,7 +386,7 @@ pub fn claims(claims: &Value, expect: &Expect, now: i64) -> Vec<Finding> {
         )),
         (None, false) => out.push(Finding::new(
             &AD411,
-            format!("the token has aud {aud:?} but no audience was given: PyJWT, jsonwebtoken and jose reject such a token unless the verifier names its audience"),
+            format!("the token has aud {aud:?} but no audience was given: PyJWT and python-jose reject such a token (\"Invalid audience\") unless the verifier names its audience; npm jsonwebtoken and jose accept it"),
         )),
         _ => {}
     }
