@@ -322,6 +322,10 @@ pub struct SignArgs {
     /// The `kid` header: which key verifiers should pick.
     #[arg(long)]
     pub kid: Option<String>,
+    /// Sign with a secret that has leading or trailing whitespace as it is (refused by default:
+    /// verifiers that trim it reject the token).
+    #[arg(long)]
+    pub secret_as_is: bool,
 }
 
 #[cfg(test)]

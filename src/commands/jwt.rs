@@ -346,10 +346,45 @@ pub struct SignArgs<'a> {
     pub aud: Option<&'a str>,
     pub iss: Option<&'a str>,
     pub kid: Option<&'a str>,
+    /// Sign with a secret that has surrounding whitespace, as it is.
+    pub secret_as_is: bool,
 }
 
-/// The token, and the secrets read (for redaction of anything else printed).
-pub async fn sign(a: SignArgs<'_>, global: &Global) -> Result<(String, Vec<Secret>), UsageError> {
+/// A token signed, the secrets read (for redaction of anything else printed), and warnings for
+/// stderr.
+pub struct Signed {
+    pub token: String,
+    pub secrets: Vec<Secret>,
+    pub warnings: Vec<String>,
+}
+
+/// Where a secret's surrounding whitespace is, by name and offset ("LF 0x0a at byte 64"), never
+/// its other bytes; `None` when it has none.
+fn surrounding_whitespace(v: &[u8]) -> Option<String> {
+    let name = |b: u8| match b {
+        b'\n' => "LF 0x0a",
+        b'\r' => "CR 0x0d",
+        b'\t' => "TAB 0x09",
+        b' ' => "space 0x20",
+        0x0b => "VT 0x0b",
+        _ => "FF 0x0c",
+    };
+    let lead = v.iter().take_while(|b| b.is_ascii_whitespace()).count();
+    if lead == v.len() {
+        return (!v.is_empty()).then(|| "only whitespace".to_string());
+    }
+    let trail = v.iter().rev().take_while(|b| b.is_ascii_whitespace()).count();
+    let mut at: Vec<String> = Vec::new();
+    for (i, b) in v.iter().enumerate() {
+        if i < lead || i >= v.len() - trail {
+            at.push(format!("{} at byte {i}", name(*b)));
+        }
+    }
+    (!at.is_empty()).then(|| at.join(", "))
+}
+
+/// Sign a token with `a`'s secret or key.
+pub async fn sign(a: SignArgs<'_>, global: &Global) -> Result<Signed, UsageError> {
     let alg = jsonwebtoken::Algorithm::from_str(a.alg).map_err(|_| {
         UsageError::new(format!("--alg {:?} is not supported", a.alg))
             .hint("HS256, HS384, HS512, RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384 or EdDSA")
@@ -387,6 +422,7 @@ pub async fn sign(a: SignArgs<'_>, global: &Global) -> Result<(String, Vec<Secre
     let mut header = jsonwebtoken::Header::new(alg);
     header.kid = a.kid.map(str::to_string);
     let mut read = Vec::new();
+    let mut warnings = Vec::new();
     let key = if alg.family() == jsonwebtoken::AlgorithmFamily::Hmac {
         let Some(src) = a.secret else {
             return Err(UsageError::new(format!("{} needs --secret SOURCE", a.alg)));
@@ -400,6 +436,27 @@ pub async fn sign(a: SignArgs<'_>, global: &Global) -> Result<(String, Vec<Secre
                 .ok_or_else(|| UsageError::new(format!("{src}: yields no value to sign with")))?,
             Err(e) => return Err(UsageError::new(format!("could not read the secret: {}", e.message))),
         };
+        // A newline from `echo` or a file signs tokens no verifier holding the trimmed value accepts.
+        if !a.secret_as_is
+            && let Some(at) = surrounding_whitespace(s.expose())
+        {
+            return Err(UsageError::new(format!(
+                "the secret from {src} has surrounding whitespace ({at}): verifiers that read it trimmed reject tokens signed with it"
+            ))
+            .hint("remove it where the secret is stored (`printf %s` instead of `echo`), or give --secret-as-is to sign with the bytes as they are"));
+        }
+        let min = match alg {
+            jsonwebtoken::Algorithm::HS384 => 48,
+            jsonwebtoken::Algorithm::HS512 => 64,
+            _ => 32,
+        };
+        if s.expose().len() < min {
+            warnings.push(format!(
+                "warning: the secret from {src} is {} bytes, shorter than the {min} bytes {} needs (RFC 7518 §3.2; AD201); PyJWT warns and some libraries refuse it",
+                s.expose().len(),
+                a.alg
+            ));
+        }
         let k = jsonwebtoken::EncodingKey::from_secret(s.expose());
         read.push(s);
         k
@@ -420,7 +477,11 @@ pub async fn sign(a: SignArgs<'_>, global: &Global) -> Result<(String, Vec<Secre
     };
     let token = jsonwebtoken::encode(&header, &Value::Object(claims), &key)
         .map_err(|e| UsageError::new(format!("could not sign: {e}")))?;
-    Ok((token, read))
+    Ok(Signed {
+        token,
+        secrets: read,
+        warnings,
+    })
 }
 
 /// `jwt verify`'s command line as [`verify`] takes it, the secret sources parsed.
@@ -456,5 +517,6 @@ pub fn sign_args(c: &cli::SignArgs) -> SignArgs<'_> {
         aud: c.aud.as_deref(),
         iss: c.iss.as_deref(),
         kid: c.kid.as_deref(),
+        secret_as_is: c.secret_as_is,
     }
 }

@@ -11,8 +11,17 @@ fn write(dir: &std::path::Path, name: &str, content: &[u8]) -> String {
     p.display().to_string()
 }
 
+/// Signed with the file's bytes as they are (a PEM file ends in a newline).
 fn sign_with(file: &str) -> String {
-    let r = run(ad().args(["jwt", "sign", "--secret", &format!("file:{file}"), "--claim", "sub=u1"]));
+    let r = run(ad().args([
+        "jwt",
+        "sign",
+        "--secret",
+        &format!("file:{file}"),
+        "--secret-as-is",
+        "--claim",
+        "sub=u1",
+    ]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     r.stdout.trim().to_string()
 }
@@ -373,4 +382,82 @@ fn a_session_cookie_sent_to_a_jws_verifier() {
     let r = run(ad().args(["check", "--config", &cfg]));
     assert_eq!(r.code, 2, "an unknown verifier is a config error: {}", r.stderr);
     assert!(r.stderr.contains("unknown verifier \"pyjwt2\""), "{}", r.stderr);
+}
+
+/// `jwt sign` refuses a secret with surrounding whitespace (naming it, never printing the secret)
+/// unless `--secret-as-is`, and warns on stderr when it is shorter than 32 bytes.
+#[test]
+fn sign_refuses_surrounding_whitespace_and_warns_on_short_secrets() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let echoed = write(dir.path(), "echoed", format!("{SECRET}\n").as_bytes());
+    let r = run(ad().args(["jwt", "sign", "--secret", &format!("file:{echoed}")]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("LF 0x0a at byte 64") && r.stderr.contains("--secret-as-is"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains(&SECRET[..8]) && r.stdout.is_empty(), "{}", r.stderr);
+    let r = run(ad().args(["jwt", "sign", "--secret", &format!("file:{echoed}"), "--secret-as-is"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (code, v) = json(ad().args(["jwt", "verify", r.stdout.trim(), "--secret", &format!("file:{echoed}")]));
+    assert_eq!(code, 0, "signed with the bytes as they are: {v}");
+
+    let short = write(dir.path(), "short", b"only-20-bytes-secret");
+    let r = run(ad().args(["jwt", "sign", "--secret", &format!("file:{short}")]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("is 20 bytes, shorter than the 32 bytes HS256 needs"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.stdout.lines().count(), 1, "stdout is still only the token");
+    let r = run(ad().args([
+        "jwt",
+        "sign",
+        "--secret",
+        &format!(
+            "file:{SECRET_FILE}",
+            SECRET_FILE = write(dir.path(), "good", SECRET.as_bytes())
+        ),
+    ]));
+    assert!(r.stderr.is_empty(), "a good secret signs silently: {}", r.stderr);
+}
+
+/// `-q` prints only problems and the verdict: not the token's header and claims.
+#[test]
+fn quiet_does_not_print_the_claims() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = write(dir.path(), "secret", SECRET.as_bytes());
+    let token = sign_with(&file);
+    let loud = run(ad().args([
+        "jwt",
+        "verify",
+        &token,
+        "--secret",
+        &format!("file:{file}"),
+        "--color",
+        "never",
+    ]));
+    assert!(
+        loud.stdout.contains("claims:") && loud.stdout.contains("\"u1\""),
+        "{}",
+        loud.stdout
+    );
+    let quiet = run(ad().args([
+        "jwt",
+        "verify",
+        &token,
+        "--secret",
+        &format!("file:{file}"),
+        "--color",
+        "never",
+        "-q",
+    ]));
+    assert_eq!(quiet.code, 0, "{}", quiet.stderr);
+    assert!(
+        !quiet.stdout.contains("claims:") && !quiet.stdout.contains("\"u1\""),
+        "{}",
+        quiet.stdout
+    );
 }
