@@ -502,7 +502,16 @@ pub fn verifier(
 /// command fetch `--key`, `--jwks` or `--discover`.
 pub fn needs_public_keys(j: &Jws) -> bool {
     let alg = j.header.get("alg").and_then(Value::as_str).unwrap_or("");
-    Algorithm::from_str(alg).is_ok_and(|a| a.family() != AlgorithmFamily::Hmac)
+    algorithm(alg).is_some_and(|a| a.family() != AlgorithmFamily::Hmac)
+}
+
+/// The jsonwebtoken algorithm of a token's `alg`: RFC 9864's fully-specified `Ed25519` (what
+/// jose 6 emits) is EdDSA over Ed25519, the only EdDSA curve jsonwebtoken implements.
+pub fn algorithm(alg: &str) -> Option<Algorithm> {
+    match alg {
+        "Ed25519" => Some(Algorithm::EdDSA),
+        _ => Algorithm::from_str(alg).ok(),
+    }
 }
 
 /// The public keys gathered for an asymmetric token, and why each file or URL that could not be
@@ -536,14 +545,19 @@ pub fn signature(j: &Jws, allowed: &[String], candidates: &[(String, &Secret)], 
         ));
         return report;
     }
-    if !allowed.is_empty() && !allowed.iter().any(|x| x == &alg_name) {
+    // `--alg EdDSA` allows its RFC 9864 fully-specified name, Ed25519, too.
+    if !allowed.is_empty()
+        && !allowed
+            .iter()
+            .any(|x| x == &alg_name || (x == "EdDSA" && alg_name == "Ed25519"))
+    {
         report.findings.push(Finding::new(
             &AD409,
             format!("alg {alg_name} is not among the allowed {:?}", allowed),
         ));
         return report;
     }
-    let Ok(alg) = Algorithm::from_str(&alg_name) else {
+    let Some(alg) = algorithm(&alg_name) else {
         let known = ["ES512", "ES256K", "Ed448"].contains(&alg_name.as_str());
         let msg = if known {
             format!("{alg_name} is a JOSE algorithm authdoctor cannot check (jsonwebtoken does not implement it)")
@@ -976,5 +990,39 @@ mod tests {
             found[0].message
         );
         assert!(verifier(&token, &call(Verifier::Jose), &candidates, None, 1000).is_empty());
+    }
+
+    /// RFC 9864's `Ed25519` (jose 6) verifies as EdDSA with the same key.
+    #[test]
+    fn ed25519_is_eddsa() {
+        let text = include_str!("../../tests/fixtures/tokens/pyjwt.json");
+        let rec: Value = serde_json::from_str(text).expect("recording");
+        let t = rec["tokens"]
+            .as_array()
+            .and_then(|a| a.iter().find(|t| t["alg"] == "EdDSA"))
+            .expect("an EdDSA token");
+        let private = jsonwebtoken::EncodingKey::from_ed_pem(t["private_pem"].as_str().unwrap_or("").as_bytes())
+            .expect("private key");
+        use base64::Engine as _;
+        let b64 = |v: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v);
+        let input = format!("{}.{}", b64(br#"{"alg":"Ed25519"}"#), b64(br#"{"sub":"u1"}"#));
+        let sig = jsonwebtoken::crypto::sign(input.as_bytes(), &private, Algorithm::EdDSA).expect("signs");
+        let Ok(Token::Jws(j)) = crate::jwt::parse(&format!("{input}.{sig}")) else {
+            panic!("parses")
+        };
+        assert!(needs_public_keys(&j));
+        let keys = crate::jwt::keys::from_json(&t["jwk"].to_string(), "jwk").expect("jwk");
+        let k = Keys {
+            keys,
+            unreadable: Vec::new(),
+        };
+        let v = signature(&j, &[], &[], Some(&k));
+        assert!(
+            v.verified,
+            "{:?}",
+            v.findings.iter().map(|f| &f.message).collect::<Vec<_>>()
+        );
+        let v = signature(&j, &["EdDSA".to_string()], &[], Some(&k));
+        assert!(v.verified, "--alg EdDSA allows Ed25519");
     }
 }
