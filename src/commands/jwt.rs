@@ -146,6 +146,22 @@ pub async fn check_token(
     timeout: Duration,
 ) -> Vec<Secret> {
     super::source_rows(outcomes, report, false);
+    // A symmetric JWK (`kty: "oct"`) given to --key is an HMAC secret: its `k` bytes are a candidate.
+    let hmac_token = matches!(&parsed, Some(Token::Jws(j)) if !token::needs_public_keys(j));
+    let octs: Vec<(String, Secret)> = if hmac_token {
+        a.keys
+            .iter()
+            .filter_map(|f| std::fs::read_to_string(f).ok().map(|t| (f, t)))
+            .flat_map(|(f, t)| {
+                keys::oct_secrets(&t).into_iter().map(move |(kid, k)| {
+                    let kid = kid.map(|k| format!(" (kid {k})")).unwrap_or_default();
+                    (format!("--key {f}{kid}"), Secret::new(k))
+                })
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let readable: Vec<(String, &Secret)> = outcomes
         .iter()
         .filter_map(|o| {
@@ -156,6 +172,7 @@ pub async fn check_token(
             };
             o.secret().map(|s| (label, s))
         })
+        .chain(octs.iter().map(|(l, s)| (l.clone(), s)))
         .collect();
     let values: Vec<&[u8]> = readable.iter().map(|(_, s)| s.expose()).collect();
     let secrets: Vec<Secret> = readable.iter().map(|(_, s)| (*s).clone()).collect();

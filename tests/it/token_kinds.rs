@@ -461,3 +461,40 @@ fn quiet_does_not_print_the_claims() {
         quiet.stdout
     );
 }
+
+/// A symmetric JWK (`kty: "oct"`), alone or in a JWKS, given to `--key` is an HMAC candidate.
+#[test]
+fn an_oct_jwk_is_an_hmac_candidate() {
+    use base64::Engine as _;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = write(dir.path(), "secret", SECRET.as_bytes());
+    let token = sign_with(&file);
+    let k = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(SECRET);
+    let jwk = write(
+        dir.path(),
+        "oct.json",
+        format!(r#"{{"kty":"oct","k":"{k}"}}"#).as_bytes(),
+    );
+    let (code, v) = json(ad().args(["jwt", "verify", &token, "--key", &jwk]));
+    assert_eq!(code, 0, "{v}");
+    assert!(
+        messages(&v, "AD403")
+            .iter()
+            .any(|m| m.contains(&format!("--key {jwk}"))),
+        "{v}"
+    );
+    assert!(
+        !v.to_string().contains(&SECRET[..8]) && !v.to_string().contains(&k[..12]),
+        "{v}"
+    );
+    let other = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode("another-secret-of-thirty-two-bytes!!");
+    let set = write(
+        dir.path(),
+        "jwks.json",
+        format!(r#"{{"keys":[{{"kty":"oct","kid":"old","k":"{other}"}},{{"kty":"oct","kid":"new","k":"{k}"}}]}}"#)
+            .as_bytes(),
+    );
+    let (code, v) = json(ad().args(["jwt", "verify", &token, "--key", &set]));
+    assert_eq!(code, 0, "{v}");
+    assert!(messages(&v, "AD403").iter().any(|m| m.contains("(kid new)")), "{v}");
+}
