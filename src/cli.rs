@@ -288,7 +288,8 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "NAME")]
     pub salt: Option<String>,
     /// The library the backend verifies with: say what it will say (AD421), with its own defaults
-    /// (leeway, exp/nbf/iat, aud/iss, algorithms, key types) instead of authdoctor's claim checks.
+    /// (leeway, exp/nbf/iat, aud/iss, algorithms, key types) instead of authdoctor's claim checks;
+    /// --leeway does not apply, --alg/--aud/--iss are what the backend passes it.
     #[arg(long, value_enum, value_name = "NAME")]
     pub verifier: Option<Verifier>,
 }
