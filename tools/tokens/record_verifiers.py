@@ -97,6 +97,7 @@ cases = [] if fill_only else [
     ("HS256 with no algorithms list", hs(base), SECRET, {"algorithms": None}),
     ("JWE (Auth.js session cookie)", jwe["token"], jwe["secrets"][0], {"algorithms": HS}),
     ("RS256 checked with an HMAC secret", jwt.encode(base, rsa_key, algorithm="RS256"), SECRET, {"algorithms": HS}),
+    ("RS256 verified with its PEM public key", jwt.encode(base, rsa_key, algorithm="RS256"), public_pem, {"algorithms": ["RS256"]}),
     ("RS256 allowed, HMAC secret given", jwt.encode(base, rsa_key, algorithm="RS256"), SECRET, {"algorithms": ["RS256"]}),
     ("HS256 signed with a PEM public key as the secret", hs_raw(base, public_pem), public_pem, {"algorithms": HS}),
 ]
