@@ -1,6 +1,7 @@
 //! Command-line definitions (clap derive): the global options, the commands, their value enums.
 
 use crate::dotenv::Loader;
+use crate::jwt::profiles::Verifier;
 use crate::report::Format;
 use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -120,6 +121,16 @@ impl ValueEnum for Loader {
 
     fn to_possible_value(&self) -> Option<PossibleValue> {
         Some(PossibleValue::new(self.name()))
+    }
+}
+
+impl ValueEnum for Verifier {
+    fn value_variants<'a>() -> &'a [Self] {
+        Verifier::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.name()).help(self.library()))
     }
 }
 
@@ -297,12 +308,18 @@ pub struct VerifyArgs {
     /// A claim that must be present (repeat).
     #[arg(long = "require", value_name = "CLAIM")]
     pub require: Vec<String>,
-    /// Seconds of clock skew allowed for exp/nbf.
-    #[arg(long, default_value_t = 60, value_name = "SECS")]
+    /// Seconds of clock skew allowed for exp/nbf (default 0, as PyJWT, python-jose, jose and
+    /// jsonwebtoken do; AD416 says when a token passes only thanks to it).
+    #[arg(long, default_value_t = 0, value_name = "SECS")]
     pub leeway: u64,
     /// The Auth.js cookie name to derive the key with (default: the cookie's, else the usual two).
     #[arg(long, value_name = "NAME")]
     pub salt: Option<String>,
+    /// The library the backend verifies with: say what it will say (AD421), with its own defaults
+    /// (leeway, exp/nbf/iat, aud/iss, algorithms, key types) instead of authdoctor's claim checks;
+    /// --leeway does not apply, --alg/--aud/--iss are what the backend passes it.
+    #[arg(long, value_enum, value_name = "NAME")]
+    pub verifier: Option<Verifier>,
 }
 
 #[derive(Args, Debug)]
@@ -334,6 +351,10 @@ pub struct SignArgs {
     /// The `kid` header: which key verifiers should pick.
     #[arg(long)]
     pub kid: Option<String>,
+    /// Sign with a secret that has leading or trailing whitespace as it is (refused by default:
+    /// verifiers that trim it reject the token).
+    #[arg(long)]
+    pub secret_as_is: bool,
 }
 
 #[cfg(test)]

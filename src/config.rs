@@ -49,6 +49,9 @@ pub struct TokenCheck {
     #[serde(default)]
     pub algorithms: Vec<String>,
     pub salt: Option<String>,
+    /// The library the backend verifies with (`pyjwt`, `python-jose`, `jsonwebtoken`, `jose`,
+    /// `golang-jwt`, `authjs`): its verdict is AD421.
+    pub verifier: Option<Spanned<String>>,
     /// Finding codes this check drops (`ignore = ["AD411"]`), as `--ignore` does.
     #[serde(default)]
     pub ignore: Vec<Spanned<String>>,
@@ -161,6 +164,11 @@ pub fn load(path: &Path) -> Result<Config, UsageError> {
         }
     }
     for t in &config.token {
+        if let Some(v) = &t.verifier
+            && let Err(e) = v.get_ref().parse::<crate::jwt::profiles::Verifier>()
+        {
+            return Err(err(v.span(), e));
+        }
         if t.secrets.is_empty() && t.keys.is_empty() && t.jwks.is_none() && !t.discover {
             return Err(err(
                 t.name.span(),

@@ -111,9 +111,14 @@ fn dispatch(cli: &Cli) -> Result<i32, UsageError> {
             checklist(g, &report, &secrets, started)
         }
         Command::Jwt(JwtCommand::Sign(a)) => {
-            let (token, _) = block_on(commands::jwt::sign(commands::jwt::sign_args(a), g))??;
+            let signed = block_on(commands::jwt::sign(commands::jwt::sign_args(a), g))??;
+            if !g.quiet {
+                for w in &signed.warnings {
+                    console::note(w);
+                }
+            }
             // The token is the output: the secret that signed it cannot be in it.
-            emit(g, &Output::Token(&token), &[]);
+            emit(g, &Output::Token(&signed.token), &[]);
             Ok(0)
         }
         Command::Check(a) => {

@@ -5,6 +5,7 @@ use crate::checks::sources::AD001;
 use crate::findings::Finding;
 use crate::findings::{Code, Severity};
 use crate::jwt::jwe::Opened;
+use crate::jwt::profiles::{Call, Key, Verdict, Verifier};
 use crate::jwt::{Jws, Token};
 use crate::secret::Secret;
 use crate::transform::Transform;
@@ -15,7 +16,7 @@ use std::str::FromStr;
 /// Every code of this family, for the registry (`crate::findings::registry`).
 pub const CODES: &[&Code] = &[
     &AD401, &AD402, &AD403, &AD404, &AD405, &AD406, &AD407, &AD408, &AD409, &AD410, &AD411, &AD412, &AD413, &AD414,
-    &AD415, &AD416, &AD417, &AD418, &AD419, &AD420, &AD422,
+    &AD415, &AD416, &AD417, &AD418, &AD419, &AD420, &AD421, &AD422,
 ];
 
 pub const AD401: Code = Code {
@@ -76,7 +77,7 @@ pub const AD405: Code = Code {
     severity: Severity::Error,
     title: "token expired",
     hint: "Get a fresh token; if tokens expire too early, check both clocks and the issuer's lifetime.",
-    explain: "Why: now is later than `exp` plus the leeway (60 s by default, `--leeway`).\n\
+    explain: "Why: now is later than `exp` plus the leeway (0 s by default, as the libraries do; `--leeway`).\n\
 Confirm: the message gives `exp` as a date and how long ago it passed.\n\
 Fix: get a new token; synchronise clocks (NTP); raise the lifetime at the issuer if it is too short.",
 };
@@ -142,7 +143,8 @@ pub const AD411: Code = Code {
     title: "token has an audience the verifier does not check",
     hint: "Give the verifier the audience (`--aud`, PyJWT `audience=`, jsonwebtoken `set_audience`).",
     explain: "Why: the token carries `aud`, but no audience was given to check it against. PyJWT, \
-jsonwebtoken (Rust) and jose reject such a token by default (\"Invalid audience\"), which looks like a \
+python-jose and jsonwebtoken (Rust) reject such a token by default (\"Invalid audience\"; npm jsonwebtoken and jose \
+accept it, as recorded in tests/fixtures/tokens/verifiers.json), which looks like a \
 signature problem in logs.\n\
 Confirm: run again with `--aud VALUE`.\n\
 Fix: configure the verifier with the audience the issuer sets.",
@@ -256,6 +258,25 @@ Fix: look the session up in the sessions table, or set `session: { strategy: \"j
 encrypted JWT that `authdoctor jwt verify --secret` can open.",
 };
 
+pub const AD421: Code = Code {
+    id: "AD421",
+    severity: Severity::Error,
+    title: "the backend's JWT library rejects this token",
+    hint: "Fix what the quoted error names (a fresh token, the audience, the issuer, the algorithm list, a signed JWS instead of a cookie), or configure the backend's call to accept it.",
+    explain: "Why: `--verifier NAME` (or `verifier =` on a [[token]]) names the library the backend verifies with: \
+PyJWT, python-jose, npm jsonwebtoken, npm jose, golang-jwt or Auth.js' decode/getToken. Each has its own defaults: \
+0 s leeway (Auth.js 15 s), whether `exp == now` is expired, whether an `iat` in the future is refused (PyJWT), \
+whether a token carrying `aud` is refused when the backend names no audience (PyJWT, python-jose), whether a \
+missing `aud` passes (python-jose), which algorithms are allowed by default, whether PEM text may be an HMAC \
+secret, and a JWE is never a JWS. authdoctor applies that library's policy, recorded against the real library \
+(tests/fixtures/tokens/verifiers.json), and quotes the error it raises: that is the line in the backend's log \
+behind its 401.\n\
+Confirm: the message names the library and version, the call, and the candidate secret it was given.\n\
+Fix: what the error names: get a fresh token and sync clocks (expired, not yet valid, iat), pass the \
+audience/issuer the token carries, list the token's algorithm, send a signed JWS rather than an encrypted \
+session cookie.",
+};
+
 pub const AD422: Code = Code {
     id: "AD422",
     severity: Severity::Warning,
@@ -274,15 +295,23 @@ pub struct Expect {
     pub iss: Option<String>,
     pub require: Vec<String>,
     pub leeway: i64,
+    /// A `--verifier` library decides exp/nbf/iat/aud/iss ([`verifier`]): only `require` is
+    /// checked here.
+    pub library_decides: bool,
 }
 
 fn num(v: &Value) -> Option<i64> {
     v.as_i64().or_else(|| v.as_f64().map(|f| f as i64))
 }
 
-/// AD405–AD408, AD410, AD411 for a token's claims at time `now`.
+/// AD405–AD408, AD410, AD411, AD416, AD417 for a token's claims at time `now`; only AD408 when
+/// the `--verifier` library decides the rest.
 pub fn claims(claims: &Value, expect: &Expect, now: i64) -> Vec<Finding> {
     let mut out = Vec::new();
+    if expect.library_decides {
+        required(claims, &expect.require, &mut out);
+        return out;
+    }
     if let Some(exp) = claims.get("exp") {
         match num(exp) {
             Some(e) if now > e.saturating_add(expect.leeway) => out.push(
@@ -357,7 +386,7 @@ pub fn claims(claims: &Value, expect: &Expect, now: i64) -> Vec<Finding> {
         )),
         (None, false) => out.push(Finding::new(
             &AD411,
-            format!("the token has aud {aud:?} but no audience was given: PyJWT, jsonwebtoken and jose reject such a token unless the verifier names its audience"),
+            format!("the token has aud {aud:?} but no audience was given: PyJWT and python-jose reject such a token (\"Invalid audience\") unless the verifier names its audience; npm jsonwebtoken and jose accept it"),
         )),
         _ => {}
     }
@@ -374,7 +403,13 @@ pub fn claims(claims: &Value, expect: &Expect, now: i64) -> Vec<Finding> {
             )),
         }
     }
-    for r in &expect.require {
+    required(claims, &expect.require, &mut out);
+    out
+}
+
+/// AD408 for each claim in `require` the token lacks.
+fn required(claims: &Value, require: &[String], out: &mut Vec<Finding>) {
+    for r in require {
         if claims.get(r).is_none_or(Value::is_null) {
             let present: Vec<&str> = claims
                 .as_object()
@@ -389,14 +424,94 @@ pub fn claims(claims: &Value, expect: &Expect, now: i64) -> Vec<Finding> {
             ));
         }
     }
-    out
+}
+
+/// How the backend calls the library `--verifier` names.
+pub struct VerifierCall<'a> {
+    pub verifier: Verifier,
+    /// The backend's `algorithms` list (`--alg`); `None`: the call passes none.
+    pub algorithms: Option<&'a [String]>,
+    /// The list was not given but the library requires one (PyJWT): the token's own `alg` is
+    /// assumed, and the message says so.
+    pub algorithms_assumed: bool,
+    pub audience: Option<&'a str>,
+    pub issuer: Option<&'a str>,
+    pub salt: Option<&'a str>,
+}
+
+/// AD421: the library `--verifier` names rejects `token` with every candidate (each as stored,
+/// as a backend holds it) and with the public key (`public_key_verifies`: whether authdoctor's
+/// own check verified the signature with the keys given); the message quotes its error with the
+/// first candidate. Nothing when it accepts the token with one of them.
+pub fn verifier(
+    token: &str,
+    call: &VerifierCall<'_>,
+    candidates: &[(String, &Secret)],
+    public_key_verifies: Option<bool>,
+    now: i64,
+) -> Vec<Finding> {
+    let v = call.verifier;
+    fn with<'a>(call: &VerifierCall<'a>, key: Key<'a>) -> Call<'a> {
+        Call {
+            key,
+            algorithms: call.algorithms,
+            audience: call.audience,
+            issuer: call.issuer,
+            salt: call.salt,
+        }
+    }
+    let mut tried: Vec<(String, Verdict)> = candidates
+        .iter()
+        .map(|(who, s)| (who.clone(), v.verify(token, &with(call, Key::Secret(s.expose())), now)))
+        .collect();
+    if let Some(verifies) = public_key_verifies {
+        tried.push((
+            "the public key".into(),
+            v.verify(token, &with(call, Key::Public { verifies }), now),
+        ));
+    }
+    if tried.iter().any(|(_, t)| matches!(t, Verdict::Accept { .. })) {
+        return Vec::new();
+    }
+    let Some((who, Verdict::Reject { error, message })) = tried.first() else {
+        return Vec::new();
+    };
+    let assumed = match (call.algorithms_assumed, call.algorithms) {
+        (true, Some(list)) => format!("; algorithms={list:?} assumed, give --alg for the backend's list"),
+        _ => String::new(),
+    };
+    let others = if tried.len() > 1 {
+        format!(" (and with the {} other candidate(s))", tried.len() - 1)
+    } else {
+        String::new()
+    };
+    vec![
+        Finding::new(
+            &AD421,
+            format!(
+                "{}: {error}: {message} — {} given {who}{others}{assumed}",
+                v.library(),
+                v.call()
+            ),
+        )
+        .sources([who.clone()]),
+    ]
 }
 
 /// Whether a JWS needs public keys (its `alg` is a known asymmetric one): only then does the
 /// command fetch `--key`, `--jwks` or `--discover`.
 pub fn needs_public_keys(j: &Jws) -> bool {
     let alg = j.header.get("alg").and_then(Value::as_str).unwrap_or("");
-    Algorithm::from_str(alg).is_ok_and(|a| a.family() != AlgorithmFamily::Hmac)
+    algorithm(alg).is_some_and(|a| a.family() != AlgorithmFamily::Hmac)
+}
+
+/// The jsonwebtoken algorithm of a token's `alg`: RFC 9864's fully-specified `Ed25519` (what
+/// jose 6 emits) is EdDSA over Ed25519, the only EdDSA curve jsonwebtoken implements.
+pub fn algorithm(alg: &str) -> Option<Algorithm> {
+    match alg {
+        "Ed25519" => Some(Algorithm::EdDSA),
+        _ => Algorithm::from_str(alg).ok(),
+    }
 }
 
 /// The public keys gathered for an asymmetric token, and why each file or URL that could not be
@@ -430,14 +545,19 @@ pub fn signature(j: &Jws, allowed: &[String], candidates: &[(String, &Secret)], 
         ));
         return report;
     }
-    if !allowed.is_empty() && !allowed.iter().any(|x| x == &alg_name) {
+    // `--alg EdDSA` allows its RFC 9864 fully-specified name, Ed25519, too.
+    if !allowed.is_empty()
+        && !allowed
+            .iter()
+            .any(|x| x == &alg_name || (x == "EdDSA" && alg_name == "Ed25519"))
+    {
         report.findings.push(Finding::new(
             &AD409,
             format!("alg {alg_name} is not among the allowed {:?}", allowed),
         ));
         return report;
     }
-    let Ok(alg) = Algorithm::from_str(&alg_name) else {
+    let Some(alg) = algorithm(&alg_name) else {
         let known = ["ES512", "ES256K", "Ed448"].contains(&alg_name.as_str());
         let msg = if known {
             format!("{alg_name} is a JOSE algorithm authdoctor cannot check (jsonwebtoken does not implement it)")
@@ -811,6 +931,7 @@ mod tests {
             iss: Some("you".into()),
             require: vec!["userId".into()],
             leeway: 60,
+            library_decides: false,
         };
         let codes: Vec<&str> = claims(&c, &e, 1000).iter().map(|f| f.code.id).collect();
         assert_eq!(codes, vec!["AD405", "AD410", "AD406", "AD407", "AD408"]);
@@ -830,5 +951,78 @@ mod tests {
             vec!["AD416", "AD410", "AD411"],
             "exp within leeway passes, and says it did only thanks to the leeway"
         );
+    }
+
+    /// With `--verifier`, the library's verdict replaces the claim checks (only `require` stays)
+    /// and AD421 quotes its error.
+    #[test]
+    fn the_library_decides() {
+        let c = serde_json::json!({"exp": 100, "aud": "api"});
+        let e = Expect {
+            require: vec!["userId".into()],
+            library_decides: true,
+            ..Default::default()
+        };
+        let codes: Vec<&str> = claims(&c, &e, 1000).iter().map(|f| f.code.id).collect();
+        assert_eq!(codes, vec!["AD408"]);
+
+        let secret = Secret::new(b"Qx7vN2mR9kL4pW8sT3yB6dF1hJ5nC0aE".to_vec());
+        let k = jsonwebtoken::EncodingKey::from_secret(secret.expose());
+        let token = jsonwebtoken::encode(&jsonwebtoken::Header::default(), &serde_json::json!({"aud": "api"}), &k)
+            .expect("signs");
+        let candidates = [("backend".to_string(), &secret)];
+        let call = |verifier| VerifierCall {
+            verifier,
+            algorithms: None,
+            algorithms_assumed: false,
+            audience: None,
+            issuer: None,
+            salt: None,
+        };
+        let found = verifier(&token, &call(Verifier::PythonJose), &candidates, None, 1000);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].code.id, "AD421");
+        assert!(
+            found[0]
+                .message
+                .starts_with("python-jose 3.5.0: JWTClaimsError: Invalid audience — jose.jwt.decode("),
+            "{}",
+            found[0].message
+        );
+        assert!(verifier(&token, &call(Verifier::Jose), &candidates, None, 1000).is_empty());
+    }
+
+    /// RFC 9864's `Ed25519` (jose 6) verifies as EdDSA with the same key.
+    #[test]
+    fn ed25519_is_eddsa() {
+        let text = include_str!("../../tests/fixtures/tokens/pyjwt.json");
+        let rec: Value = serde_json::from_str(text).expect("recording");
+        let t = rec["tokens"]
+            .as_array()
+            .and_then(|a| a.iter().find(|t| t["alg"] == "EdDSA"))
+            .expect("an EdDSA token");
+        let private = jsonwebtoken::EncodingKey::from_ed_pem(t["private_pem"].as_str().unwrap_or("").as_bytes())
+            .expect("private key");
+        use base64::Engine as _;
+        let b64 = |v: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v);
+        let input = format!("{}.{}", b64(br#"{"alg":"Ed25519"}"#), b64(br#"{"sub":"u1"}"#));
+        let sig = jsonwebtoken::crypto::sign(input.as_bytes(), &private, Algorithm::EdDSA).expect("signs");
+        let Ok(Token::Jws(j)) = crate::jwt::parse(&format!("{input}.{sig}")) else {
+            panic!("parses")
+        };
+        assert!(needs_public_keys(&j));
+        let keys = crate::jwt::keys::from_json(&t["jwk"].to_string(), "jwk").expect("jwk");
+        let k = Keys {
+            keys,
+            unreadable: Vec::new(),
+        };
+        let v = signature(&j, &[], &[], Some(&k));
+        assert!(
+            v.verified,
+            "{:?}",
+            v.findings.iter().map(|f| &f.message).collect::<Vec<_>>()
+        );
+        let v = signature(&j, &["EdDSA".to_string()], &[], Some(&k));
+        assert!(v.verified, "--alg EdDSA allows Ed25519");
     }
 }

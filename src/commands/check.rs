@@ -137,6 +137,8 @@ pub async fn run(opts: &Options<'_>, global: &Global) -> Result<(Vec<Report>, Ve
             ));
         }
         lock_entries.extend(candidates.iter().filter_map(|o| baseline::entry_of(o)));
+        // config::load checked the name.
+        let verifier = t.verifier.as_ref().and_then(|v| v.get_ref().parse().ok());
         let args = super::jwt::VerifyArgs {
             token: None,
             secrets: Vec::new(),
@@ -147,10 +149,12 @@ pub async fn run(opts: &Options<'_>, global: &Global) -> Result<(Vec<Report>, Ve
                 aud: t.audience.clone(),
                 iss: t.issuer.clone(),
                 require: t.require.clone(),
-                leeway: t.leeway.unwrap_or(60) as i64,
+                leeway: t.leeway.unwrap_or(0) as i64,
+                library_decides: verifier.is_some(),
             },
             algs: t.algorithms.clone(),
             salt: t.salt.as_deref(),
+            verifier,
         };
         super::jwt::check_token(&mut r, parsed, &intake, &candidates, &args, global.timeout).await;
         r.ignore(&crate::config::ignore_codes(&t.ignore));

@@ -2,6 +2,7 @@
 
 use crate::checks::token;
 use crate::cli::{self, Global};
+use crate::jwt::profiles::Verifier;
 use crate::jwt::{self, Token, jwe, keys};
 use crate::report::{Report, TokenView};
 use crate::secret::Secret;
@@ -114,6 +115,8 @@ pub struct VerifyArgs<'a> {
     /// Allowed `alg` names; empty: any the key fits.
     pub algs: Vec<String>,
     pub salt: Option<&'a str>,
+    /// The library the backend verifies with (`--verifier`): its verdict is AD421.
+    pub verifier: Option<Verifier>,
 }
 
 pub async fn verify(mut a: VerifyArgs<'_>, global: &Global) -> Result<(Report, Vec<Secret>), UsageError> {
@@ -143,6 +146,22 @@ pub async fn check_token(
     timeout: Duration,
 ) -> Vec<Secret> {
     super::source_rows(outcomes, report, false);
+    // A symmetric JWK (`kty: "oct"`) given to --key is an HMAC secret: its `k` bytes are a candidate.
+    let hmac_token = matches!(&parsed, Some(Token::Jws(j)) if !token::needs_public_keys(j));
+    let octs: Vec<(String, Secret)> = if hmac_token {
+        a.keys
+            .iter()
+            .filter_map(|f| std::fs::read_to_string(f).ok().map(|t| (f, t)))
+            .flat_map(|(f, t)| {
+                keys::oct_secrets(&t).into_iter().map(move |(kid, k)| {
+                    let kid = kid.map(|k| format!(" (kid {k})")).unwrap_or_default();
+                    (format!("--key {f}{kid}"), Secret::new(k))
+                })
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let readable: Vec<(String, &Secret)> = outcomes
         .iter()
         .filter_map(|o| {
@@ -153,11 +172,19 @@ pub async fn check_token(
             };
             o.secret().map(|s| (label, s))
         })
+        .chain(octs.iter().map(|(l, s)| (l.clone(), s)))
         .collect();
     let values: Vec<&[u8]> = readable.iter().map(|(_, s)| s.expose()).collect();
     let secrets: Vec<Secret> = readable.iter().map(|(_, s)| (*s).clone()).collect();
     let now = jwt::now();
     let Some(token) = parsed else { return secrets };
+    let (token_alg, asymmetric) = match &token {
+        Token::Jws(j) => (
+            j.header.get("alg").and_then(Value::as_str).unwrap_or("").to_string(),
+            token::needs_public_keys(j),
+        ),
+        Token::Jwe(_) => (String::new(), false),
+    };
     match token {
         Token::Jwe(e) => {
             if values.is_empty() {
@@ -201,6 +228,29 @@ pub async fn check_token(
             }
         }
         Token::Jws(j) => verify_jws(report, &j, a, &readable, timeout, now).await,
+    }
+    if let Some(v) = a.verifier {
+        // PyJWT requires `algorithms=`: without --alg, the backend is taken to list the token's own.
+        let assumed = a.algs.is_empty() && v == Verifier::PyJwt && !token_alg.is_empty();
+        let own = vec![token_alg];
+        let call = token::VerifierCall {
+            verifier: v,
+            algorithms: if !a.algs.is_empty() {
+                Some(&a.algs)
+            } else if assumed {
+                Some(&own)
+            } else {
+                None
+            },
+            algorithms_assumed: assumed,
+            audience: a.expect.aud.as_deref(),
+            issuer: a.expect.iss.as_deref(),
+            salt: a.salt.or(intake.cookie.as_deref()),
+        };
+        let public = asymmetric.then(|| report.token.as_ref().is_some_and(|t| t.verified));
+        report
+            .findings
+            .extend(token::verifier(&intake.token, &call, &readable, public, now));
     }
     secrets
 }
@@ -313,10 +363,45 @@ pub struct SignArgs<'a> {
     pub aud: Option<&'a str>,
     pub iss: Option<&'a str>,
     pub kid: Option<&'a str>,
+    /// Sign with a secret that has surrounding whitespace, as it is.
+    pub secret_as_is: bool,
 }
 
-/// The token, and the secrets read (for redaction of anything else printed).
-pub async fn sign(a: SignArgs<'_>, global: &Global) -> Result<(String, Vec<Secret>), UsageError> {
+/// A token signed, the secrets read (for redaction of anything else printed), and warnings for
+/// stderr.
+pub struct Signed {
+    pub token: String,
+    pub secrets: Vec<Secret>,
+    pub warnings: Vec<String>,
+}
+
+/// Where a secret's surrounding whitespace is, by name and offset ("LF 0x0a at byte 64"), never
+/// its other bytes; `None` when it has none.
+fn surrounding_whitespace(v: &[u8]) -> Option<String> {
+    let name = |b: u8| match b {
+        b'\n' => "LF 0x0a",
+        b'\r' => "CR 0x0d",
+        b'\t' => "TAB 0x09",
+        b' ' => "space 0x20",
+        0x0b => "VT 0x0b",
+        _ => "FF 0x0c",
+    };
+    let lead = v.iter().take_while(|b| b.is_ascii_whitespace()).count();
+    if lead == v.len() {
+        return (!v.is_empty()).then(|| "only whitespace".to_string());
+    }
+    let trail = v.iter().rev().take_while(|b| b.is_ascii_whitespace()).count();
+    let mut at: Vec<String> = Vec::new();
+    for (i, b) in v.iter().enumerate() {
+        if i < lead || i >= v.len() - trail {
+            at.push(format!("{} at byte {i}", name(*b)));
+        }
+    }
+    (!at.is_empty()).then(|| at.join(", "))
+}
+
+/// Sign a token with `a`'s secret or key.
+pub async fn sign(a: SignArgs<'_>, global: &Global) -> Result<Signed, UsageError> {
     let alg = jsonwebtoken::Algorithm::from_str(a.alg).map_err(|_| {
         UsageError::new(format!("--alg {:?} is not supported", a.alg))
             .hint("HS256, HS384, HS512, RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384 or EdDSA")
@@ -354,6 +439,7 @@ pub async fn sign(a: SignArgs<'_>, global: &Global) -> Result<(String, Vec<Secre
     let mut header = jsonwebtoken::Header::new(alg);
     header.kid = a.kid.map(str::to_string);
     let mut read = Vec::new();
+    let mut warnings = Vec::new();
     let key = if alg.family() == jsonwebtoken::AlgorithmFamily::Hmac {
         let Some(src) = a.secret else {
             return Err(UsageError::new(format!("{} needs --secret SOURCE", a.alg)));
@@ -367,6 +453,27 @@ pub async fn sign(a: SignArgs<'_>, global: &Global) -> Result<(String, Vec<Secre
                 .ok_or_else(|| UsageError::new(format!("{src}: yields no value to sign with")))?,
             Err(e) => return Err(UsageError::new(format!("could not read the secret: {}", e.message))),
         };
+        // A newline from `echo` or a file signs tokens no verifier holding the trimmed value accepts.
+        if !a.secret_as_is
+            && let Some(at) = surrounding_whitespace(s.expose())
+        {
+            return Err(UsageError::new(format!(
+                "the secret from {src} has surrounding whitespace ({at}): verifiers that read it trimmed reject tokens signed with it"
+            ))
+            .hint("remove it where the secret is stored (`printf %s` instead of `echo`), or give --secret-as-is to sign with the bytes as they are"));
+        }
+        let min = match alg {
+            jsonwebtoken::Algorithm::HS384 => 48,
+            jsonwebtoken::Algorithm::HS512 => 64,
+            _ => 32,
+        };
+        if s.expose().len() < min {
+            warnings.push(format!(
+                "warning: the secret from {src} is {} bytes, shorter than the {min} bytes {} needs (RFC 7518 §3.2; AD201); PyJWT warns and some libraries refuse it",
+                s.expose().len(),
+                a.alg
+            ));
+        }
         let k = jsonwebtoken::EncodingKey::from_secret(s.expose());
         read.push(s);
         k
@@ -387,7 +494,11 @@ pub async fn sign(a: SignArgs<'_>, global: &Global) -> Result<(String, Vec<Secre
     };
     let token = jsonwebtoken::encode(&header, &Value::Object(claims), &key)
         .map_err(|e| UsageError::new(format!("could not sign: {e}")))?;
-    Ok((token, read))
+    Ok(Signed {
+        token,
+        secrets: read,
+        warnings,
+    })
 }
 
 /// `jwt verify`'s command line as [`verify`] takes it, the secret sources parsed.
@@ -403,9 +514,11 @@ pub fn dispatch_verify(c: &cli::VerifyArgs) -> Result<VerifyArgs<'_>, UsageError
             iss: c.iss.clone(),
             require: c.require.clone(),
             leeway: c.leeway as i64,
+            library_decides: c.verifier.is_some(),
         },
         algs: c.algs.iter().map(|a| a.name().to_string()).collect(),
         salt: c.salt.as_deref(),
+        verifier: c.verifier,
     })
 }
 
@@ -421,5 +534,6 @@ pub fn sign_args(c: &cli::SignArgs) -> SignArgs<'_> {
         aud: c.aud.as_deref(),
         iss: c.iss.as_deref(),
         kid: c.kid.as_deref(),
+        secret_as_is: c.secret_as_is,
     }
 }

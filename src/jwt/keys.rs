@@ -38,6 +38,27 @@ pub fn from_json(text: &str, label: &str) -> Result<Vec<Key>, String> {
     Ok(vec![from_jwk(&jwk, label)?])
 }
 
+/// The symmetric (`kty: "oct"`) keys of a JWK or JWKS document: (`kid`, the bytes of `k`). A
+/// backend that loads such a JWK uses those bytes as its HMAC secret.
+pub fn oct_secrets(text: &str) -> Vec<(Option<String>, Vec<u8>)> {
+    use base64::Engine as _;
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(text) else {
+        return Vec::new();
+    };
+    let one = [v.clone()];
+    let all = v.get("keys").and_then(|k| k.as_array()).map_or(&one[..], Vec::as_slice);
+    all.iter()
+        .filter(|k| k.get("kty").and_then(|t| t.as_str()) == Some("oct"))
+        .filter_map(|k| {
+            let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(k.get("k")?.as_str()?.trim_end_matches('='))
+                .ok()?;
+            let kid = k.get("kid").and_then(|x| x.as_str()).map(str::to_string);
+            Some((kid, bytes))
+        })
+        .collect()
+}
+
 /// `--key FILE`: a PEM public key or certificate (RSA, EC, Ed25519), or a JWK/JWKS.
 pub fn from_file(path: &str) -> Result<Vec<Key>, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;

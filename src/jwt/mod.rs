@@ -3,6 +3,7 @@
 
 pub mod jwe;
 pub mod keys;
+pub mod profiles;
 pub mod verify;
 
 use base64::Engine as _;

@@ -181,7 +181,8 @@ pub(super) fn report(report: &Report, style: Style) -> String {
     if let Some(keys) = &report.keys {
         render_keys(&mut out, keys, style);
     }
-    if let Some(t) = &report.token {
+    // -q: only problems and the verdict, so not the token's header and claims.
+    if let Some(t) = report.token.as_ref().filter(|_| !style.quiet) {
         render_token(&mut out, t, style);
     }
 

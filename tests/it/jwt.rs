@@ -438,3 +438,32 @@ fn malformed_tokens_are_ad401_never_a_panic() {
     assert_eq!(r.code, 0, "{}", r.stdout);
     assert!(r.stdout.contains("took off:"), "{}", r.stdout);
 }
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// `--leeway` defaults to 0 s, as PyJWT, python-jose, jose and jsonwebtoken do: a token expired
+/// 30 s ago fails (AD405, exit 1); with `--leeway 60` it passes, and AD416 says only thanks to it.
+#[test]
+fn leeway_defaults_to_zero_as_the_libraries() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let secret = format!("file:{}", write(dir.path(), "secret", SECRET));
+    let t = sign(&[
+        "--secret",
+        &secret,
+        "--claims",
+        &format!(r#"{{"exp":{}}}"#, unix_now() - 30),
+    ]);
+    let (code, v) = verify(&t, &["--secret", &secret]);
+    assert_eq!(code, 1, "{v}");
+    assert!(
+        find(&v, "AD405").is_some_and(|f| f["message"].as_str().unwrap_or("").contains("leeway 0 s")),
+        "{v}"
+    );
+    let (code, v) = verify(&t, &["--secret", &secret, "--leeway", "60"]);
+    assert_eq!(code, 0, "{v}");
+    assert!(find(&v, "AD405").is_none() && find(&v, "AD416").is_some(), "{v}");
+}

@@ -11,8 +11,17 @@ fn write(dir: &std::path::Path, name: &str, content: &[u8]) -> String {
     p.display().to_string()
 }
 
+/// Signed with the file's bytes as they are (a PEM file ends in a newline).
 fn sign_with(file: &str) -> String {
-    let r = run(ad().args(["jwt", "sign", "--secret", &format!("file:{file}"), "--claim", "sub=u1"]));
+    let r = run(ad().args([
+        "jwt",
+        "sign",
+        "--secret",
+        &format!("file:{file}"),
+        "--secret-as-is",
+        "--claim",
+        "sub=u1",
+    ]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     r.stdout.trim().to_string()
 }
@@ -250,4 +259,242 @@ fn database_session_ids_and_expired_marks() {
         m.starts_with("expired ") && m.contains(" days ago: exp is 2001-09-09"),
         "{m}"
     );
+}
+
+/// What `library` said of the corpus token `case` when recorded (tests/fixtures/tokens/verifiers.json):
+/// `None` when it accepted it, else "Error: message".
+fn library_said(case: &str, library: &str) -> Option<String> {
+    let text = std::fs::read_to_string(root().join("tests/fixtures/tokens/verifiers.json")).expect("recording");
+    let v: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let c = v["cases"]
+        .as_array()
+        .and_then(|a| a.iter().find(|c| c["name"] == case).cloned())
+        .unwrap_or_else(|| panic!("no case {case}"));
+    let r = &c["results"][library];
+    assert!(r.is_object(), "{library} recorded on {case}");
+    (r["accept"] != true).then(|| {
+        format!(
+            "{}: {}",
+            r["error"].as_str().unwrap_or(""),
+            r["message"].as_str().unwrap_or("")
+        )
+    })
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// `--verifier`: fresh tokens in the corpus' situations get, through the CLI, the verdict each
+/// real library gave the corpus token (AD421 quoting its error, exit 1), or pass where it accepted.
+#[test]
+fn verifier_says_what_the_library_says() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let secret = format!("file:{}", write(dir.path(), "secret", SECRET.as_bytes()));
+    let n = now();
+    let signed = |claims: String| {
+        let r = run(ad().args(["jwt", "sign", "--secret", &secret, "--claims", &claims]));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        r.stdout.trim().to_string()
+    };
+    // jwt sign adds iat = now; `iat` in the future is given after it, as --claims cannot.
+    let scenarios: Vec<(&str, String, Vec<&str>)> = vec![
+        ("valid", signed(format!(r#"{{"exp":{}}}"#, n + 3600)), vec![]),
+        ("expired 30 s ago", signed(format!(r#"{{"exp":{}}}"#, n - 30)), vec![]),
+        ("nbf 30 s ahead", signed(format!(r#"{{"nbf":{}}}"#, n + 30)), vec![]),
+        ("aud present, none expected", signed(r#"{"aud":"api"}"#.into()), vec![]),
+        ("aud expected, missing", signed("{}".into()), vec!["--aud", "api"]),
+        ("aud mismatch", signed(r#"{"aud":"web"}"#.into()), vec!["--aud", "api"]),
+        (
+            "iss wrong (trailing slash)",
+            signed(r#"{"iss":"https://auth.example.com/"}"#.into()),
+            vec!["--iss", "https://auth.example.com"],
+        ),
+        (
+            "HS512 when HS256 is expected",
+            {
+                let r = run(ad().args(["jwt", "sign", "--secret", &secret, "--alg", "HS512"]));
+                r.stdout.trim().to_string()
+            },
+            vec!["--alg", "HS256"],
+        ),
+    ];
+    for lib in ["pyjwt", "python-jose", "jsonwebtoken", "jose"] {
+        for (case, token, extra) in &scenarios {
+            let mut args = vec!["jwt", "verify", token.as_str(), "--secret", &secret, "--verifier", lib];
+            args.extend(extra.iter().copied());
+            let (code, v) = json(ad().args(&args));
+            let got = messages(&v, "AD421");
+            match library_said(case, lib) {
+                None => {
+                    assert!(got.is_empty(), "{lib} accepted {case:?}: {v}");
+                    assert_eq!(code, 0, "{lib} on {case:?}: {v}");
+                }
+                Some(err) => {
+                    assert_eq!(got.len(), 1, "{lib} rejected {case:?} with {err}: {v}");
+                    assert!(got[0].contains(&err), "{lib} on {case:?}: {:?} lacks {err:?}", got[0]);
+                    assert_eq!(code, 1, "{lib} on {case:?}: {v}");
+                }
+            }
+        }
+    }
+}
+
+/// An Auth.js session cookie is never a JWS: every JWS library rejects it (exit 1, not "PASS with
+/// warnings"), Auth.js' decode opens it; `verifier =` on a [[token]] does the same in `check`.
+#[test]
+fn a_session_cookie_sent_to_a_jws_verifier() {
+    let text = std::fs::read_to_string(root().join("tests/fixtures/tokens/authjs.json")).expect("recording");
+    let v: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let t = &v["tokens"][0];
+    let (token, secret) = (
+        t["token"].as_str().unwrap_or(""),
+        t["secrets"][0].as_str().unwrap_or(""),
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = write(dir.path(), "secret", secret.as_bytes());
+    let spec = format!("file:{file}");
+    let (code, plain) = json(ad().args(["jwt", "verify", token, "--secret", &spec]));
+    assert_eq!(code, 0, "without --verifier the cookie decrypts: {plain}");
+    let (code, out) = json(ad().args(["jwt", "verify", token, "--secret", &spec, "--verifier", "jsonwebtoken"]));
+    assert_eq!(code, 1, "{out}");
+    let want = library_said("JWE (Auth.js session cookie)", "jsonwebtoken").expect("rejected");
+    assert!(messages(&out, "AD421").iter().any(|m| m.contains(&want)), "{out}");
+    let (code, out) = json(ad().args(["jwt", "verify", token, "--secret", &spec, "--verifier", "authjs"]));
+    assert_eq!(code, 0, "{out}");
+    assert!(messages(&out, "AD421").is_empty(), "{out}");
+
+    std::fs::write(dir.path().join("token"), token).expect("write");
+    let config = |verifier: &str| {
+        format!(
+            "[[token]]\nname = \"session\"\ntoken = \"file:{}\"\nsecrets = [\"{spec}\"]\nverifier = \"{verifier}\"\n",
+            dir.path().join("token").display()
+        )
+    };
+    std::fs::write(dir.path().join("authdoctor.toml"), config("pyjwt")).expect("write");
+    let cfg = dir.path().join("authdoctor.toml").display().to_string();
+    let (code, out) = json(ad().args(["check", "--config", &cfg]));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.to_string().contains("PyJWT 2.15.1"), "{out}");
+    std::fs::write(dir.path().join("authdoctor.toml"), config("pyjwt2")).expect("write");
+    let r = run(ad().args(["check", "--config", &cfg]));
+    assert_eq!(r.code, 2, "an unknown verifier is a config error: {}", r.stderr);
+    assert!(r.stderr.contains("unknown verifier \"pyjwt2\""), "{}", r.stderr);
+}
+
+/// `jwt sign` refuses a secret with surrounding whitespace (naming it, never printing the secret)
+/// unless `--secret-as-is`, and warns on stderr when it is shorter than 32 bytes.
+#[test]
+fn sign_refuses_surrounding_whitespace_and_warns_on_short_secrets() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let echoed = write(dir.path(), "echoed", format!("{SECRET}\n").as_bytes());
+    let r = run(ad().args(["jwt", "sign", "--secret", &format!("file:{echoed}")]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("LF 0x0a at byte 64") && r.stderr.contains("--secret-as-is"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains(&SECRET[..8]) && r.stdout.is_empty(), "{}", r.stderr);
+    let r = run(ad().args(["jwt", "sign", "--secret", &format!("file:{echoed}"), "--secret-as-is"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (code, v) = json(ad().args(["jwt", "verify", r.stdout.trim(), "--secret", &format!("file:{echoed}")]));
+    assert_eq!(code, 0, "signed with the bytes as they are: {v}");
+
+    let short = write(dir.path(), "short", b"only-20-bytes-secret");
+    let r = run(ad().args(["jwt", "sign", "--secret", &format!("file:{short}")]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("is 20 bytes, shorter than the 32 bytes HS256 needs"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.stdout.lines().count(), 1, "stdout is still only the token");
+    let r = run(ad().args([
+        "jwt",
+        "sign",
+        "--secret",
+        &format!(
+            "file:{SECRET_FILE}",
+            SECRET_FILE = write(dir.path(), "good", SECRET.as_bytes())
+        ),
+    ]));
+    assert!(r.stderr.is_empty(), "a good secret signs silently: {}", r.stderr);
+}
+
+/// `-q` prints only problems and the verdict: not the token's header and claims.
+#[test]
+fn quiet_does_not_print_the_claims() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = write(dir.path(), "secret", SECRET.as_bytes());
+    let token = sign_with(&file);
+    let loud = run(ad().args([
+        "jwt",
+        "verify",
+        &token,
+        "--secret",
+        &format!("file:{file}"),
+        "--color",
+        "never",
+    ]));
+    assert!(
+        loud.stdout.contains("claims:") && loud.stdout.contains("\"u1\""),
+        "{}",
+        loud.stdout
+    );
+    let quiet = run(ad().args([
+        "jwt",
+        "verify",
+        &token,
+        "--secret",
+        &format!("file:{file}"),
+        "--color",
+        "never",
+        "-q",
+    ]));
+    assert_eq!(quiet.code, 0, "{}", quiet.stderr);
+    assert!(
+        !quiet.stdout.contains("claims:") && !quiet.stdout.contains("\"u1\""),
+        "{}",
+        quiet.stdout
+    );
+}
+
+/// A symmetric JWK (`kty: "oct"`), alone or in a JWKS, given to `--key` is an HMAC candidate.
+#[test]
+fn an_oct_jwk_is_an_hmac_candidate() {
+    use base64::Engine as _;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = write(dir.path(), "secret", SECRET.as_bytes());
+    let token = sign_with(&file);
+    let k = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(SECRET);
+    let jwk = write(
+        dir.path(),
+        "oct.json",
+        format!(r#"{{"kty":"oct","k":"{k}"}}"#).as_bytes(),
+    );
+    let (code, v) = json(ad().args(["jwt", "verify", &token, "--key", &jwk]));
+    assert_eq!(code, 0, "{v}");
+    assert!(
+        messages(&v, "AD403")
+            .iter()
+            .any(|m| m.contains(&format!("--key {jwk}"))),
+        "{v}"
+    );
+    assert!(
+        !v.to_string().contains(&SECRET[..8]) && !v.to_string().contains(&k[..12]),
+        "{v}"
+    );
+    let other = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode("another-secret-of-thirty-two-bytes!!");
+    let set = write(
+        dir.path(),
+        "jwks.json",
+        format!(r#"{{"keys":[{{"kty":"oct","kid":"old","k":"{other}"}},{{"kty":"oct","kid":"new","k":"{k}"}}]}}"#)
+            .as_bytes(),
+    );
+    let (code, v) = json(ad().args(["jwt", "verify", &token, "--key", &set]));
+    assert_eq!(code, 0, "{v}");
+    assert!(messages(&v, "AD403").iter().any(|m| m.contains("(kid new)")), "{v}");
 }
