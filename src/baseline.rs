@@ -2,8 +2,8 @@
 //! can say what changed since (AD112). The file holds lengths, 12-hex-digit SHA-256 prefixes and
 //! store digests: never a value.
 
+use crate::error::Error;
 use crate::source::{Outcome, Yield};
-use crate::usage::UsageError;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -64,14 +64,14 @@ impl Lock {
     }
 }
 
-pub fn load(path: &Path) -> Result<Lock, UsageError> {
+pub fn load(path: &Path) -> Result<Lock, Error> {
     let text = std::fs::read_to_string(path).map_err(|e| {
-        UsageError::new(format!("baseline {}: {e}", path.display()))
+        Error::new(format!("baseline {}: {e}", path.display()))
             .hint("write one with `authdoctor check --update-baseline` once the check passes")
     })?;
     let lock: Lock = toml::from_str(&text).map_err(|e| {
         let at = e.span().map(|s| crate::config::position(path, &text, s.start));
-        UsageError::new(format!(
+        Error::new(format!(
             "{}: {}",
             at.unwrap_or_else(|| path.display().to_string()),
             e.message().trim()
@@ -79,7 +79,7 @@ pub fn load(path: &Path) -> Result<Lock, UsageError> {
         .hint("regenerate it with `authdoctor check --update-baseline`")
     })?;
     if lock.version != VERSION {
-        return Err(UsageError::new(format!(
+        return Err(Error::new(format!(
             "{}: baseline version {} is not one this authdoctor reads ({VERSION})",
             path.display(),
             lock.version

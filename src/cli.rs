@@ -67,10 +67,10 @@ pub struct Global {
 impl Global {
     /// The `--ignore` codes. Errors (exit 2): a value that is not a code authdoctor emits, not
     /// echoed unless it is code-shaped (clap's own message would echo it).
-    pub fn ignored(&self) -> Result<Vec<&'static crate::findings::Code>, crate::usage::UsageError> {
+    pub fn ignored(&self) -> Result<Vec<&'static crate::findings::Code>, crate::error::Error> {
         self.ignore
             .iter()
-            .map(|c| parse_code(c).map_err(|e| crate::usage::UsageError::new(format!("--ignore: {e}"))))
+            .map(|c| parse_code(c).map_err(|e| crate::error::Error::new(format!("--ignore: {e}"))))
             .collect()
     }
 }

@@ -1,8 +1,8 @@
 //! `authdoctor.toml`: the secret groups and token checks `authdoctor check` runs, with errors that
 //! point at file, line and column.
 
+use crate::error::Error;
 use crate::source::Spec;
-use crate::usage::UsageError;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
@@ -76,42 +76,39 @@ pub fn position(path: &Path, text: &str, offset: usize) -> String {
 }
 
 /// The config file: `--config PATH`, else the nearest authdoctor.toml in this directory or a parent.
-pub fn locate(explicit: Option<&str>) -> Result<PathBuf, UsageError> {
+pub fn locate(explicit: Option<&str>) -> Result<PathBuf, Error> {
     if let Some(p) = explicit {
         let p = PathBuf::from(p);
         if !p.is_file() {
-            return Err(UsageError::new(format!("{}: no such config file", p.display()))
+            return Err(Error::new(format!("{}: no such config file", p.display()))
                 .hint("check --config, or omit it to search upwards for authdoctor.toml"));
         }
         return Ok(p);
     }
-    let mut dir = std::env::current_dir().map_err(|e| UsageError::new(format!("no current directory: {e}")))?;
+    let mut dir = std::env::current_dir().map_err(|e| Error::new(format!("no current directory: {e}")))?;
     loop {
         let c = dir.join(FILE_NAME);
         if c.is_file() {
             return Ok(c);
         }
         if !dir.pop() {
-            return Err(
-                UsageError::new(format!("no {FILE_NAME} in this directory or any parent"))
-                    .hint("give --config PATH, or write one: README.md shows the format"),
-            );
+            return Err(Error::new(format!("no {FILE_NAME} in this directory or any parent"))
+                .hint("give --config PATH, or write one: README.md shows the format"));
         }
     }
 }
 
-pub fn load(path: &Path) -> Result<Config, UsageError> {
-    let text = std::fs::read_to_string(path).map_err(|e| UsageError::new(format!("{}: {e}", path.display())))?;
+pub fn load(path: &Path) -> Result<Config, Error> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::new(format!("{}: {e}", path.display())))?;
     let config: Config = toml::from_str(&text).map_err(|e| {
         let at = e
             .span()
             .map(|s| position(path, &text, s.start))
             .unwrap_or_else(|| path.display().to_string());
-        UsageError::new(format!("{at}: {}", e.message().trim())).hint("see README.md for the authdoctor.toml format")
+        Error::new(format!("{at}: {}", e.message().trim())).hint("see README.md for the authdoctor.toml format")
     })?;
-    let err = |span: std::ops::Range<usize>, msg: String| {
-        UsageError::new(format!("{}: {msg}", position(path, &text, span.start)))
-    };
+    let err =
+        |span: std::ops::Range<usize>, msg: String| Error::new(format!("{}: {msg}", position(path, &text, span.start)));
     let mut names: Vec<&str> = Vec::new();
     let all_names = config
         .secret

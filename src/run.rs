@@ -2,11 +2,11 @@
 
 use crate::cli::{Cli, ColorChoice, Command, Global, JwtCommand};
 use crate::commands;
+use crate::error::Error;
 use crate::report::redact::Redactor;
 use crate::report::{Output, Report, Style, console};
 use crate::secret::Secret;
 use crate::source::Outcome;
-use crate::usage::UsageError;
 use clap::{CommandFactory, Parser};
 use std::io::IsTerminal;
 use std::time::Instant;
@@ -28,7 +28,7 @@ pub fn main() -> i32 {
         Ok(code) => code,
         Err(e) => {
             console::error(&e);
-            EXIT_USAGE
+            e.exit_code()
         }
     }
 }
@@ -78,7 +78,7 @@ fn unicode_locale() -> bool {
     false
 }
 
-fn dispatch(cli: &Cli) -> Result<i32, UsageError> {
+fn dispatch(cli: &Cli) -> Result<i32, Error> {
     let g = &cli.global;
     g.ignored()?;
     match &cli.command {
@@ -159,11 +159,11 @@ fn dispatch(cli: &Cli) -> Result<i32, UsageError> {
 
 /// Runs a command that fetches sources on a current-thread tokio runtime (remote sources need its
 /// timer and I/O; local ones are read synchronously inside it).
-fn block_on<F: std::future::Future>(fut: F) -> Result<F::Output, UsageError> {
+fn block_on<F: std::future::Future>(fut: F) -> Result<F::Output, Error> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| UsageError::new(format!("could not start the async runtime: {e}")))?;
+        .map_err(|e| Error::new(format!("could not start the async runtime: {e}")))?;
     Ok(rt.block_on(fut))
 }
 
@@ -197,7 +197,7 @@ fn scrubbed(g: &Global, text: String, secrets: &[Secret]) -> String {
 }
 
 /// One checklist report: printed, timed under `-v`, its verdict as the exit code.
-fn checklist(g: &Global, report: &Report, secrets: &[Secret], started: Instant) -> Result<i32, UsageError> {
+fn checklist(g: &Global, report: &Report, secrets: &[Secret], started: Instant) -> Result<i32, Error> {
     let mut kept;
     let report = if g.ignore.is_empty() {
         report

@@ -4,10 +4,10 @@
 use crate::baseline;
 use crate::cli::Global;
 use crate::config::{self, Config};
+use crate::error::Error;
 use crate::report::{Report, Verdict};
 use crate::secret::Secret;
 use crate::source::{Outcome, Spec};
-use crate::usage::UsageError;
 
 pub struct Options<'a> {
     pub config: Option<&'a str>,
@@ -17,7 +17,7 @@ pub struct Options<'a> {
     pub update_baseline: bool,
 }
 
-pub async fn run(opts: &Options<'_>, global: &Global) -> Result<(Vec<Report>, Vec<Secret>), UsageError> {
+pub async fn run(opts: &Options<'_>, global: &Global) -> Result<(Vec<Report>, Vec<Secret>), Error> {
     let only = opts.only;
     let path = config::locate(opts.config)?;
     let cfg: Config = config::load(&path)?;
@@ -32,7 +32,7 @@ pub async fn run(opts: &Options<'_>, global: &Global) -> Result<(Vec<Report>, Ve
     let lock_path = match lock_path {
         Some(p) if p.is_relative() => Some(
             std::env::current_dir()
-                .map_err(|e| UsageError::new(format!("no current directory: {e}")))?
+                .map_err(|e| Error::new(format!("no current directory: {e}")))?
                 .join(p),
         ),
         other => other,
@@ -50,7 +50,7 @@ pub async fn run(opts: &Options<'_>, global: &Global) -> Result<(Vec<Report>, Ve
         .collect();
     for o in only {
         if !names.contains(o) {
-            return Err(UsageError::new(format!(
+            return Err(Error::new(format!(
                 "--only {o:?}: no such [[secret]] or [[token]] in {}",
                 path.display()
             ))
@@ -65,7 +65,7 @@ pub async fn run(opts: &Options<'_>, global: &Global) -> Result<(Vec<Report>, Ve
         .filter(|d| !d.as_os_str().is_empty())
         .map(|d| d.to_path_buf());
     if let Some(dir) = &prefix {
-        std::env::set_current_dir(dir).map_err(|e| UsageError::new(format!("{}: {e}", dir.display())))?;
+        std::env::set_current_dir(dir).map_err(|e| Error::new(format!("{}: {e}", dir.display())))?;
     }
     let mut raw: Vec<String> = Vec::new();
     let mut add = |s: &str| {
@@ -188,7 +188,7 @@ fn update(
     reports: &[Report],
     entries: Vec<baseline::Entry>,
     global: &Global,
-) -> Result<(), UsageError> {
+) -> Result<(), Error> {
     let passed = reports
         .iter()
         .all(|r| matches!(r.verdict(global.strict), Verdict::Pass | Verdict::Warn));
@@ -208,10 +208,10 @@ fn update(
     let tmp = path.with_extension("lock.tmp");
     let text = lock
         .render()
-        .map_err(|e| UsageError::new(format!("could not write {name}: {e}")))?;
+        .map_err(|e| Error::new(format!("could not write {name}: {e}")))?;
     std::fs::write(&tmp, text)
         .and_then(|()| std::fs::rename(&tmp, path))
-        .map_err(|e| UsageError::new(format!("could not write {name}: {e}")).hint("check the directory is writable"))?;
+        .map_err(|e| Error::new(format!("could not write {name}: {e}")).hint("check the directory is writable"))?;
     if !global.quiet {
         crate::report::console::note(&format!("wrote {name} ({count} source fingerprints)"));
     }

@@ -2,15 +2,15 @@
 
 use crate::checks::compare::{Member, compare};
 use crate::cli::Global;
+use crate::error::Error;
 use crate::report::Report;
-use crate::usage::UsageError;
 
 pub async fn run(
     sources: Vec<crate::source::Spec>,
     global: &Global,
-) -> Result<(Report, Vec<crate::source::Outcome>), UsageError> {
+) -> Result<(Report, Vec<crate::source::Outcome>), Error> {
     if sources.len() < 2 {
-        return Err(UsageError::new("compare needs at least two sources").hint("use `authdoctor inspect` for one"));
+        return Err(Error::new("compare needs at least two sources").hint("use `authdoctor inspect` for one"));
     }
     let outcomes = super::fetch(sources, global).await?;
     let report = build(&outcomes.iter().collect::<Vec<_>>(), global.reveal, "compare");

@@ -3,9 +3,9 @@
 use crate::checks::{loaders, sources};
 use crate::cli::Global;
 use crate::dotenv::{Loader, Options, diagnose, process_env};
+use crate::error::Error;
 use crate::report::{KeyRow, Report, SourceKind, SourceRow, SourceStatus};
 use crate::secret::Secret;
-use crate::usage::UsageError;
 
 /// The loaders asked for, each once, in the order given; every loader when none is named.
 fn chosen(asked: &[Loader]) -> Vec<Loader> {
@@ -26,7 +26,7 @@ pub fn run(
     loaders: &[Loader],
     key: Option<&str>,
     _global: &Global,
-) -> Result<(Report, Vec<Secret>), UsageError> {
+) -> Result<(Report, Vec<Secret>), Error> {
     let loaders = chosen(loaders);
     let env = process_env();
     let opts = Options::default();

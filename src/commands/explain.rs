@@ -1,8 +1,8 @@
 //! `authdoctor explain CODE`: the long story of a finding code (`all` lists them).
 
+use crate::error::Error;
 use crate::findings::{Code, registry};
 use crate::report::CodeDoc;
-use crate::usage::UsageError;
 
 /// What `explain` tells: every code for `all`, else the one asked for.
 pub enum Explained {
@@ -10,12 +10,12 @@ pub enum Explained {
     All(Vec<CodeDoc>),
 }
 
-pub fn run(code: &str) -> Result<Explained, UsageError> {
+pub fn run(code: &str) -> Result<Explained, Error> {
     if code.eq_ignore_ascii_case("all") {
         return Ok(Explained::All(registry::all().map(doc).collect()));
     }
     let Some(e) = registry::lookup(code) else {
-        return Err(UsageError::new(format!("unknown finding code '{code}'"))
+        return Err(Error::new(format!("unknown finding code '{code}'"))
             .hint("codes look like AD102; `authdoctor explain all` lists every one"));
     };
     Ok(Explained::One(doc(e)))

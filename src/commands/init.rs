@@ -3,7 +3,7 @@
 //! Reads key names only: values are parsed (to know which keys a loader sees) and dropped.
 
 use crate::dotenv::{Env, Loader, Options};
-use crate::usage::UsageError;
+use crate::error::Error;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -284,14 +284,14 @@ pub fn propose(root: &Path) -> Option<String> {
     Some(out)
 }
 
-pub fn run(dir: Option<&str>, write: bool, quiet: bool) -> Result<String, UsageError> {
+pub fn run(dir: Option<&str>, write: bool, quiet: bool) -> Result<String, Error> {
     let root = PathBuf::from(dir.unwrap_or("."));
     if !root.is_dir() {
-        return Err(UsageError::new(format!("{}: not a directory", root.display()))
+        return Err(Error::new(format!("{}: not a directory", root.display()))
             .hint("give the project's root directory, or run init inside it"));
     }
     let Some(text) = propose(&root) else {
-        return Err(UsageError::new(format!(
+        return Err(Error::new(format!(
             "no .env files under {} (searched {MAX_DEPTH} levels deep, skipping dependencies and build output)",
             root.display()
         ))
@@ -302,13 +302,10 @@ pub fn run(dir: Option<&str>, write: bool, quiet: bool) -> Result<String, UsageE
     }
     let target = root.join(crate::config::FILE_NAME);
     if target.exists() {
-        return Err(
-            UsageError::new(format!("{} exists: not overwriting it", target.display()))
-                .hint("run without --write to print the proposal, and merge it by hand"),
-        );
+        return Err(Error::new(format!("{} exists: not overwriting it", target.display()))
+            .hint("run without --write to print the proposal, and merge it by hand"));
     }
-    std::fs::write(&target, &text)
-        .map_err(|e| UsageError::new(format!("could not write {}: {e}", target.display())))?;
+    std::fs::write(&target, &text).map_err(|e| Error::new(format!("could not write {}: {e}", target.display())))?;
     if !quiet {
         crate::report::console::note(&format!("wrote {}; run `authdoctor check` there", target.display()));
     }

@@ -1,14 +1,14 @@
 //! `authdoctor inspect`: facts about each value and its hygiene, source by source.
 
 use crate::cli::Global;
+use crate::error::Error;
 use crate::report::Report;
 use crate::secret::Facts;
-use crate::usage::UsageError;
 
 pub async fn run(
     sources: Vec<crate::source::Spec>,
     global: &Global,
-) -> Result<(Report, Vec<crate::source::Outcome>), UsageError> {
+) -> Result<(Report, Vec<crate::source::Outcome>), Error> {
     let outcomes = super::fetch(sources, global).await?;
     let mut report = Report::new("inspect");
     super::source_rows(&outcomes.iter().collect::<Vec<_>>(), &mut report, global.reveal);

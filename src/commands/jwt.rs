@@ -2,36 +2,36 @@
 
 use crate::checks::token;
 use crate::cli::{self, Global};
+use crate::error::Error;
 use crate::jwt::profiles::Verifier;
 use crate::jwt::{self, Token, jwe, keys};
 use crate::report::{Report, TokenView};
 use crate::secret::Secret;
-use crate::usage::UsageError;
 use serde_json::Value;
 use std::io::{IsTerminal, Read};
 use std::str::FromStr;
 use std::time::Duration;
 
 /// The raw token text: an argument, a file holding one, or standard input.
-fn read_token(arg: Option<&str>) -> Result<String, UsageError> {
+fn read_token(arg: Option<&str>) -> Result<String, Error> {
     match arg {
         None | Some("-") => {
             if arg.is_none() && std::io::stdin().is_terminal() {
-                return Err(UsageError::new("no token given")
+                return Err(Error::new("no token given")
                     .hint("pass the token as an argument, a file, or pipe it: `pbpaste | authdoctor jwt decode -`"));
             }
             let mut s = String::new();
             std::io::stdin()
                 .take(1 << 20)
                 .read_to_string(&mut s)
-                .map_err(|e| UsageError::new(format!("could not read the token from standard input: {e}")))?;
+                .map_err(|e| Error::new(format!("could not read the token from standard input: {e}")))?;
             Ok(s)
         }
         Some(a) if !a.contains('.') && std::path::Path::new(a).is_file() => {
-            std::fs::read_to_string(a).map_err(|e| UsageError::new(format!("{a}: {e}")))
+            std::fs::read_to_string(a).map_err(|e| Error::unreadable(format!("{a}: {e}")))
         }
         Some(a) if std::path::Path::new(a).is_file() && a.len() < 4096 => {
-            std::fs::read_to_string(a).map_err(|e| UsageError::new(format!("{a}: {e}")))
+            std::fs::read_to_string(a).map_err(|e| Error::unreadable(format!("{a}: {e}")))
         }
         Some(a) => Ok(a.to_string()),
     }
@@ -56,9 +56,9 @@ fn times(claims: &Value, now: i64) -> std::collections::BTreeMap<String, String>
 }
 
 /// Intake and parse; the report so far (token view, AD401/AD402/AD412) and the parsed token.
-fn read(arg: Option<&str>, command: &'static str) -> Result<(Report, Option<Token>, jwt::Intake), UsageError> {
+fn read(arg: Option<&str>, command: &'static str) -> Result<(Report, Option<Token>, jwt::Intake), Error> {
     let raw = read_token(arg)?;
-    let intake = jwt::intake(&raw).map_err(|e| UsageError::new(format!("could not find a token in the input: {e}")))?;
+    let intake = jwt::intake(&raw).map_err(|e| Error::new(format!("could not find a token in the input: {e}")))?;
     Ok(examine(intake, command))
 }
 
@@ -99,7 +99,7 @@ pub fn examine(intake: jwt::Intake, command: &'static str) -> (Report, Option<To
     (report, parsed, intake)
 }
 
-pub fn decode(token: Option<&str>) -> Result<(Report, Vec<Secret>), UsageError> {
+pub fn decode(token: Option<&str>) -> Result<(Report, Vec<Secret>), Error> {
     let (report, _, _) = read(token, "jwt decode")?;
     Ok((report, Vec::new()))
 }
@@ -119,10 +119,10 @@ pub struct VerifyArgs<'a> {
     pub verifier: Option<Verifier>,
 }
 
-pub async fn verify(mut a: VerifyArgs<'_>, global: &Global) -> Result<(Report, Vec<Secret>), UsageError> {
+pub async fn verify(mut a: VerifyArgs<'_>, global: &Global) -> Result<(Report, Vec<Secret>), Error> {
     let (mut report, parsed, intake) = read(a.token, "jwt verify")?;
     if a.secrets.is_empty() && a.keys.is_empty() && a.jwks.is_none() && !a.discover {
-        return Err(UsageError::new("nothing to verify with")
+        return Err(Error::new("nothing to verify with")
             .hint("give --secret SOURCE (repeatable), --key FILE, --jwks URL|FILE or --discover"));
     }
     let outcomes = if a.secrets.is_empty() {
@@ -336,19 +336,19 @@ struct Gathered {
 }
 
 /// `90s`, `30m`, `1h`, `7d`, or plain seconds.
-fn duration(s: &str) -> Result<i64, UsageError> {
+fn duration(s: &str) -> Result<i64, Error> {
     let (num, unit) = s
         .trim()
         .split_at(s.trim().find(|c: char| !c.is_ascii_digit()).unwrap_or(s.trim().len()));
     let n: i64 = num
         .parse()
-        .map_err(|_| UsageError::new(format!("--exp {s:?} is not a duration")).hint("use 90s, 30m, 1h or 7d"))?;
+        .map_err(|_| Error::new(format!("--exp {s:?} is not a duration")).hint("use 90s, 30m, 1h or 7d"))?;
     let mult = match unit {
         "" | "s" => 1,
         "m" | "min" => 60,
         "h" => 3600,
         "d" => 86_400,
-        _ => return Err(UsageError::new(format!("--exp {s:?}: unknown unit {unit:?}")).hint("use s, m, h or d")),
+        _ => return Err(Error::new(format!("--exp {s:?}: unknown unit {unit:?}")).hint("use s, m, h or d")),
     };
     Ok(n * mult)
 }
@@ -401,16 +401,16 @@ fn surrounding_whitespace(v: &[u8]) -> Option<String> {
 }
 
 /// Sign a token with `a`'s secret or key.
-pub async fn sign(a: SignArgs<'_>, global: &Global) -> Result<Signed, UsageError> {
+pub async fn sign(a: SignArgs<'_>, global: &Global) -> Result<Signed, Error> {
     let alg = jsonwebtoken::Algorithm::from_str(a.alg).map_err(|_| {
-        UsageError::new(format!("--alg {:?} is not supported", a.alg))
+        Error::new(format!("--alg {:?} is not supported", a.alg))
             .hint("HS256, HS384, HS512, RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384 or EdDSA")
     })?;
     let mut claims = match a.claims {
         Some(j) => match serde_json::from_str::<Value>(j) {
             Ok(Value::Object(o)) => o,
             _ => {
-                return Err(UsageError::new("--claims must be one JSON object")
+                return Err(Error::new("--claims must be one JSON object")
                     .hint(r#"e.g. --claims '{"sub":"user-1","roles":["admin"]}'"#));
             }
         },
@@ -418,7 +418,7 @@ pub async fn sign(a: SignArgs<'_>, global: &Global) -> Result<Signed, UsageError
     };
     for c in a.claim {
         let Some((k, v)) = c.split_once('=') else {
-            return Err(UsageError::new(format!("--claim {c:?} is not K=V")));
+            return Err(Error::new(format!("--claim {c:?} is not K=V")));
         };
         claims.insert(
             k.to_string(),
@@ -442,7 +442,7 @@ pub async fn sign(a: SignArgs<'_>, global: &Global) -> Result<Signed, UsageError
     let mut warnings = Vec::new();
     let key = if alg.family() == jsonwebtoken::AlgorithmFamily::Hmac {
         let Some(src) = a.secret else {
-            return Err(UsageError::new(format!("{} needs --secret SOURCE", a.alg)));
+            return Err(Error::new(format!("{} needs --secret SOURCE", a.alg)));
         };
         let outcomes = super::fetch(super::parse_sources(&[src.to_string()])?, global).await?;
         let o = &outcomes[0];
@@ -450,14 +450,22 @@ pub async fn sign(a: SignArgs<'_>, global: &Global) -> Result<Signed, UsageError
             Ok(_) => o
                 .secret()
                 .cloned()
-                .ok_or_else(|| UsageError::new(format!("{src}: yields no value to sign with")))?,
-            Err(e) => return Err(UsageError::new(format!("could not read the secret: {}", e.message))),
+                .ok_or_else(|| Error::new(format!("{src}: yields no value to sign with")))?,
+            Err(e) => {
+                return Err(
+                    Error::unreadable(format!("could not read the secret: {}", e.message)).hint(
+                        e.hint
+                            .clone()
+                            .unwrap_or_else(|| "check the source named in --secret".into()),
+                    ),
+                );
+            }
         };
         // A newline from `echo` or a file signs tokens no verifier holding the trimmed value accepts.
         if !a.secret_as_is
             && let Some(at) = surrounding_whitespace(s.expose())
         {
-            return Err(UsageError::new(format!(
+            return Err(Error::new(format!(
                 "the secret from {src} has surrounding whitespace ({at}): verifiers that read it trimmed reject tokens signed with it"
             ))
             .hint("remove it where the secret is stored (`printf %s` instead of `echo`), or give --secret-as-is to sign with the bytes as they are"));
@@ -479,21 +487,21 @@ pub async fn sign(a: SignArgs<'_>, global: &Global) -> Result<Signed, UsageError
         k
     } else {
         let Some(path) = a.key else {
-            return Err(UsageError::new(format!("{} needs --key PRIVATE.pem", a.alg)));
+            return Err(Error::new(format!("{} needs --key PRIVATE.pem", a.alg)));
         };
-        let pem = std::fs::read(path).map_err(|e| UsageError::new(format!("{path}: {e}")))?;
+        let pem = std::fs::read(path).map_err(|e| Error::unreadable(format!("{path}: {e}")))?;
         let made = match alg.family() {
             jsonwebtoken::AlgorithmFamily::Rsa => jsonwebtoken::EncodingKey::from_rsa_pem(&pem),
             jsonwebtoken::AlgorithmFamily::Ec => {
-                let pkcs8 = keys::sec1_to_pkcs8(&pem, alg).map_err(|e| UsageError::new(format!("{path}: {e}")))?;
+                let pkcs8 = keys::sec1_to_pkcs8(&pem, alg).map_err(|e| Error::new(format!("{path}: {e}")))?;
                 jsonwebtoken::EncodingKey::from_ec_pem(pkcs8.as_deref().unwrap_or(&pem))
             }
             _ => jsonwebtoken::EncodingKey::from_ed_pem(&pem),
         };
-        made.map_err(|e| UsageError::new(format!("{path}: not a private key for {} ({e})", a.alg)))?
+        made.map_err(|e| Error::new(format!("{path}: not a private key for {} ({e})", a.alg)))?
     };
     let token = jsonwebtoken::encode(&header, &Value::Object(claims), &key)
-        .map_err(|e| UsageError::new(format!("could not sign: {e}")))?;
+        .map_err(|e| Error::new(format!("could not sign: {e}")))?;
     Ok(Signed {
         token,
         secrets: read,
@@ -502,7 +510,7 @@ pub async fn sign(a: SignArgs<'_>, global: &Global) -> Result<Signed, UsageError
 }
 
 /// `jwt verify`'s command line as [`verify`] takes it, the secret sources parsed.
-pub fn dispatch_verify(c: &cli::VerifyArgs) -> Result<VerifyArgs<'_>, UsageError> {
+pub fn dispatch_verify(c: &cli::VerifyArgs) -> Result<VerifyArgs<'_>, Error> {
     Ok(VerifyArgs {
         token: c.token.as_deref(),
         secrets: super::parse_sources(&c.secrets)?,

@@ -11,20 +11,20 @@ pub mod sources;
 
 use crate::checks;
 use crate::cli::Global;
+use crate::error::Error;
 use crate::report::{Dump, Report, SourceKind, SourceRow, SourceStatus};
 use crate::source::{Outcome, Spec, Yield};
-use crate::usage::UsageError;
 use std::io::IsTerminal;
 use std::time::Duration;
 
 /// Parse every spec, refusing duplicate labels. Done once, before anything is fetched: which schemes
 /// are present decides whether an async runtime is started (`run.rs`).
-pub fn parse_sources(raw: &[String]) -> Result<Vec<Spec>, UsageError> {
+pub fn parse_sources(raw: &[String]) -> Result<Vec<Spec>, Error> {
     let specs = raw.iter().map(|s| Spec::parse(s)).collect::<Result<Vec<_>, _>>()?;
     let mut names = rustc_hash::FxHashSet::default();
     for s in &specs {
         if !names.insert(s.name().to_string()) {
-            return Err(UsageError::new(format!("source name '{}' is used twice", s.name()))
+            return Err(Error::new(format!("source name '{}' is used twice", s.name()))
                 .hint("give each source its own label: frontend=…, backend=…"));
         }
     }
@@ -32,7 +32,7 @@ pub fn parse_sources(raw: &[String]) -> Result<Vec<Spec>, UsageError> {
 }
 
 /// Fetch parsed specs ([`parse_sources`]) concurrently.
-pub async fn fetch(specs: Vec<Spec>, global: &Global) -> Result<Vec<Outcome>, UsageError> {
+pub async fn fetch(specs: Vec<Spec>, global: &Global) -> Result<Vec<Outcome>, Error> {
     let started = std::time::Instant::now();
     // A progress line on stderr, only on a terminal and only when something remote is awaited.
     let remote = specs.iter().filter(|s| s.scheme.is_remote()).count();

@@ -16,8 +16,8 @@ pub fn note(message: &str) {
     let _ = writeln!(std::io::stderr().lock(), "authdoctor: {message}");
 }
 
-/// A usage or configuration error (exit 2) on stderr, `error` in red when colour is on.
-pub fn error(e: &crate::usage::UsageError) {
+/// The error that stopped a command on stderr, `error` in red when colour is on.
+pub fn error(e: &crate::error::Error) {
     let prefix = if colored::control::SHOULD_COLORIZE.should_colorize() {
         "\x1b[31merror\x1b[0m"
     } else {

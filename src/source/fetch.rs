@@ -3,8 +3,8 @@
 
 use super::registry::Access;
 use super::{FetchError, Fetched, Outcome, Spec};
+use crate::error::Error;
 use crate::secret::Secret;
-use crate::usage::UsageError;
 use std::any::{Any, TypeId};
 use std::time::Duration;
 
@@ -74,17 +74,17 @@ pub async fn fetch_all(
     specs: Vec<Spec>,
     timeout: Duration,
     progress: Option<&indicatif::ProgressBar>,
-) -> Result<Vec<Outcome>, UsageError> {
+) -> Result<Vec<Outcome>, Error> {
     let stdin_count = specs.iter().filter(|s| s.scheme.reads_stdin(s)).count();
     if stdin_count > 1 {
-        return Err(UsageError::new("standard input ('-') can be read only once per run")
+        return Err(Error::new("standard input ('-') can be read only once per run")
             .hint("give one source as '-' and the others as files (e.g. file:/dev/fd/3) or commands"));
     }
     let stdin = if stdin_count == 1 {
         match super::stdin::read_all() {
             Ok(s) => Some(s),
             Err(e) => {
-                return Err(UsageError::new(format!("could not read standard input: {e}"))
+                return Err(Error::new(format!("could not read standard input: {e}"))
                     .hint("pipe in only the secret, e.g. printf %s \"$SECRET\" | authdoctor inspect -"));
             }
         }

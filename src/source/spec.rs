@@ -2,7 +2,7 @@
 //! echo what may be a secret pasted in the wrong place.
 
 use super::registry::{self, SCHEMES, Scheme};
-use crate::usage::UsageError;
+use crate::error::Error;
 use std::collections::BTreeMap;
 
 /// A parsed source spec: `[LABEL=]SCHEME:LOCATOR[#KEY][?a=b&c=d]`.
@@ -28,13 +28,13 @@ impl Spec {
 
     /// Parse one spec. Errors (exit 2) name the label and scheme of the input but never the rest,
     /// and point to `authdoctor sources`.
-    pub fn parse(input: &str) -> Result<Spec, UsageError> {
+    pub fn parse(input: &str) -> Result<Spec, Error> {
         parse_spec(input)
     }
 }
 
-fn bad(input: &str, what: impl std::fmt::Display) -> UsageError {
-    UsageError::new(format!("bad source {}: {what}", shown(input)))
+fn bad(input: &str, what: impl std::fmt::Display) -> Error {
+    Error::new(format!("bad source {}: {what}", shown(input)))
         .hint("run `authdoctor sources` for every scheme with an example")
 }
 
@@ -78,7 +78,7 @@ fn is_label(s: &str) -> bool {
 
 /// The scheme a spec names; the grammar's own shorthands (`-`, a bare `PATH#KEY`) are looked up
 /// by name too, so a missing registry entry is a bug the tests catch, not a panic.
-fn scheme(input: &str, name: &str) -> Result<&'static dyn Scheme, UsageError> {
+fn scheme(input: &str, name: &str) -> Result<&'static dyn Scheme, Error> {
     registry::lookup(name).ok_or_else(|| {
         let known: Vec<&str> = SCHEMES.iter().map(|s| s.name()).collect();
         bad(
@@ -88,7 +88,7 @@ fn scheme(input: &str, name: &str) -> Result<&'static dyn Scheme, UsageError> {
     })
 }
 
-fn parse_spec(input: &str) -> Result<Spec, UsageError> {
+fn parse_spec(input: &str) -> Result<Spec, Error> {
     if input.is_empty() {
         return Err(bad(input, "empty source"));
     }
@@ -142,7 +142,7 @@ fn parse_spec(input: &str) -> Result<Spec, UsageError> {
 /// (without a key, from the last `?`).
 type Parts = (String, Option<String>, BTreeMap<String, String>);
 
-fn split_key_options(input: &str, body: &str) -> Result<Parts, UsageError> {
+fn split_key_options(input: &str, body: &str) -> Result<Parts, Error> {
     let (locator, key, opts) = match body.split_once('#') {
         Some((loc, after)) => match after.split_once('?') {
             Some((k, o)) => (loc, Some(k), Some(o)),
@@ -179,7 +179,7 @@ fn split_key_options(input: &str, body: &str) -> Result<Parts, UsageError> {
 }
 
 /// Known options only, then the scheme's own rules.
-fn finish(input: &str, spec: Spec) -> Result<Spec, UsageError> {
+fn finish(input: &str, spec: Spec) -> Result<Spec, Error> {
     let info = spec.scheme.info();
     for k in spec.options.keys() {
         if !info.options.contains(&k.as_str()) {

@@ -498,3 +498,10 @@ fn an_oct_jwk_is_an_hmac_candidate() {
     assert_eq!(code, 0, "{v}");
     assert!(messages(&v, "AD403").iter().any(|m| m.contains("(kid new)")), "{v}");
 }
+
+#[test]
+fn sign_with_an_unreadable_secret_exits_3() {
+    let r = run(ad().args(["jwt", "sign", "--secret", "file:no/such/secret", "--claim", "sub=u1"]));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("could not read the secret"), "{}", r.stderr);
+}
