@@ -4,7 +4,7 @@
 //! substitution (`$(…)`, backquotes) is reported and left unexpanded; an unterminated quote is a
 //! syntax error that makes a script's shell exit. Checked against dash by the recording script.
 
-use super::{Entry, Env, LoadError, Parsed};
+use super::{Budget, Entry, Env, LoadError, Parsed, Sh, TOO_LARGE};
 use std::borrow::Cow;
 
 const COMMAND: &str = "command substitution, which the shell runs and authdoctor does not";
@@ -14,6 +14,27 @@ struct Lexer<'a> {
     b: &'a [char],
     i: usize,
     line: usize,
+    /// Nesting of `${NAME:-word}` words being expanded.
+    depth: usize,
+}
+
+/// The shell's variables while the file is sourced, keys whose expansion went past authdoctor's
+/// bounds, and the file's budget.
+struct Ctx {
+    vars: Env,
+    too_large: rustc_hash::FxHashSet<String>,
+    budget: Budget,
+}
+
+impl Ctx {
+    /// `$name` into `text`: Some(TOO_LARGE) when the value cannot be followed.
+    fn push(&self, text: &mut String, name: &str) -> Option<&'static str> {
+        if self.too_large.contains(name) {
+            return Some(TOO_LARGE);
+        }
+        text.push_str(self.vars.get(name).map(String::as_str).unwrap_or(""));
+        self.budget.produce(text.len()).err().map(|_| TOO_LARGE)
+    }
 }
 
 /// One word as the shell builds it: its expanded text, and whether it is `NAME=` assignment-shaped
@@ -62,7 +83,7 @@ impl Lexer<'_> {
     }
 
     /// Skip blanks, line continuations and a comment; then the next token.
-    fn next(&mut self, vars: &Env) -> Result<Tok, Syntax> {
+    fn next(&mut self, cx: &Ctx) -> Result<Tok, Syntax> {
         loop {
             match self.peek() {
                 Some(' ') | Some('\t') => {
@@ -94,11 +115,11 @@ impl Lexer<'_> {
                 self.bump();
                 Ok(Tok::Operator)
             }
-            Some(_) => self.word(vars).map(Tok::Word),
+            Some(_) => self.word(cx).map(Tok::Word),
         }
     }
 
-    fn word(&mut self, vars: &Env) -> Result<Word, Syntax> {
+    fn word(&mut self, cx: &Ctx) -> Result<Word, Syntax> {
         let mut text = String::with_capacity(32);
         let mut literal_prefix = true;
         let mut assign_at = None;
@@ -149,7 +170,7 @@ impl Lexer<'_> {
                                     None => return Err(Syntax(start, "unterminated double quote")),
                                 }
                             }
-                            Some('$') => unresolved = self.dollar(&mut text, vars)?.or(unresolved),
+                            Some('$') => unresolved = self.dollar(&mut text, cx)?.or(unresolved),
                             Some('`') => {
                                 self.backquote(&mut text)?;
                                 unresolved = Some(COMMAND);
@@ -163,7 +184,7 @@ impl Lexer<'_> {
                     literal_prefix = false;
                 }
                 '$' => {
-                    unresolved = self.dollar(&mut text, vars)?.or(unresolved);
+                    unresolved = self.dollar(&mut text, cx)?.or(unresolved);
                     literal_prefix = false;
                 }
                 '`' => {
@@ -183,7 +204,7 @@ impl Lexer<'_> {
                     self.bump();
                     // Tilde expansion at the start of a word or of an assignment's value.
                     if matches!(self.peek(), None | Some('/' | ' ' | '\t' | '\n' | ';')) {
-                        text.push_str(vars.get("HOME").map(String::as_str).unwrap_or("~"));
+                        text.push_str(cx.vars.get("HOME").map(String::as_str).unwrap_or("~"));
                     } else {
                         text.push('~');
                     }
@@ -224,7 +245,7 @@ impl Lexer<'_> {
     }
 
     /// Expand the `$…` at the cursor into `text`; Some(why) when its value is unknown here.
-    fn dollar(&mut self, text: &mut String, vars: &Env) -> Result<Option<&'static str>, Syntax> {
+    fn dollar(&mut self, text: &mut String, cx: &Ctx) -> Result<Option<&'static str>, Syntax> {
         let start = self.line;
         self.bump();
         match self.peek() {
@@ -278,12 +299,15 @@ impl Lexer<'_> {
                         .strip_prefix('#')
                         .filter(|v| v.chars().all(is_name) && !v.is_empty())
                     {
-                        text.push_str(&vars.get(v).map(|s| s.chars().count()).unwrap_or(0).to_string());
+                        text.push_str(&cx.vars.get(v).map(|s| s.chars().count()).unwrap_or(0).to_string());
                         return Ok(None);
                     }
                     return Err(Syntax(start, "bad substitution"));
                 }
-                let value = vars.get(&name);
+                let value = cx.vars.get(&name);
+                if cx.too_large.contains(&name) {
+                    return Ok(Some(TOO_LARGE));
+                }
                 let op = [":-", ":=", ":+", ":?", "-", "=", "+", "?"]
                     .into_iter()
                     .find(|o| rest.starts_with(o));
@@ -305,7 +329,13 @@ impl Lexer<'_> {
                         };
                         let alt = matches!(op, ":+" | "+");
                         if use_word {
-                            expand_word(word, vars)?
+                            if Budget::depth(self.depth + 1).is_err() {
+                                return Ok(Some(TOO_LARGE));
+                            }
+                            match expand_word(word, cx, self.depth + 1)? {
+                                Ok(w) => w,
+                                Err(why) => return Ok(Some(why)),
+                            }
                         } else if alt {
                             String::new()
                         } else {
@@ -314,7 +344,7 @@ impl Lexer<'_> {
                     }
                 };
                 text.push_str(&expanded);
-                Ok(None)
+                Ok(cx.budget.produce(text.len()).err().map(|_| TOO_LARGE))
             }
             Some(c) if is_name_start(c) => {
                 let mut name = String::new();
@@ -322,8 +352,7 @@ impl Lexer<'_> {
                     name.push(c);
                     self.bump();
                 }
-                text.push_str(vars.get(&name).map(String::as_str).unwrap_or(""));
-                Ok(None)
+                Ok(cx.push(text, &name))
             }
             // Special parameters ($1, $?, $$ …) belong to the shell that sources the file, not to
             // the file: their value is unknown here.
@@ -341,13 +370,18 @@ impl Lexer<'_> {
     }
 }
 
-/// The `word` of `${NAME:-word}`: expanded and unquoted like any word.
-fn expand_word(word: &str, vars: &Env) -> Result<String, Syntax> {
+/// The `word` of `${NAME:-word}`: expanded and unquoted like any word; Err(why) when a part of it
+/// is unresolved.
+fn expand_word(word: &str, cx: &Ctx, depth: usize) -> Result<Result<String, &'static str>, Syntax> {
+    if cx.budget.spend(word.len()).is_err() {
+        return Ok(Err(TOO_LARGE));
+    }
     let chars: Vec<char> = word.chars().collect();
     let mut lx = Lexer {
         b: &chars,
         i: 0,
         line: 1,
+        depth,
     };
     let mut out = String::new();
     while lx.i < chars.len() {
@@ -356,17 +390,23 @@ fn expand_word(word: &str, vars: &Env) -> Result<String, Syntax> {
                 out.push(c);
                 lx.bump();
             }
-            _ => out.push_str(&lx.word(vars)?.text),
+            _ => {
+                let w = lx.word(cx)?;
+                if let Some(why) = w.unresolved {
+                    return Ok(Err(why));
+                }
+                out.push_str(&w.text);
+            }
         }
     }
-    Ok(out)
+    Ok(Ok(out))
 }
 
-pub fn parse<'a>(bytes: &'a [u8], env: &Env) -> Parsed<'a> {
-    super::with_text(super::lossy(bytes), |text| parse_text(text, env))
+pub fn parse<'a>(bytes: &'a [u8], env: &Env, sh: Sh) -> Parsed<'a> {
+    super::with_text(super::lossy(bytes), |text| parse_text(text, env, sh))
 }
 
-fn parse_text<'a>(text: &'a str, env: &Env) -> Parsed<'a> {
+fn parse_text<'a>(text: &'a str, env: &Env, _sh: Sh) -> Parsed<'a> {
     let chars: Vec<char> = text.chars().collect();
     // In an ASCII text a char index is also a byte index, so a plain line can borrow the text.
     let ascii = text.is_ascii();
@@ -374,8 +414,13 @@ fn parse_text<'a>(text: &'a str, env: &Env) -> Parsed<'a> {
         b: &chars,
         i: 0,
         line: 1,
+        depth: 0,
     };
-    let mut vars = env.clone();
+    let mut cx = Ctx {
+        vars: env.clone(),
+        too_large: Default::default(),
+        budget: Budget::for_file(text.len()),
+    };
     let reads_vars = text.contains(['$', '~']);
     let mut entries = Vec::new();
     let mut errors = Vec::new();
@@ -391,7 +436,8 @@ fn parse_text<'a>(text: &'a str, env: &Env) -> Parsed<'a> {
         if let Some((k, v, next)) = plain {
             // Variables are read only by `$` and `~` expansion.
             if reads_vars {
-                vars.insert(k.to_string(), v.to_string());
+                cx.too_large.remove(&*k);
+                cx.vars.insert(k.to_string(), v.to_string());
             }
             entries.push(Entry::new(k, v, lx.line));
             if next <= chars.len() {
@@ -408,7 +454,7 @@ fn parse_text<'a>(text: &'a str, env: &Env) -> Parsed<'a> {
         let mut operator = false;
         let mut background = false;
         let done = loop {
-            match lx.next(&vars) {
+            match lx.next(&cx) {
                 Ok(Tok::End) => break false,
                 Ok(Tok::Background) => {
                     background = true;
@@ -473,7 +519,12 @@ fn parse_text<'a>(text: &'a str, env: &Env) -> Parsed<'a> {
                 }
                 for w in assigns {
                     if let Some((k, v)) = &w.assignment {
-                        vars.insert(k.clone(), v.clone());
+                        if w.unresolved == Some(TOO_LARGE) {
+                            cx.too_large.insert(k.clone());
+                        } else {
+                            cx.too_large.remove(k);
+                        }
+                        cx.vars.insert(k.clone(), v.clone());
                         let mut e = Entry::new(k.clone(), v.clone(), line);
                         e.unresolved = w.unresolved;
                         entries.push(e);
@@ -494,7 +545,7 @@ mod tests {
 
     fn get(s: &str) -> Vec<(String, String)> {
         let env: Env = [("HOME".to_string(), "/home/u".to_string())].into_iter().collect();
-        parse(s.as_bytes(), &env)
+        parse(s.as_bytes(), &env, Sh::Dash)
             .entries
             .iter()
             .map(|e| (e.key.to_string(), e.value.to_string()))
@@ -515,7 +566,7 @@ mod tests {
             get("export E=${A:-def}\nF=~/x\n"),
             kv(&[("E", "def"), ("F", "/home/u/x")])
         );
-        let p = parse(b"H=$2b$10$abc\n", &Env::new());
+        let p = parse(b"H=$2b$10$abc\n", &Env::new(), Sh::Dash);
         assert!(
             p.entries[0].unresolved.is_some(),
             "$2 and $1 are the sourcing shell's positional parameters"
@@ -525,13 +576,13 @@ mod tests {
 
     #[test]
     fn commands_and_errors() {
-        let p = parse(b"K = v\nOK=1\n", &Env::new());
+        let p = parse(b"K = v\nOK=1\n", &Env::new(), Sh::Dash);
         assert_eq!(p.entries.len(), 1);
         assert!(!p.errors[0].fatal);
-        let p = parse(b"A=1\nB='open\nC=2\n", &Env::new());
+        let p = parse(b"A=1\nB='open\nC=2\n", &Env::new(), Sh::Dash);
         assert_eq!(p.entries.len(), 1);
         assert!(p.errors[0].fatal);
-        let p = parse(b"S=$(cat /etc/passwd)\n", &Env::new());
+        let p = parse(b"S=$(cat /etc/passwd)\n", &Env::new(), Sh::Dash);
         assert!(p.entries[0].unresolved.is_some());
     }
 }

@@ -14,6 +14,7 @@ mod envfile;
 mod fly;
 mod init;
 mod jwt;
+mod loader_fuzz;
 mod loaders;
 mod redaction;
 mod scale;
