@@ -334,8 +334,9 @@ fn substitute(s: &str, map: &Map, budget: &Budget, depth: usize) -> Result<Resul
         }
         let n = name_len(rest);
         if n > 0 {
-            out.push_str(&bounded!(map(&rest[..n])).unwrap_or_default());
-            bounded!(budget.produce(out.len()));
+            let v = bounded!(map(&rest[..n])).unwrap_or_default();
+            out.push_str(&v);
+            bounded!(budget.append(out.len(), v.len()));
             i = at + 1 + n;
             continue;
         }
@@ -353,8 +354,9 @@ fn substitute(s: &str, map: &Map, budget: &Budget, depth: usize) -> Result<Resul
         let name = &inner[..n];
         let after = &inner[n..];
         if after.starts_with('}') {
-            out.push_str(&bounded!(map(name)).unwrap_or_default());
-            bounded!(budget.produce(out.len()));
+            let v = bounded!(map(name)).unwrap_or_default();
+            out.push_str(&v);
+            bounded!(budget.append(out.len(), v.len()));
             i = at + 2 + n + 1;
             continue;
         }
@@ -408,7 +410,7 @@ fn substitute(s: &str, map: &Map, budget: &Budget, depth: usize) -> Result<Resul
             },
         };
         out.push_str(&replaced);
-        bounded!(budget.produce(out.len()));
+        bounded!(budget.append(out.len(), replaced.len()));
         i = at + close + 1;
     }
     out.push_str(&s[i..]);

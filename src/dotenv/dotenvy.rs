@@ -137,7 +137,7 @@ impl Vars<'_> {
     fn push(&self, out: &mut String, name: &str) -> Result<(), Bad> {
         let v = self.get(name).map_err(|TooLarge| Bad::TooLarge)?;
         out.push_str(&v);
-        self.budget.produce(out.len()).map_err(|TooLarge| Bad::TooLarge)
+        self.budget.append(out.len(), v.len()).map_err(|TooLarge| Bad::TooLarge)
     }
 }
 

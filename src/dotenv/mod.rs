@@ -128,6 +128,15 @@ impl Budget {
         self.spend(len)
     }
 
+    /// `added` bytes appended to a value now `len` bytes long: Err past `MAX_VALUE`; the added
+    /// bytes are charged (so many short references cost what they add, not the value's length).
+    pub fn append(&self, len: usize, added: usize) -> Result<(), TooLarge> {
+        if len > Budget::MAX_VALUE {
+            return Err(TooLarge);
+        }
+        self.spend(added)
+    }
+
     /// Nesting `depth`: Err past `MAX_DEPTH`.
     pub fn depth(depth: usize) -> Result<(), TooLarge> {
         if depth > Budget::MAX_DEPTH {

@@ -224,7 +224,7 @@ fn interpolate(value: &str, lookup: &Lookup, budget: &Budget) -> Result<String, 
             Some(v) => v.unwrap_or_default(),
             None => default.unwrap_or("").to_string(),
         };
-        budget.produce(out.len() + resolved.len())?;
+        budget.append(out.len() + resolved.len(), resolved.len())?;
         out.push_str(&resolved);
         rest = &after[close + 1..];
     }

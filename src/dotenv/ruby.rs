@@ -84,8 +84,9 @@ fn substitute_variables(value: &str, hash: &Hash, env: &Env, budget: &Budget) ->
                 Some(None) => return Err(TooLarge),
                 None => env.get(name).map(String::as_str),
             };
-            out.push_str(v.unwrap_or_default());
-            budget.produce(out.len())?;
+            let v = v.unwrap_or_default();
+            out.push_str(v);
+            budget.append(out.len(), v.len())?;
         } else {
             out.push_str(text);
         }
