@@ -14,8 +14,21 @@ fn blank(c: char) -> bool {
 
 struct Fatal(usize, String);
 
+/// Go strings are bytes: compose keeps bytes that are not UTF-8 as they are, where this text has
+/// U+FFFD, so such values are unresolved.
+const NOT_UTF8: &str = "holds bytes that are not UTF-8, which compose passes on as they are";
+
 pub fn parse<'a>(bytes: &'a [u8], env: &Env) -> Parsed<'a> {
-    super::with_text(super::lossy(bytes), |text| parse_text(text, env))
+    let utf8 = std::str::from_utf8(bytes).is_ok();
+    let mut parsed = super::with_text(super::lossy(bytes), |text| parse_text(text, env));
+    if !utf8 {
+        for e in &mut parsed.entries {
+            if e.unresolved.is_none() && e.value.contains('\u{fffd}') {
+                e.unresolved = Some(NOT_UTF8);
+            }
+        }
+    }
+    parsed
 }
 
 /// Keys set so far (`None`: its expansion went past authdoctor's bounds), and the file's budget.
@@ -238,7 +251,7 @@ fn expand_escapes(s: &str) -> String {
             }
             if n == '0' {
                 let digits: String = b[i + 2..].iter().take(3).take_while(|c| c.is_ascii_digit()).collect();
-                // `\0123` → `\123`, an octal escape; a lone `\0` or bad octal stays as written.
+                // `\0123` → `\123`, an octal escape.
                 if digits.len() == 3
                     && let Ok(v) = u32::from_str_radix(&digits, 8)
                     && v <= 255
@@ -248,8 +261,9 @@ fn expand_escapes(s: &str) -> String {
                     i += 2 + 3;
                     continue;
                 }
+                // compose-go rewrites `\0` to `\` before Go's UnquoteChar, and keeps that text
+                // when UnquoteChar refuses it: a lone `\0` becomes `\`, `\0777` becomes `\777`.
                 out.push('\\');
-                out.push('0');
                 out.push_str(&digits);
                 i += 2 + digits.len();
                 continue;
@@ -480,6 +494,23 @@ mod tests {
 
     fn get_one(s: &str) -> String {
         parse(s.as_bytes(), &Env::new()).entries[0].value.to_string()
+    }
+
+    /// compose-go `dotenv/parser.go` expandEscapes: `\0` is rewritten to `\` before Go's
+    /// `strconv.UnquoteChar`, whose refusal keeps the rewritten text.
+    #[test]
+    fn octal_escapes_in_double_quotes() {
+        assert_eq!(get_one("A=\"x\\0y\"\n"), "x\\y");
+        assert_eq!(get_one("A=\"\\0123\"\n"), "S");
+        assert_eq!(get_one("A=\"\\01\"\n"), "\\1");
+        assert_eq!(get_one("A=\"\\0777\"\n"), "\\777");
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_unresolved() {
+        let p = parse(b"A=caf\xe9\nB=ok\n", &Env::new());
+        assert!(p.entries[0].unresolved.is_some());
+        assert!(p.entries[1].unresolved.is_none());
     }
 
     #[test]
