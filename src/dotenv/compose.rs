@@ -16,7 +16,7 @@ struct Fatal(usize, String);
 
 /// Go strings are bytes: compose keeps bytes that are not UTF-8 as they are, where this text has
 /// U+FFFD, so such values are unresolved.
-const NOT_UTF8: &str = "holds bytes that are not UTF-8, which compose passes on as they are";
+const NOT_UTF8: &str = "byte sequence that is not UTF-8, which compose passes on as it is";
 
 pub fn parse<'a>(bytes: &'a [u8], env: &Env) -> Parsed<'a> {
     let utf8 = std::str::from_utf8(bytes).is_ok();

@@ -75,8 +75,9 @@ impl Drop for Entry<'_> {
 }
 
 /// Why an entry is left unresolved when expanding it would exceed authdoctor's bounds (see `Budget`).
-pub const TOO_LARGE: &str = "too large to expand: the references nest too deeply or grow past 256 KiB, or the file's expansions \
-     exceed authdoctor's work bound (the real loader may run out of memory or time here)";
+/// (Reasons read as "KEY contains a {reason}".)
+pub const TOO_LARGE: &str = "reference too large to expand: nested too deeply, past 256 KiB, or past authdoctor's work bound \
+     for the file (the real loader may run out of memory or time here)";
 
 /// Expansion work authdoctor allows itself per file, so that a few hundred bytes of self-referencing
 /// or nested `${A:-${A:-…}}` cannot make it allocate gigabytes or run for minutes (the real loaders

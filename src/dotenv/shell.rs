@@ -22,8 +22,8 @@ use std::borrow::Cow;
 
 const COMMAND: &str = "command substitution, which the shell runs and authdoctor does not";
 const PARAMETER: &str = "special parameter ($1, $$ …) of the shell that sources the file, unknown here";
-const NOT_UTF8: &str = "holds bytes that are not UTF-8, which the shell passes on as they are";
-const BASH_EXPANSION: &str = "a bash pattern expansion (${K#…}, ${K%…}, ${K:1:2} …) authdoctor does not emulate";
+const NOT_UTF8: &str = "byte sequence that is not UTF-8, which the shell passes on as it is";
+const BASH_EXPANSION: &str = "bash pattern expansion (${K#…}, ${K%…}, ${K:1:2} …), which authdoctor does not emulate";
 
 struct Lexer<'a> {
     b: &'a [char],

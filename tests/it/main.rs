@@ -11,6 +11,7 @@ mod codes;
 mod configjs;
 mod dotenvy_prop;
 mod envfile;
+mod expansion_bounds;
 mod fly;
 mod init;
 mod jwt;
