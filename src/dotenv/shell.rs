@@ -23,7 +23,7 @@ use std::borrow::Cow;
 const COMMAND: &str = "command substitution, which the shell runs and authdoctor does not";
 const PARAMETER: &str = "special parameter ($1, $$ …) of the shell that sources the file, unknown here";
 const NOT_UTF8: &str = "byte sequence that is not UTF-8, which the shell passes on as it is";
-const BASH_EXPANSION: &str = "bash pattern expansion (${K#…}, ${K%…}, ${K:1:2} …), which authdoctor does not emulate";
+const BASH_EXPANSION: &str = "pattern expansion (${K#…}, ${K%…}, bash's ${K:1:2} …), which authdoctor does not emulate";
 
 struct Lexer<'a> {
     b: &'a [char],
@@ -461,8 +461,39 @@ impl Lexer<'_> {
         Ok(Some(COMMAND))
     }
 
-    /// The `…}` of a `${` (the cursor after the brace), quotes and backslashes respected.
+    /// The `…}` of a `${` (the cursor after the brace), quotes and backslashes respected. In dash,
+    /// a name followed by a character that starts no operator (`${K1$…`, `${K1 …`) is a bad
+    /// substitution that ends at the next `}`, whatever comes before it.
     fn braced(&mut self, start: usize) -> Result<String, Stop> {
+        if self.sh == Sh::Dash {
+            let mut j = self.i;
+            if self.b.get(j) == Some(&'#') && self.b.get(j + 1).is_some_and(|c| is_name_start(*c)) {
+                j += 1;
+            }
+            let name_start = j;
+            while self.b.get(j).is_some_and(|c| is_name(*c)) {
+                j += 1;
+            }
+            if j == name_start
+                && self
+                    .b
+                    .get(j)
+                    .is_some_and(|c| c.is_ascii_digit() || "@*#?$!-".contains(*c))
+            {
+                j += 1;
+            }
+            if !self.b.get(j).is_none_or(|c| "}:-=?+#%/".contains(*c)) {
+                let Some(close) = self.b[j..].iter().position(|c| *c == '}') else {
+                    return Err(Stop::Syntax(start, "missing }"));
+                };
+                let mut inner = String::new();
+                for _ in 0..j - self.i + close {
+                    inner.extend(self.bump());
+                }
+                self.bump();
+                return Ok(inner);
+            }
+        }
         let mut inner = String::new();
         let mut depth = 1;
         loop {
@@ -610,7 +641,10 @@ impl Lexer<'_> {
                 text.push_str(&cx.vars.get(v).map(|s| s.chars().count()).unwrap_or(0).to_string());
                 return Ok(None);
             }
-            if inner.starts_with(|c: char| c.is_ascii_digit() || "@*#?$!-".contains(c)) {
+            let mut special = inner.chars();
+            if inner.chars().all(|c| c.is_ascii_digit())
+                || (special.next().is_some_and(|c| "@*#?$!-".contains(c)) && special.next().is_none())
+            {
                 return Ok(Some(PARAMETER));
             }
             return bad("bad substitution");
@@ -630,7 +664,7 @@ impl Lexer<'_> {
             None if rest.is_empty() => {
                 return Ok(cx.push(text, &name));
             }
-            None if bash => {
+            None if bash || rest.starts_with(['#', '%']) => {
                 if let Some(why) = unknown {
                     return Ok(Some(why));
                 }
@@ -676,6 +710,47 @@ impl Lexer<'_> {
         text.push_str(&expanded);
         Ok(cx.budget.append(text.len(), expanded.len()).err().map(|_| TOO_LARGE))
     }
+}
+
+/// A word's text without the command substitutions and special parameters left in it unexpanded
+/// (`` `…` ``, `$(…)`, `$1`): what its expansion certainly holds.
+fn known_text(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '`' => {
+                for c in chars.by_ref() {
+                    if c == '`' {
+                        break;
+                    }
+                }
+            }
+            '$' if chars.peek() == Some(&'(') => {
+                let mut depth = 0;
+                for c in chars.by_ref() {
+                    match c {
+                        '(' => depth += 1,
+                        ')' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            '$' if chars
+                .peek()
+                .is_some_and(|c| c.is_ascii_digit() || "@*#?$!-".contains(*c)) =>
+            {
+                chars.next();
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// bash's `${NAME<rest>}` forms beyond POSIX: `/pat/rep` and `//pat/rep` with a literal pattern are
@@ -724,8 +799,12 @@ fn check_syntax(body: &str, cx: &Ctx, sh: Sh, line: usize, depth: usize) -> Resu
         let tok = match lx.next(cx) {
             Ok(t) => t,
             Err(Stop::Syntax(_, what)) => return Err(Stop::Syntax(line, what)),
-            // Expansion errors happen when the command runs, in its subshell.
-            Err(_) => continue,
+            // Expansion errors happen when the command runs, in its subshell; the word counts.
+            Err(_) => {
+                words += 1;
+                want_command = false;
+                continue;
+            }
         };
         match tok {
             Tok::Word(_) | Tok::Redirect => {
@@ -924,6 +1003,9 @@ impl Run<'_> {
                     });
                     match a {
                         Some(a) if !a.append || bash => self.assign(&a, arg.unresolved, &mut undo),
+                        // A command's output or a parameter: perhaps nothing (no argument),
+                        // perhaps a name, unless the text before it already is not one.
+                        _ if arg.unresolved.is_some() && known_text(&arg.text).chars().all(is_name) => {}
                         _ if is_valid_name(&arg.text) => {}
                         _ if bash => {
                             self.note(
@@ -1050,7 +1132,24 @@ fn parse_text<'a>(text: &'a str, env: &Env, sh: Sh) -> Parsed<'a> {
         // bash's bad substitution: the command fails, the list goes on.
         let mut cmd_bad: Option<(usize, &'static str)> = None;
         let read = loop {
-            let tok = match lx.next(&run.cx) {
+            let (at, at_line) = (lx.i, lx.line);
+            let mut tok = lx.next(&run.cx);
+            // A word that is not one of the leading assignments is expanded before them (POSIX
+            // 2.9.1): `K= ${K:+x}` reads the K from before this command. Read it again so.
+            if !undo.is_empty()
+                && let Ok(Tok::Word(w)) = &tok
+                && (w.assignment.is_none() || words.len() != undo.len())
+            {
+                let now: Undo = undo
+                    .iter()
+                    .map(|(n, _, _)| (n.clone(), run.cx.vars.get(n).cloned(), run.cx.unknown.get(n).copied()))
+                    .collect();
+                run.undo(undo.clone());
+                (lx.i, lx.line) = (at, at_line);
+                tok = lx.next(&run.cx);
+                run.undo(now);
+            }
+            let tok = match tok {
                 Ok(t) => t,
                 // The word that failed still counts: the command is not empty.
                 Err(e @ Stop::Exit(..)) => {
@@ -1129,9 +1228,28 @@ fn parse_text<'a>(text: &'a str, env: &Env, sh: Sh) -> Parsed<'a> {
                     if let Err(e) = closed {
                         break Err(e);
                     }
+                    // `K=(a b)x`: with no blank after `)`, bash takes the parentheses as text.
+                    let open = words.last().map_or(lx.i, |w| w.end);
+                    let raw: String = chars.get(open..lx.i).map(|r| r.iter().collect()).unwrap_or_default();
+                    let literal = lx.peek().is_some_and(|c| !BREAK.contains(&c));
+                    let tail = if literal {
+                        match lx.word(&run.cx) {
+                            Ok(t) => Some(t),
+                            Err(e) => break Err(e),
+                        }
+                    } else {
+                        None
+                    };
                     if let Some(w) = words.last_mut()
                         && let Some(a) = w.assignment.as_mut()
                     {
+                        if let Some(tail) = tail {
+                            a.value = format!("{raw}{}", tail.text);
+                            w.unresolved = tail.unresolved;
+                            let a = a.clone();
+                            run.cx.set(&a.name, &a.value, w.unresolved);
+                            continue;
+                        }
                         a.value = first.as_ref().map(|f| f.text.clone()).unwrap_or_default();
                         w.unresolved = first.and_then(|f| f.unresolved);
                         run.arrays.insert(a.name.clone());
@@ -1148,6 +1266,9 @@ fn parse_text<'a>(text: &'a str, env: &Env, sh: Sh) -> Parsed<'a> {
                 Tok::Close if run.saved.is_empty() => break Err(Stop::Syntax(lx.line, "\")\" unexpected")),
                 Tok::Close => break Ok(Term::Close),
                 Tok::Newline if words.is_empty() && !something && continued && lx.i < chars.len() => {}
+                Tok::Newline if words.is_empty() && !something && continued && groups == 0 => {
+                    break Err(Stop::Syntax(lx.line, "end of file unexpected"));
+                }
                 Tok::Newline => break Ok(Term::Newline),
                 Tok::Semi | Tok::And | Tok::Or | Tok::Pipe | Tok::Background if words.is_empty() && !something => {
                     break Err(Stop::Syntax(lx.line, "a separator with no command before it"));
