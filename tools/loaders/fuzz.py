@@ -20,10 +20,12 @@ With --record, the files and the real loaders' readings are written as a fixture
 test suite (tests/it/loaders.rs), which then needs none of the real loaders.
 """
 import argparse
+import functools
 import json
 import os
 import pathlib
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -226,12 +228,15 @@ def shell_read(sh: str, path: pathlib.Path, cwd: pathlib.Path):
     env = {"PATH": SHELL_PATH, **BASE_ENV}
     try:
         p = subprocess.run(
-            [sh, "-c", 'set -a; . "$1"; exec /usr/bin/env -0', "sh", str(path)],
+            # A builtin (`echo`) may print: the environment is what follows the marker.
+            [sh, "-c", 'set -a; . "$1"; printf "\\nAD-ENV-START\\000"; exec /usr/bin/env -0', "sh", str(path)],
             env=env, cwd=cwd, capture_output=True, timeout=10, stdin=subprocess.DEVNULL,
         )
     except subprocess.TimeoutExpired:
         return None, {}, "timeout"
-    pairs = [x.split(b"=", 1) for x in p.stdout.split(b"\0") if b"=" in x]
+    marker = b"\nAD-ENV-START\0"
+    out = p.stdout[p.stdout.rfind(marker) + len(marker):] if marker in p.stdout else b""
+    pairs = [x.split(b"=", 1) for x in out.split(b"\0") if b"=" in x]
     return p.returncode, {k: v for k, v in pairs}, p.stderr.decode("utf-8", "replace")
 
 
@@ -331,7 +336,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--show", type=int, default=3, help="disagreements to print per loader")
     ap.add_argument("--keep", type=pathlib.Path, help="write the files here and keep them")
-    ap.add_argument("--cached", action="store_true", help="with --keep: reuse the real loaders' readings of the same files")
+    ap.add_argument("--cached", action="store_true", help="with --keep: reuse Node's, Python's and dotenvy's readings of the same files")
     ap.add_argument("--record", type=pathlib.Path, help="write the files and real readings as a fixture")
     ap.add_argument("--json", type=pathlib.Path, help="write the table as JSON")
     a = ap.parse_args()
@@ -349,8 +354,10 @@ def main() -> None:
     exe = harness_binary(tmp)
     cache = cases.parent / f"real-{a.seed}-{a.n}.json"
     if a.cached and cache.exists():
+        # Node's and Python's readings from the cache; the shells take seconds, so they run again.
         real = {k: {f: ({"values": {kk: bytes.fromhex(vv) for kk, vv in r["values"].items()}} if "values" in r else r)
                     for f, r in v.items()} for k, v in json.loads(cache.read_text()).items()}
+        real.update(run_shells(cases, tmp))
     else:
         real = {}
         for run in (run_node, run_python, run_shells):
@@ -372,7 +379,7 @@ def main() -> None:
     emu, aborts = run_harness(exe, "emulations_harness", cases)
 
     if a.record:
-        write_recordings(a.record, a.seed, real)
+        write_recordings(a.record, a.seed, real, cases)
 
     names = sorted(p.name for p in cases.glob("*.env"))
     crashes = {}
@@ -411,28 +418,36 @@ def show(r: dict) -> str:
     return repr(r)
 
 
-def write_recordings(out: pathlib.Path, seed: int, real: dict) -> None:
-    """The real readings, in the format of tests/fixtures/dotenv/recorded: values as text; a value
-    that is not UTF-8 goes into "raw" as hex."""
+def recording(name: str, cases: dict, cases_dir: pathlib.Path, seed=None) -> dict:
+    """One real loader's readings in the format of tests/fixtures/dotenv/*/recorded: values as text,
+    a value that is not UTF-8 in "raw" as hex, error messages without temporary paths."""
+    doc = {"loader": name, "version": loader_versions().get(name, "unknown"), "env": BASE_ENV, "cases": {}}
+    if seed is not None:
+        doc["seed"] = seed
+    for case, r in sorted(cases.items()):
+        if "error" in r:
+            err = re.sub(r"/tmp/ad-next-\w+/", "", r["error"].replace(f"{cases_dir}/", ""))
+            doc["cases"][case] = {"error": err[:200], **({"resource": True} if r.get("resource") else {})}
+            continue
+        values, raw = {}, {}
+        for k, v in r["values"].items():
+            try:
+                values[k] = v.decode("utf-8")
+            except UnicodeDecodeError:
+                raw[k] = v.hex()
+        doc["cases"][case] = {"values": values, **({"raw": raw} if raw else {})}
+    return doc
+
+
+def write_recordings(out: pathlib.Path, seed: int, real: dict, cases_dir: pathlib.Path) -> None:
     rec_dir = out / "recorded"
     rec_dir.mkdir(parents=True, exist_ok=True)
-    versions = loader_versions()
     for name, cases in real.items():
-        doc = {"loader": name, "version": versions.get(name, "unknown"), "seed": seed, "env": BASE_ENV, "cases": {}}
-        for case, r in sorted(cases.items()):
-            if "error" in r:
-                doc["cases"][case] = {"error": r["error"][:200]}
-                continue
-            values, raw = {}, {}
-            for k, v in r["values"].items():
-                try:
-                    values[k] = v.decode("utf-8")
-                except UnicodeDecodeError:
-                    raw[k] = v.hex()
-            doc["cases"][case] = {"values": values, **({"raw": raw} if raw else {})}
+        doc = recording(name, cases, cases_dir, seed)
         (rec_dir / f"{name}.json").write_text(json.dumps(doc, indent=0, ensure_ascii=False, sort_keys=True) + "\n")
 
 
+@functools.lru_cache(maxsize=None)
 def loader_versions() -> dict:
     v = {}
     for name, mod in (("node16", "dotenv16"), ("node17", "dotenv17"), ("nextjs", "@next/env")):
