@@ -345,6 +345,8 @@ def main() -> None:
     tmp = pathlib.Path(tempfile.mkdtemp(prefix="ad-fuzz-"))
     cases = a.keep or (a.record / "cases" if a.record else tmp / "cases")
     cases.mkdir(parents=True, exist_ok=True)
+    # The shells run in a directory of their own: the files are named by absolute path.
+    cases = cases.resolve()
     for old in cases.glob("*.env"):
         old.unlink()
     width = len(str(a.n - 1))

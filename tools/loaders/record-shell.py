@@ -12,7 +12,7 @@ import tempfile
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import fuzz  # noqa: E402  (the fuzzer's shell runner and recording format)
 
-cases_dir, out_dir = map(pathlib.Path, sys.argv[1:3])
+cases_dir, out_dir = (pathlib.Path(p).resolve() for p in sys.argv[1:3])
 with tempfile.TemporaryDirectory() as tmp:
     got = fuzz.run_shells(cases_dir, pathlib.Path(tmp))
 for name, sh in (("shell", "dash"), ("bash", "bash")):
