@@ -555,6 +555,32 @@ mod shortcut_tests {
             for l in Loader::ALL {
                 prop_assert_eq!(read(*l, &text, false), read(*l, &text, true), "{} on {:?}", l.name(), text);
             }
+            let bash = |shortcuts: bool| {
+                NO_SHORTCUTS.with(|c| c.set(!shortcuts));
+                let p = Loader::Shell.parse_sh(text.as_bytes(), &Env::new(), &Options::default(), Sh::Bash);
+                NO_SHORTCUTS.with(|c| c.set(false));
+                (p.entries, p.errors)
+            };
+            prop_assert_eq!(bash(false), bash(true), "bash on {:?}", text);
+        }
+
+        /// No loader panics on any bytes, and every value stays within the expansion bounds.
+        #[test]
+        fn any_bytes_read_without_panic(
+            bytes in proptest::collection::vec(
+                prop_oneof![
+                    4 => proptest::sample::select(b"$#'\"`\\={}()[]:;|&!~*?-+ \t\r\nKAx01".to_vec()),
+                    1 => any::<u8>(),
+                ],
+                0..200,
+            )
+        ) {
+            for l in Loader::ALL {
+                for sh in Sh::ALL {
+                    let p = l.parse_sh(&bytes, &Env::new(), &Options::default(), *sh);
+                    prop_assert!(p.entries.iter().all(|e| e.value.len() <= Budget::MAX_VALUE + bytes.len()));
+                }
+            }
         }
     }
 }
