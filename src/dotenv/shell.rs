@@ -195,10 +195,15 @@ impl Lexer<'_> {
         let mut unresolved: Option<&'static str> = None;
         let mut quoted = false;
         let bash = self.sh == Sh::Bash;
+        // A `~` here would start a tilde prefix: at the word's start, or right after the `=` of an
+        // assignment or a `:` in its value, with nothing expanded or quoted in between.
+        let mut tilde_ok = true;
         while let Some(c) = self.peek() {
             if BREAK.contains(&c) {
                 break;
             }
+            let len_before = text.len();
+            let assign_before = assign.is_some();
             match c {
                 '\\' => {
                     self.bump();
@@ -255,7 +260,7 @@ impl Lexer<'_> {
                     text.push('=');
                     literal_prefix = false;
                 }
-                '~' if self.tilde_here(&text, assign) => {
+                '~' if tilde_ok => {
                     self.bump();
                     // Tilde expansion at the start of a word, of an assignment's value, or after
                     // a `:` in one.
@@ -273,6 +278,12 @@ impl Lexer<'_> {
                     text.push(c);
                 }
             }
+            tilde_ok = match c {
+                '=' => assign.is_some() && !assign_before,
+                '+' => assign.is_some() && !assign_before,
+                ':' => assign.is_some() && text.len() == len_before + 1,
+                _ => false,
+            };
             if text.len() > Budget::MAX_VALUE {
                 // Keep the name of an assignment: what follows is too large to hold.
                 unresolved = Some(TOO_LARGE);
@@ -291,19 +302,6 @@ impl Lexer<'_> {
             quoted,
             end: self.i,
         })
-    }
-
-    fn tilde_here(&self, text: &str, assign: Option<(usize, bool)>) -> bool {
-        if text.is_empty() {
-            return true;
-        }
-        match assign {
-            Some((at, append)) => {
-                let value = &text[at + if append { 2 } else { 1 }..];
-                value.is_empty() || value.ends_with(':')
-            }
-            None => false,
-        }
     }
 
     fn single_quoted(&mut self, text: &mut String) -> Result<(), Stop> {
@@ -461,10 +459,11 @@ impl Lexer<'_> {
         Ok(Some(COMMAND))
     }
 
-    /// The `…}` of a `${` (the cursor after the brace), quotes and backslashes respected. In dash,
-    /// a name followed by a character that starts no operator (`${K1$…`, `${K1 …`) is a bad
-    /// substitution that ends at the next `}`, whatever comes before it.
+    /// The `…}` of a `${` (the cursor after the brace), quotes, backslashes and nested `${…}`
+    /// respected. In dash, a name followed by a character that starts no operator (`${K1$…`,
+    /// `${ …`) is a bad substitution, raised when the command runs.
     fn braced(&mut self, start: usize) -> Result<String, Stop> {
+        let mut inner = String::new();
         if self.sh == Sh::Dash {
             let mut j = self.i;
             if self.b.get(j) == Some(&'#') && self.b.get(j + 1).is_some_and(|c| is_name_start(*c)) {
@@ -483,24 +482,53 @@ impl Lexer<'_> {
                 j += 1;
             }
             if !self.b.get(j).is_none_or(|c| "}:-=?+#%/".contains(*c)) {
-                let Some(close) = self.b[j..].iter().position(|c| *c == '}') else {
-                    return Err(Stop::Syntax(start, "missing }"));
-                };
-                let mut inner = String::new();
-                for _ in 0..j - self.i + close {
+                // dash's parser drops that character and reads on to the `}` as if it began the
+                // substitution's word (`${K1"}"` is `${K1}` and an open quote).
+                for _ in self.i..=j {
                     inner.extend(self.bump());
                 }
-                self.bump();
-                return Ok(inner);
             }
         }
-        let mut inner = String::new();
         let mut depth = 1;
+        // The character before was an unescaped `$`.
+        let mut dollar = false;
         loop {
-            match self.bump() {
-                Some('{') => {
+            let c = self.bump();
+            let after_dollar = std::mem::replace(&mut dollar, c == Some('$'));
+            match c {
+                // Only `${` nests: a bare `{` is text (`${A:-{x}` is "{x").
+                Some('{') if after_dollar => {
                     depth += 1;
                     inner.push('{');
+                }
+                // A command substitution inside: to its end, whatever it holds.
+                Some('`') => {
+                    inner.push('`');
+                    loop {
+                        match self.bump() {
+                            Some('`') => break,
+                            Some('\\') => {
+                                inner.push('\\');
+                                inner.extend(self.bump());
+                            }
+                            Some(c) => inner.push(c),
+                            None => return Err(Stop::Syntax(start, "EOF in backquote substitution")),
+                        }
+                    }
+                    inner.push('`');
+                }
+                Some('(') if after_dollar => {
+                    inner.push('(');
+                    let mut parens = 1;
+                    while parens > 0 {
+                        match self.bump() {
+                            Some(c) => {
+                                parens += i32::from(c == '(') - i32::from(c == ')');
+                                inner.push(c);
+                            }
+                            None => return Err(Stop::Syntax(start, "unterminated $(")),
+                        }
+                    }
                 }
                 Some('}') => {
                     depth -= 1;
@@ -1222,6 +1250,13 @@ fn parse_text<'a>(text: &'a str, env: &Env, sh: Sh) -> Parsed<'a> {
                             Ok(Tok::Newline) if lx.i < chars.len() => {}
                             Ok(Tok::Close) => break Ok(()),
                             Ok(_) => break Err(Stop::Syntax(lx.line, "unexpected token in an array")),
+                            // An element's expansion fails when the command runs.
+                            Err(e @ Stop::Exit(..)) => {
+                                cmd_exit.get_or_insert(e);
+                            }
+                            Err(Stop::Bad(l, what)) => {
+                                cmd_bad.get_or_insert((l, what));
+                            }
                             Err(e) => break Err(e),
                         }
                     };
