@@ -3,8 +3,12 @@
 # compare authdoctor's emulations with them byte for byte. Installs the loaders it needs:
 #   npm: dotenv@16.3.1, dotenv@17.4.1, dotenv-expand@10.0.0, @next/env@16.4.6 (tools/loaders/package.json)
 #   PyPI: python-dotenv==1.2.4 (tools/loaders/requirements.txt, in tools/loaders/.venv)
-#   Debian: dash (POSIX sh)
-# Output: tests/fixtures/dotenv/recorded/*.json (committed; cargo test needs neither node nor python).
+#   Debian: dash (POSIX sh) and bash
+#   crates.io: dotenvy (a dev-dependency; the fuzzer runs it from the test binary, so cargo builds it)
+# Output (committed; cargo test needs neither node nor python):
+#   tests/fixtures/dotenv/recorded/*.json        the hand-written corpus (tools/loaders/cases.py)
+#   tests/fixtures/dotenv/fuzz/{cases,recorded}  200 files from the fuzzer's grammar, seed 7
+# The differential fuzzer itself (every loader, 2,000 files, a table): tools/loaders/fuzz.py.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -17,10 +21,11 @@ python3 "$tools/cases.py" "$cases"
 (cd "$tools" && npm install --no-audit --no-fund --silent)
 [ -x "$tools/.venv/bin/python" ] || python3 -m venv "$tools/.venv"
 "$tools/.venv/bin/pip" install --quiet -r "$tools/requirements.txt"
-command -v dash >/dev/null || { apt-get update -qq && apt-get install -y -qq dash; }
+command -v dash >/dev/null && command -v bash >/dev/null || { apt-get update -qq && apt-get install -y -qq dash bash; }
 
 clean=(env -i PATH="$PATH" HOME=/nonexistent-home AD_FROM_ENV=from-process-env)
 "${clean[@]}" node "$tools/record-node.js" "$cases" "$out"
 "${clean[@]}" "$tools/.venv/bin/python" "$tools/record-python.py" "$cases" "$out"
 python3 "$tools/record-shell.py" "$cases" "$out"
 ls -l "$out"
+python3 "$tools/fuzz.py" -n 200 --seed 7 --record "$root/tests/fixtures/dotenv/fuzz"

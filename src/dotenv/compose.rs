@@ -4,7 +4,7 @@
 //! `${VAR:+a}` / `${VAR:?err}` interpolation from the process environment, then earlier keys.
 //! `$$` is a literal `$`; a `$` not followed by a name is kept; a malformed `${` fails the file.
 
-use super::{Entry, Env, LineCounter, LoadError, Parsed, line_at};
+use super::{Budget, Entry, Env, LineCounter, LoadError, Parsed, TOO_LARGE, TooLarge, line_at};
 use rustc_hash::FxHashMap as BTreeMap;
 
 /// compose-go's isSpace: blanks that are not line breaks.
@@ -14,16 +14,40 @@ fn blank(c: char) -> bool {
 
 struct Fatal(usize, String);
 
+/// Go strings are bytes: compose keeps bytes that are not UTF-8 as they are, where this text has
+/// U+FFFD, so such values are unresolved.
+const NOT_UTF8: &str = "byte sequence that is not UTF-8, which compose passes on as it is";
+
 pub fn parse<'a>(bytes: &'a [u8], env: &Env) -> Parsed<'a> {
-    super::with_text(super::lossy(bytes), |text| parse_text(text, env))
+    let utf8 = std::str::from_utf8(bytes).is_ok();
+    let mut parsed = super::with_text(super::lossy(bytes), |text| parse_text(text, env));
+    if !utf8 {
+        for e in &mut parsed.entries {
+            if e.unresolved.is_none() && e.value.contains('\u{fffd}') {
+                e.unresolved = Some(NOT_UTF8);
+            }
+        }
+    }
+    parsed
+}
+
+/// Keys set so far (`None`: its expansion went past authdoctor's bounds), and the file's budget.
+struct Vars<'e> {
+    env: &'e Env,
+    set: BTreeMap<String, Option<String>>,
+    budget: Budget,
 }
 
 fn parse_text<'a>(text: &'a str, env: &Env) -> Parsed<'a> {
     let src = text.strip_prefix('\u{feff}').unwrap_or(text);
     let bom = text.len() - src.len();
-    let mut out: BTreeMap<String, String> = BTreeMap::default();
+    let mut out = Vars {
+        env,
+        set: BTreeMap::default(),
+        budget: Budget::for_file(text.len()),
+    };
     let mut entries = Vec::new();
-    match run(src, env, &mut out, &mut entries) {
+    match run(src, &mut out, &mut entries) {
         Ok(()) => Parsed {
             entries,
             errors: Vec::new(),
@@ -39,12 +63,8 @@ fn parse_text<'a>(text: &'a str, env: &Env) -> Parsed<'a> {
     }
 }
 
-fn run<'a>(
-    src: &'a str,
-    env: &Env,
-    out: &mut BTreeMap<String, String>,
-    entries: &mut Vec<Entry<'a>>,
-) -> Result<(), Fatal> {
+fn run<'a>(src: &'a str, out: &mut Vars, entries: &mut Vec<Entry<'a>>) -> Result<(), Fatal> {
+    let env = out.env;
     let lines = LineCounter::new(src);
     // Earlier values are read only to substitute `$NAME`.
     let substitutes = src.contains('$');
@@ -70,7 +90,7 @@ fn run<'a>(
         if let Some((k, v, next)) = super::plain_line(src.as_bytes(), stmt) {
             let (key, value) = (&src[k], &src[v]);
             if substitutes {
-                out.insert(key.to_string(), value.to_string());
+                out.set.insert(key.to_string(), Some(value.to_string()));
             }
             entries.push(Entry::new(key, value, lines.at(stmt)));
             pos = next.min(src.len());
@@ -124,22 +144,35 @@ fn run<'a>(
         pos += after_key + value_start;
         if inherited {
             if let Some(v) = env.get(&key) {
-                out.insert(key.clone(), v.clone());
+                out.set.insert(key.clone(), Some(v.clone()));
                 entries.push(Entry::new(key, v.clone(), lines.at(stmt)));
             }
             continue;
         }
-        let (value, consumed) = extract_value(&src[pos..], env, out).map_err(|m| Fatal(pos, m))?;
+        let (value, consumed) = extract_value(&src[pos..], out).map_err(|m| Fatal(pos, m))?;
         pos += consumed;
         if !key.is_empty() {
-            out.insert(key.clone(), value.clone());
-            entries.push(Entry::new(key, value, lines.at(stmt)));
+            let mut e = match value {
+                Ok(value) => {
+                    out.set.insert(key.clone(), Some(value.clone()));
+                    Entry::new(key, value, lines.at(stmt))
+                }
+                Err(TooLarge) => {
+                    out.set.insert(key.clone(), None);
+                    let mut e = Entry::new(key, "", lines.at(stmt));
+                    e.unresolved = Some(TOO_LARGE);
+                    e
+                }
+            };
+            e.line = lines.at(stmt);
+            entries.push(e);
         }
     }
 }
 
-/// The value at the start of `s`, and how many bytes it used.
-fn extract_value(s: &str, env: &Env, out: &BTreeMap<String, String>) -> Result<(String, usize), String> {
+/// The value at the start of `s` (Err(TooLarge) past authdoctor's bounds), and how many bytes it
+/// used; Err(message) when compose refuses the file.
+fn extract_value(s: &str, out: &Vars) -> Result<(Result<String, TooLarge>, usize), String> {
     let quote = match s.as_bytes().first() {
         Some(b'"') => b'"',
         Some(b'\'') => b'\'',
@@ -153,7 +186,7 @@ fn extract_value(s: &str, env: &Env, out: &BTreeMap<String, String>) -> Result<(
                 .next()
                 .unwrap_or("")
                 .trim_end_matches(char::is_whitespace);
-            return Ok((substitute(value, &lookup(env, out))?, used));
+            return Ok((substitute(value, &lookup(out), &out.budget, 0)?, used));
         }
     };
     let b = s.as_bytes();
@@ -179,9 +212,9 @@ fn extract_value(s: &str, env: &Env, out: &BTreeMap<String, String>) -> Result<(
         }
         let value = String::from_utf8_lossy(&chars).into_owned();
         let value = if quote == b'"' {
-            substitute(&expand_escapes(&value), &lookup(env, out))?
+            substitute(&expand_escapes(&value), &lookup(out), &out.budget, 0)?
         } else {
-            value
+            Ok(value)
         };
         return Ok((value, i + 1));
     }
@@ -218,7 +251,7 @@ fn expand_escapes(s: &str) -> String {
             }
             if n == '0' {
                 let digits: String = b[i + 2..].iter().take(3).take_while(|c| c.is_ascii_digit()).collect();
-                // `\0123` → `\123`, an octal escape; a lone `\0` or bad octal stays as written.
+                // `\0123` → `\123`, an octal escape.
                 if digits.len() == 3
                     && let Ok(v) = u32::from_str_radix(&digits, 8)
                     && v <= 255
@@ -228,8 +261,9 @@ fn expand_escapes(s: &str) -> String {
                     i += 2 + 3;
                     continue;
                 }
+                // compose-go rewrites `\0` to `\` before Go's UnquoteChar, and keeps that text
+                // when UnquoteChar refuses it: a lone `\0` becomes `\`, `\0777` becomes `\777`.
                 out.push('\\');
-                out.push('0');
                 out.push_str(&digits);
                 i += 2 + digits.len();
                 continue;
@@ -241,8 +275,16 @@ fn expand_escapes(s: &str) -> String {
     out
 }
 
-fn lookup<'a>(env: &'a Env, out: &'a BTreeMap<String, String>) -> impl Fn(&str) -> Option<String> + 'a {
-    move |k: &str| env.get(k).or_else(|| out.get(k)).cloned()
+/// A name's value: the process environment first, then the file's earlier keys.
+fn lookup<'a>(out: &'a Vars) -> impl Fn(&str) -> Result<Option<String>, TooLarge> + 'a {
+    move |k: &str| match out.env.get(k) {
+        Some(v) => Ok(Some(v.clone())),
+        None => match out.set.get(k) {
+            Some(Some(v)) => Ok(Some(v.clone())),
+            Some(None) => Err(TooLarge),
+            None => Ok(None),
+        },
+    }
 }
 
 fn name_len(s: &str) -> usize {
@@ -276,10 +318,25 @@ fn closing_brace(s: &str) -> Option<usize> {
     None
 }
 
-/// compose-go `template.Substitute`.
-pub fn substitute(s: &str, map: &dyn Fn(&str) -> Option<String>) -> Result<String, String> {
+type Map<'m> = dyn Fn(&str) -> Result<Option<String>, TooLarge> + 'm;
+
+/// compose-go `template.Substitute`: Err(message) when compose refuses the file, Ok(Err(TooLarge))
+/// past authdoctor's bounds (`depth` counts nested defaults).
+fn substitute(s: &str, map: &Map, budget: &Budget, depth: usize) -> Result<Result<String, TooLarge>, String> {
+    if Budget::depth(depth).and_then(|()| budget.spend(s.len())).is_err() {
+        return Ok(Err(TooLarge));
+    }
     let mut out = String::new();
     let mut i = 0;
+    // `?` on a lookup or a nested substitution: a refusal or a bound ends this one too.
+    macro_rules! bounded {
+        ($e:expr) => {
+            match $e {
+                Ok(v) => v,
+                Err(TooLarge) => return Ok(Err(TooLarge)),
+            }
+        };
+    }
     while let Some(off) = s[i..].find('$') {
         let at = i + off;
         out.push_str(&s[i..at]);
@@ -291,7 +348,9 @@ pub fn substitute(s: &str, map: &dyn Fn(&str) -> Option<String>) -> Result<Strin
         }
         let n = name_len(rest);
         if n > 0 {
-            out.push_str(&map(&rest[..n]).unwrap_or_default());
+            let v = bounded!(map(&rest[..n])).unwrap_or_default();
+            out.push_str(&v);
+            bounded!(budget.append(out.len(), v.len()));
             i = at + 1 + n;
             continue;
         }
@@ -309,7 +368,9 @@ pub fn substitute(s: &str, map: &dyn Fn(&str) -> Option<String>) -> Result<Strin
         let name = &inner[..n];
         let after = &inner[n..];
         if after.starts_with('}') {
-            out.push_str(&map(name).unwrap_or_default());
+            let v = bounded!(map(name)).unwrap_or_default();
+            out.push_str(&v);
+            bounded!(budget.append(out.len(), v.len()));
             i = at + 2 + n + 1;
             continue;
         }
@@ -326,22 +387,23 @@ pub fn substitute(s: &str, map: &dyn Fn(&str) -> Option<String>) -> Result<Strin
         };
         let arg_start = at + 2 + n + op.len();
         let arg = &s[arg_start.min(at + close)..at + close];
-        let value = map(name);
+        let value = bounded!(map(name));
+        let nested = || -> Result<Result<String, TooLarge>, String> { substitute(arg, map, budget, depth + 1) };
         let replaced = match op {
             ":-" => match value.filter(|v| !v.is_empty()) {
                 Some(v) => v,
-                None => substitute(arg, map)?,
+                None => bounded!(nested()?),
             },
             "-" => match value {
                 Some(v) => v,
-                None => substitute(arg, map)?,
+                None => bounded!(nested()?),
             },
             ":+" => match value {
-                Some(v) if !v.is_empty() => substitute(arg, map)?,
+                Some(v) if !v.is_empty() => bounded!(nested()?),
                 v => v.unwrap_or_default(),
             },
             "+" => match value {
-                Some(_) => substitute(arg, map)?,
+                Some(_) => bounded!(nested()?),
                 None => String::new(),
             },
             ":?" => match value.filter(|v| !v.is_empty()) {
@@ -362,10 +424,11 @@ pub fn substitute(s: &str, map: &dyn Fn(&str) -> Option<String>) -> Result<Strin
             },
         };
         out.push_str(&replaced);
+        bounded!(budget.append(out.len(), replaced.len()));
         i = at + close + 1;
     }
     out.push_str(&s[i..]);
-    Ok(out)
+    Ok(Ok(out))
 }
 
 #[cfg(test)]
@@ -409,6 +472,45 @@ mod tests {
             get("INHERIT\nA=1\n", &[("INHERIT", "from-env")]),
             kv(&[("INHERIT", "from-env"), ("A", "1")])
         );
+    }
+
+    #[test]
+    fn expansion_past_the_bounds_is_too_large() {
+        let chain: String = (1..=40).map(|i| format!("K{i}=$K{0}$K{0}\n", i - 1)).collect();
+        let text = format!("K0=x\n{chain}B=ok\n");
+        let p = parse(text.as_bytes(), &Env::new());
+        assert!(p.errors.is_empty());
+        let get = |k: &str| p.entries.iter().find(|e| e.key == k).expect("key");
+        assert_eq!(get("K3").value, "xxxxxxxx");
+        assert_eq!(get("K40").unresolved, Some(TOO_LARGE));
+        assert_eq!(get("B").value, "ok");
+        // Nested defaults past MAX_DEPTH, and a 300-byte file of them.
+        let nested = format!("A={}x{}\n", "${A-".repeat(100), "}".repeat(100));
+        let p = parse(nested.as_bytes(), &Env::new());
+        assert_eq!(p.entries[0].unresolved, Some(TOO_LARGE));
+        let nested = format!("A={}x{}\n", "${A-".repeat(20), "}".repeat(20));
+        assert_eq!(get_one(&nested), "x");
+    }
+
+    fn get_one(s: &str) -> String {
+        parse(s.as_bytes(), &Env::new()).entries[0].value.to_string()
+    }
+
+    /// compose-go `dotenv/parser.go` expandEscapes: `\0` is rewritten to `\` before Go's
+    /// `strconv.UnquoteChar`, whose refusal keeps the rewritten text.
+    #[test]
+    fn octal_escapes_in_double_quotes() {
+        assert_eq!(get_one("A=\"x\\0y\"\n"), "x\\y");
+        assert_eq!(get_one("A=\"\\0123\"\n"), "S");
+        assert_eq!(get_one("A=\"\\01\"\n"), "\\1");
+        assert_eq!(get_one("A=\"\\0777\"\n"), "\\777");
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_unresolved() {
+        let p = parse(b"A=caf\xe9\nB=ok\n", &Env::new());
+        assert!(p.entries[0].unresolved.is_some());
+        assert!(p.entries[1].unresolved.is_none());
     }
 
     #[test]

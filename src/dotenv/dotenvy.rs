@@ -4,7 +4,7 @@
 //! (what came before is set), and because a variable already set is never overwritten, the FIRST
 //! definition of a repeated key wins. Checked against the real crate by a property test.
 
-use super::{Entry, Env, LoadError, Parsed};
+use super::{Budget, Entry, Env, LoadError, Parsed, TOO_LARGE, TooLarge};
 use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
 
@@ -114,15 +114,37 @@ struct Vars<'a> {
     /// Variables a load has set so far (first definition wins), layered over `env`.
     set: HashMap<String, String>,
     data: HashMap<String, Option<String>>,
+    /// Keys whose expansion went past authdoctor's bounds, and the file's budget.
+    too_large: rustc_hash::FxHashSet<String>,
+    budget: Budget,
 }
 
 impl Vars<'_> {
-    fn get(&self, name: &str) -> String {
-        if let Some(v) = self.set.get(name).or_else(|| self.env.get(name)) {
-            return v.clone();
+    fn get(&self, name: &str) -> Result<String, TooLarge> {
+        if let Some(v) = self.env.get(name) {
+            return Ok(v.clone());
         }
-        self.data.get(name).cloned().flatten().unwrap_or_default()
+        if self.too_large.contains(name) {
+            return Err(TooLarge);
+        }
+        if let Some(v) = self.set.get(name) {
+            return Ok(v.clone());
+        }
+        Ok(self.data.get(name).cloned().flatten().unwrap_or_default())
     }
+
+    /// `out` grown by the value of `name`.
+    fn push(&self, out: &mut String, name: &str) -> Result<(), Bad> {
+        let v = self.get(name).map_err(|TooLarge| Bad::TooLarge)?;
+        out.push_str(&v);
+        self.budget.append(out.len(), v.len()).map_err(|TooLarge| Bad::TooLarge)
+    }
+}
+
+/// Why a value was not read: dotenvy's LineParse error, or authdoctor's bounds.
+enum Bad {
+    Parse,
+    TooLarge,
 }
 
 enum Sub {
@@ -131,7 +153,7 @@ enum Sub {
     Braced,
 }
 
-fn parse_value(input: &str, vars: &Vars) -> Result<String, ()> {
+fn parse_value(input: &str, vars: &Vars) -> Result<String, Bad> {
     let (mut strong, mut weak, mut escaped, mut expecting_end) = (false, false, false, false);
     let mut out = String::with_capacity(input.len());
     let mut sub = Sub::None;
@@ -143,12 +165,12 @@ fn parse_value(input: &str, vars: &Vars) -> Result<String, ()> {
             } else if c == '#' {
                 break;
             }
-            return Err(());
+            return Err(Bad::Parse);
         } else if escaped {
             match c {
                 '\\' | '\'' | '"' | '$' | ' ' => out.push(c),
                 'n' => out.push('\n'),
-                _ => return Err(()),
+                _ => return Err(Bad::Parse),
             }
             escaped = false;
         } else if strong {
@@ -164,7 +186,7 @@ fn parse_value(input: &str, vars: &Vars) -> Result<String, ()> {
                 if c == '{' && name.is_empty() {
                     sub = Sub::Braced;
                 } else {
-                    out.push_str(&vars.get(&std::mem::take(&mut name)));
+                    vars.push(&mut out, &std::mem::take(&mut name))?;
                     if c == '$' {
                         sub = Sub::Block;
                     } else {
@@ -174,7 +196,7 @@ fn parse_value(input: &str, vars: &Vars) -> Result<String, ()> {
                 }
             } else if c == '}' {
                 sub = Sub::None;
-                out.push_str(&vars.get(&std::mem::take(&mut name)));
+                vars.push(&mut out, &std::mem::take(&mut name))?;
             } else {
                 name.push(c);
             }
@@ -201,9 +223,9 @@ fn parse_value(input: &str, vars: &Vars) -> Result<String, ()> {
         }
     }
     if matches!(sub, Sub::Braced) || strong || weak {
-        return Err(());
+        return Err(Bad::Parse);
     }
-    out.push_str(&vars.get(&name));
+    vars.push(&mut out, &name)?;
     Ok(out)
 }
 
@@ -217,8 +239,11 @@ fn parse_key(s: &str) -> Option<(String, &str)> {
     Some((s[..n].to_string(), &s[n..]))
 }
 
+/// A key and its value (None: no value; Err: too large to expand).
+type Line = (String, Option<Result<String, TooLarge>>);
+
 /// Ok(None) for blank and comment lines, Err(()) for a line dotenvy rejects.
-fn parse_line(line: &str, vars: &Vars) -> Result<Option<(String, Option<String>)>, ()> {
+fn parse_line(line: &str, vars: &Vars) -> Result<Option<Line>, ()> {
     let s = line.trim_end().trim_start();
     if s.is_empty() || s.starts_with('#') {
         return Ok(None);
@@ -234,13 +259,36 @@ fn parse_line(line: &str, vars: &Vars) -> Result<Option<(String, Option<String>)
     if rest.is_empty() || rest.starts_with('#') {
         return Ok(Some((key, None)));
     }
-    Ok(Some((key, Some(parse_value(rest, vars)?))))
+    match parse_value(rest, vars) {
+        Ok(v) => Ok(Some((key, Some(Ok(v))))),
+        Err(Bad::TooLarge) => Ok(Some((key, Some(Err(TooLarge))))),
+        Err(Bad::Parse) => Err(()),
+    }
 }
 
 /// `dotenvy::from_read_iter` semantics (no BOM removal, no environment writes) when `load` is
 /// false; `dotenvy::dotenv()` semantics when true.
+///
+/// dotenvy reads physical lines with `BufRead::read_line`, which fails on a line that is not UTF-8:
+/// the load stops there (what came before it stays set).
 pub fn run<'a>(bytes: &'a [u8], env: &Env, load: bool) -> Parsed<'a> {
-    super::with_text(super::lossy(bytes), |original| run_text(original, env, load))
+    let bad = match std::str::from_utf8(bytes) {
+        Ok(text) => return run_text(text, env, load),
+        Err(e) => e.valid_up_to(),
+    };
+    let line_start = bytes[..bad].iter().rposition(|b| *b == b'\n').map_or(0, |n| n + 1);
+    // Everything before that line is valid UTF-8.
+    let before = std::str::from_utf8(&bytes[..line_start]).unwrap_or_default();
+    let mut parsed = run_text(before, env, load);
+    if parsed.errors.is_empty() {
+        let line = 1 + before.matches('\n').count();
+        parsed.errors.push(LoadError {
+            line,
+            message: "not valid UTF-8: dotenvy's line reader fails here, and later lines are not loaded".into(),
+            fatal: false,
+        });
+    }
+    parsed
 }
 
 fn run_text<'a>(original: &'a str, env: &Env, load: bool) -> Parsed<'a> {
@@ -253,6 +301,8 @@ fn run_text<'a>(original: &'a str, env: &Env, load: bool) -> Parsed<'a> {
         env,
         set: HashMap::default(),
         data: HashMap::default(),
+        too_large: Default::default(),
+        budget: Budget::for_file(text.len()),
     };
     let mut entries = Vec::new();
     // Variables are only ever read to substitute `$NAME`: without a `$` in the file they need not
@@ -269,11 +319,16 @@ fn run_text<'a>(original: &'a str, env: &Env, load: bool) -> Parsed<'a> {
             }
         };
         // A plain line reads as written (see `super::plain_line`), without the general parser.
+        let mut too_large = false;
         let (key, value): (Cow<str>, Option<Cow<str>>) = match super::plain_line(line.as_bytes(), 0) {
             Some((k, v, _)) if v.end == line.len() => (line[k].into(), Some(line[v].into())),
             _ => match parse_line(line, &vars) {
                 Ok(None) => continue,
-                Ok(Some((key, value))) => (key.into(), value.map(Cow::Owned)),
+                Ok(Some((key, Some(Err(TooLarge))))) => {
+                    too_large = true;
+                    (key.into(), None)
+                }
+                Ok(Some((key, value))) => (key.into(), value.map(|v| Cow::Owned(v.unwrap_or_default()))),
                 Err(()) => {
                     return Parsed {
                         entries,
@@ -284,12 +339,28 @@ fn run_text<'a>(original: &'a str, env: &Env, load: bool) -> Parsed<'a> {
         };
         let v = value.clone().unwrap_or_default();
         if substitutes {
-            if load && !vars.env.contains_key(&*key) && !vars.set.contains_key(&*key) {
-                vars.set.insert(key.to_string(), v.to_string());
+            let first =
+                !vars.env.contains_key(&*key) && !vars.set.contains_key(&*key) && !vars.too_large.contains(&*key);
+            if too_large {
+                // Loading: only a first definition sets the variable; parsing: the latest counts.
+                if !load || first {
+                    vars.too_large.insert(key.to_string());
+                }
+            } else {
+                if load && first {
+                    vars.set.insert(key.to_string(), v.to_string());
+                }
+                if !load {
+                    vars.too_large.remove(&*key);
+                }
             }
             vars.data.insert(key.to_string(), value.map(Cow::into_owned));
         }
-        entries.push(Entry::new(key, v, n));
+        let mut e = Entry::new(key, v, n);
+        if too_large {
+            e.unresolved = Some(TOO_LARGE);
+        }
+        entries.push(e);
     }
     Parsed {
         entries,
@@ -347,6 +418,28 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect::<Vec<_>>()
         );
+    }
+
+    #[test]
+    fn expansion_past_the_bounds_is_too_large() {
+        let chain: String = (1..=40).map(|i| format!("K{i}=$K{0}$K{0}\n", i - 1)).collect();
+        let text = format!("K0=x\n{chain}B=ok\n");
+        let p = parse(text.as_bytes(), &Env::new());
+        let get = |k: &str| p.entries.iter().find(|e| e.key == k).expect("key");
+        assert_eq!(get("K3").value, "xxxxxxxx");
+        assert_eq!(get("K40").unresolved, Some(TOO_LARGE));
+        assert_eq!(get("B").value, "ok");
+    }
+
+    /// Recorded with the real crate (tests/it/dotenvy_prop.rs holds the emulation to it).
+    #[test]
+    fn stops_at_the_first_line_that_is_not_utf8() {
+        let p = parse(b"A=1\nB=caf\xe9\nC=3\n", &Env::new());
+        assert_eq!(p.entries.iter().map(|e| &*e.key).collect::<Vec<_>>(), vec!["A"]);
+        assert_eq!(p.errors[0].line, 2);
+        // A quoted value open across the bad line is not loaded either.
+        let p = parse(b"A=1\nB=\"x\ny\xff\"\nC=3\n", &Env::new());
+        assert_eq!(p.entries.iter().map(|e| &*e.key).collect::<Vec<_>>(), vec!["A"]);
     }
 
     #[test]

@@ -75,6 +75,80 @@ impl Drop for Entry<'_> {
     }
 }
 
+/// Why an entry is left unresolved when expanding it would exceed authdoctor's bounds (see `Budget`).
+/// (Reasons read as "KEY contains a {reason}".)
+pub const TOO_LARGE: &str = "reference too large to expand: nested too deeply, past 256 KiB, or past authdoctor's work bound \
+     for the file (the real loader may run out of memory or time here)";
+
+/// Expansion work authdoctor allows itself per file, so that a few hundred bytes of self-referencing
+/// or nested `${A:-${A:-…}}` cannot make it allocate gigabytes or run for minutes (the real loaders
+/// can: Next.js runs out of heap, shells and compose build gigabyte values). Exceeding any bound
+/// leaves the entry unresolved with `TOO_LARGE`, and so every entry that refers to it.
+pub(crate) struct Budget {
+    left: std::cell::Cell<usize>,
+}
+
+/// An expansion gave up at one of `Budget`'s bounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TooLarge;
+
+impl Budget {
+    /// Longest value an expansion may produce, in bytes.
+    pub const MAX_VALUE: usize = 256 << 10;
+    /// Deepest nesting of `${A:-${B:-…}}` defaults (or re-expansion rounds) followed.
+    pub const MAX_DEPTH: usize = 64;
+    /// Work per file, in bytes scanned or produced: a floor, and more for a larger file, so memory
+    /// and time stay linear in the file's size.
+    const FLOOR: usize = 32 << 20;
+    const PER_BYTE: usize = 256;
+
+    pub fn for_file(len: usize) -> Budget {
+        Budget {
+            left: std::cell::Cell::new(Budget::FLOOR.max(len.saturating_mul(Budget::PER_BYTE))),
+        }
+    }
+
+    /// Charge `n` bytes of work: Err once the file's work is spent (and from then on).
+    pub fn spend(&self, n: usize) -> Result<(), TooLarge> {
+        match self.left.get().checked_sub(n) {
+            Some(left) => {
+                self.left.set(left);
+                Ok(())
+            }
+            None => {
+                self.left.set(0);
+                Err(TooLarge)
+            }
+        }
+    }
+
+    /// A value of `len` bytes: Err past `MAX_VALUE`; else its bytes are charged.
+    pub fn produce(&self, len: usize) -> Result<(), TooLarge> {
+        if len > Budget::MAX_VALUE {
+            return Err(TooLarge);
+        }
+        self.spend(len)
+    }
+
+    /// `added` bytes appended to a value now `len` bytes long: Err past `MAX_VALUE`; the added
+    /// bytes are charged (so many short references cost what they add, not the value's length).
+    pub fn append(&self, len: usize, added: usize) -> Result<(), TooLarge> {
+        if len > Budget::MAX_VALUE {
+            return Err(TooLarge);
+        }
+        self.spend(added)
+    }
+
+    /// Nesting `depth`: Err past `MAX_DEPTH`.
+    pub fn depth(depth: usize) -> Result<(), TooLarge> {
+        if depth > Budget::MAX_DEPTH {
+            Err(TooLarge)
+        } else {
+            Ok(())
+        }
+    }
+}
+
 /// Where a loader gave up, and why (never quoting the value).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LoadError {
@@ -198,8 +272,15 @@ impl Loader {
     }
 
     /// How this loader reads one file's bytes. `env` is the process environment used for
-    /// expansion; `opts` carries loader options (`interpolate=false` for python).
+    /// expansion; `opts` carries loader options (`interpolate=false` for python). The shell loader
+    /// reads as dash does (see `parse_sh` for bash).
     pub fn parse<'a>(self, bytes: &'a [u8], env: &Env, opts: &Options) -> Parsed<'a> {
+        self.parse_sh(bytes, env, opts, Sh::Dash)
+    }
+
+    /// `parse`, with the shell that sources the file for the shell loader (`?sh=`; the other
+    /// loaders ignore it).
+    pub fn parse_sh<'a>(self, bytes: &'a [u8], env: &Env, opts: &Options, sh: Sh) -> Parsed<'a> {
         match self {
             Loader::Node => with_text(lossy(bytes), node::parse),
             Loader::Nextjs => with_text(lossy(bytes), |t| nextjs::parse_one(t, env)),
@@ -208,7 +289,7 @@ impl Loader {
             Loader::Docker => docker::parse(bytes),
             Loader::Ruby => ruby::parse(bytes, env),
             Loader::Dotenvy => dotenvy::parse(bytes, env),
-            Loader::Shell => shell::parse(bytes, env),
+            Loader::Shell => shell::parse(bytes, env, sh),
         }
     }
 
@@ -313,6 +394,39 @@ static PLAIN_VALUE: [bool; 256] = {
     }
     t
 };
+
+/// The shell that sources the file for the shell loader: `?sh=dash` (POSIX sh, the default) or
+/// `?sh=bash`, which reads several hazards differently (see `shell`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sh {
+    #[default]
+    Dash,
+    Bash,
+}
+
+impl Sh {
+    pub const ALL: &'static [Sh] = &[Sh::Dash, Sh::Bash];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Sh::Dash => "dash",
+            Sh::Bash => "bash",
+        }
+    }
+
+    /// `sh` is accepted for dash: it is what `/bin/sh` is on Debian and Ubuntu.
+    pub fn from_name(name: &str) -> Option<Sh> {
+        match name {
+            "sh" | "dash" => Some(Sh::Dash),
+            "bash" => Some(Sh::Bash),
+            _ => None,
+        }
+    }
+
+    pub fn names() -> String {
+        Sh::ALL.iter().map(|s| s.name()).collect::<Vec<_>>().join(", ")
+    }
+}
 
 /// Loader options from `?name=value` on an `env:` source.
 #[derive(Debug, Clone)]
@@ -441,6 +555,32 @@ mod shortcut_tests {
             let text = lines.join("\n");
             for l in Loader::ALL {
                 prop_assert_eq!(read(*l, &text, false), read(*l, &text, true), "{} on {:?}", l.name(), text);
+            }
+            let bash = |shortcuts: bool| {
+                NO_SHORTCUTS.with(|c| c.set(!shortcuts));
+                let p = Loader::Shell.parse_sh(text.as_bytes(), &Env::new(), &Options::default(), Sh::Bash);
+                NO_SHORTCUTS.with(|c| c.set(false));
+                (p.entries, p.errors)
+            };
+            prop_assert_eq!(bash(false), bash(true), "bash on {:?}", text);
+        }
+
+        /// No loader panics on any bytes, and every value stays within the expansion bounds.
+        #[test]
+        fn any_bytes_read_without_panic(
+            bytes in proptest::collection::vec(
+                prop_oneof![
+                    4 => proptest::sample::select(b"$#'\"`\\={}()[]:;|&!~*?-+ \t\r\nKAx01".to_vec()),
+                    1 => any::<u8>(),
+                ],
+                0..200,
+            )
+        ) {
+            for l in Loader::ALL {
+                for sh in Sh::ALL {
+                    let p = l.parse_sh(&bytes, &Env::new(), &Options::default(), *sh);
+                    prop_assert!(p.entries.iter().all(|e| e.value.len() <= Budget::MAX_VALUE + bytes.len()));
+                }
             }
         }
     }

@@ -8,7 +8,7 @@
 //! replacement included) by process env, else default, else this file's value, else "".
 //! Values are re-expanded until no `$` is left, so `$2b$10$…` hashes are emptied.
 
-use super::{Entry, Env, LoadError, Parsed};
+use super::{Budget, Entry, Env, LoadError, Parsed, TOO_LARGE, TooLarge};
 use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
 use std::path::Path;
@@ -81,6 +81,8 @@ struct Value<'s, 'a> {
     read: &'s Cow<'a, str>,
     now: Option<String>,
     line: usize,
+    /// Expanding it went past authdoctor's bounds (`Budget`).
+    too_large: bool,
 }
 
 impl Value<'_, '_> {
@@ -102,11 +104,13 @@ fn expand<'a>(all: &[Entry<'a>], process: &mut Cow<Env>, publish: bool) -> Resul
             read: &e.value,
             now: None,
             line: e.line,
+            too_large: false,
         };
         if parsed.insert(&e.key, v).is_none() {
             order.push(e);
         }
     }
+    let budget = Budget::for_file(all.iter().map(|e| e.key.len() + e.value.len() + 2).sum());
     for e in &order {
         let key: &str = &e.key;
         if let Some(v) = process.get(key)
@@ -125,14 +129,23 @@ fn expand<'a>(all: &[Entry<'a>], process: &mut Cow<Env>, publish: bool) -> Resul
         if !raw.contains('$') {
             continue;
         }
-        let Some(expanded) = interpolate(raw, process, &parsed, 0) else {
-            return Err(LoadError {
-                line: parsed[key].line,
-                message: format!(
-                    "expanding {key} never ends (a variable refers to itself); Next.js logs \"Failed to load env\" and skips the whole file"
-                ),
-                fatal: true,
-            });
+        let expanded = match interpolate(raw, process, &parsed, &budget) {
+            Expanded::Done(v) => v,
+            Expanded::TooLarge => {
+                if let Some(slot) = parsed.get_mut(key) {
+                    slot.too_large = true;
+                }
+                continue;
+            }
+            Expanded::Endless => {
+                return Err(LoadError {
+                    line: parsed[key].line,
+                    message: format!(
+                        "expanding {key} never ends (a variable refers to itself); Next.js logs \"Failed to load env\" and skips the whole file"
+                    ),
+                    fatal: true,
+                });
+            }
         };
         let resolved = expanded.replace("\\$", "$");
         if let Some(slot) = parsed.get_mut(key) {
@@ -154,7 +167,11 @@ fn expand<'a>(all: &[Entry<'a>], process: &mut Cow<Env>, publish: bool) -> Resul
                 Some(now) => Cow::Owned(now),
                 None => v.read.clone(),
             };
-            Some(Entry::new(e.key.clone(), value, v.line))
+            let mut entry = Entry::new(e.key.clone(), value, v.line);
+            if v.too_large {
+                entry.unresolved = Some(TOO_LARGE);
+            }
+            Some(entry)
         })
         .collect())
 }
@@ -257,34 +274,68 @@ fn js_replace_first(haystack: &str, needle: &str, replacement: &str) -> String {
     out
 }
 
-fn interpolate(value: &str, process: &Env, parsed: &Values, depth: usize) -> Option<String> {
+/// How one value's expansion ended.
+enum Expanded {
+    Done(String),
+    /// Past `MAX_DEPTH` rounds: JavaScript's stack overflows and Next.js skips the file.
+    Endless,
+    /// Past authdoctor's bounds first (`Budget`).
+    TooLarge,
+}
+
+fn interpolate(value: &str, process: &Env, parsed: &Values, budget: &Budget) -> Expanded {
+    match interpolate_within(value, process, parsed, budget) {
+        Ok(Some(v)) => Expanded::Done(v),
+        Ok(None) => Expanded::Endless,
+        Err(TooLarge) => Expanded::TooLarge,
+    }
+}
+
+fn interpolate_within(
+    value: &str,
+    process: &Env,
+    parsed: &Values,
+    budget: &Budget,
+) -> Result<Option<String>, TooLarge> {
     let mut value = value.to_string();
     let mut rep = String::new();
-    // The JS recursion, as a loop with the same depth budget; the value is edited in place.
-    for _ in depth..MAX_DEPTH {
+    // The JS recursion, as a loop with the same depth budget; the value is edited in place. Each
+    // round scans the value and may grow it (a self-reference doubles it every round).
+    for _ in 0..MAX_DEPTH {
+        budget.spend(value.len())?;
         let Some(at) = last_unescaped_dollar(&value) else {
-            return Some(value);
+            return Ok(Some(value));
         };
         let Some(r) = match_reference(&value[at..]) else {
-            return Some(value);
+            return Ok(Some(value));
         };
         let matched = &value[at..at + r.len];
         let name = &matched[r.name];
         let nonempty = |v: &&str| !v.is_empty();
-        let replacement = process
+        let from_file = || -> Result<Option<&str>, TooLarge> {
+            match parsed.get(name) {
+                Some(v) if v.too_large => Err(TooLarge),
+                Some(v) => Ok(Some(v.get()).filter(nonempty)),
+                None => Ok(None),
+            }
+        };
+        let replacement = match process
             .get(name)
             .map(String::as_str)
             .filter(nonempty)
             .or_else(|| r.default.map(|d| &matched[d]).filter(nonempty))
-            .or_else(|| parsed.get(name).map(Value::get).filter(nonempty))
-            .unwrap_or_default();
+        {
+            Some(v) => v,
+            None => from_file()?.unwrap_or_default(),
+        };
         // The first occurrence of the matched text, which may lie before `at`.
         let first = value.find(matched).unwrap_or(at);
         rep.clear();
         js_replacement(&mut rep, &value, first, matched, replacement);
+        budget.produce((value.len() - r.len).saturating_add(rep.len()))?;
         value.replace_range(first..first + r.len, &rep);
     }
-    None
+    Ok(None)
 }
 
 /// One key as Next.js resolves it across a project directory.
@@ -377,6 +428,27 @@ mod tests {
         let p = parse_one("A=$A\nB=ok\n", &Env::new());
         assert!(p.entries.is_empty());
         assert!(p.errors[0].fatal);
+    }
+
+    #[test]
+    fn expansion_past_the_bounds_is_too_large_not_a_crash() {
+        // Every key doubles the one before: 2^40 bytes if followed.
+        let chain: String = (1..=40).map(|i| format!("K{i}=$K{0}$K{0}\n", i - 1)).collect();
+        let text = format!("K0=x\n{chain}B=ok\n");
+        let p = parse_one(&text, &Env::new());
+        let last = p.entries.iter().find(|e| e.key == "K40").expect("K40");
+        assert_eq!(last.unresolved, Some(TOO_LARGE));
+        assert_eq!(
+            p.entries.iter().find(|e| e.key == "K3").map(|e| &*e.value),
+            Some("xxxxxxxx")
+        );
+        assert_eq!(p.entries.iter().find(|e| e.key == "B").map(|e| &*e.value), Some("ok"));
+        // 6 KB of nested defaults: @next/env 16.4.6 reads "x" (one level per round).
+        let text = format!("A={}x{}\n", "${A:-".repeat(1000), "}".repeat(1000));
+        let started = std::time::Instant::now();
+        let p = parse_one(&text, &Env::new());
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        assert_eq!(p.entries[0].value, "x");
     }
 
     #[test]

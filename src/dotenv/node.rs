@@ -17,10 +17,21 @@ const JS_WS: &str = r"(?:[\t\n\x0B\x0C\r ]|\xC2\xA0|\xE1\x9A\x80|\xE2\x80[\x80-\
 /// JavaScript's `.`: any character but LF, CR, U+2028 and U+2029.
 const JS_DOT: &str = r"(?:[^\n\r\xE2]|\xE2(?:[\x81-\xBF][\x80-\xBF]|\x80[\x80-\xA7\xAA-\xBF]))";
 
-fn build(s: &str, dot: &str) -> Regex {
+/// JavaScript's line terminators beyond LF and CR: U+2028 and U+2029, where the `m` flag's `^` and
+/// `$` also match. The `regex` crate's `(?m)` knows only LF, so the full regex consumes one of them
+/// in place of `^` or `$` (nothing in the pattern follows `$` or precedes `^`, so the same match is
+/// found), and a capture group says where `$` really matched.
+const JS_LS: &str = r"\xE2\x80[\xA8\xA9]";
+
+fn build(s: &str, dot: &str, ls: bool) -> Regex {
     // dotenv: /(?:^|^)\s*(?:export\s+)?([\w.-]+)(?:\s*=\s*?|:\s+?)(\s*'(?:\\'|[^'])*'|\s*"(?:\\"|[^"])*"|\s*`(?:\\`|[^`])*`|[^#\r\n]+)?\s*(?:#.*)?(?:$|$)/mg
+    let (start, end) = if ls {
+        (format!("(?:^|{JS_LS})"), format!("(?:$|({JS_LS}))"))
+    } else {
+        ("^".to_string(), "$".to_string())
+    };
     let pattern = format!(
-        r#"(?m-u)^{s}*(?:export{s}+)?([A-Za-z0-9_.-]+)(?:{s}*={s}*?|:{s}+?)({s}*'(?:\\'|[^'])*'|{s}*"(?:\\"|[^"])*"|{s}*`(?:\\`|[^`])*`|[^#\r\n]+)?{s}*(?:#{dot}*)?$"#
+        r#"(?m-u){start}{s}*(?:export{s}+)?([A-Za-z0-9_.-]+)(?:{s}*={s}*?|:{s}+?)({s}*'(?:\\'|[^'])*'|{s}*"(?:\\"|[^"])*"|{s}*`(?:\\`|[^`])*`|[^#\r\n]+)?{s}*(?:#{dot}*)?{end}"#
     );
     Regex::new(&pattern).unwrap_or_else(|e| panic!("dotenv LINE regex does not compile: {e}"))
 }
@@ -32,9 +43,12 @@ fn line_regex(text: &str) -> (&'static Regex, bool) {
     static FULL: OnceLock<Regex> = OnceLock::new();
     static ASCII: OnceLock<Regex> = OnceLock::new();
     if text.contains(|c: char| !c.is_ascii() && is_js_ws(c)) {
-        (FULL.get_or_init(|| build(JS_WS, JS_DOT)), false)
+        (FULL.get_or_init(|| build(JS_WS, JS_DOT, true)), false)
     } else {
-        (ASCII.get_or_init(|| build(r"[\t\n\x0B\x0C\r ]", r"[^\n\r]")), true)
+        (
+            ASCII.get_or_init(|| build(r"[\t\n\x0B\x0C\r ]", r"[^\n\r]", false)),
+            true,
+        )
     }
 }
 
@@ -74,19 +88,57 @@ fn lf_entries(text: &str) -> Vec<Entry<'_>> {
         let value = value.map(|r| &text[r]).unwrap_or("");
         let value = value.trim_matches(is_js_ws);
         let first = value.chars().next();
-        // value.replace(/^(['"`])([\s\S]*)\1$/mg, '$2'): the value is either quoted at both ends or
-        // single-line, so this strips one matching pair of quotes.
-        let mut value: Cow<str> = match first {
-            Some(q @ ('\'' | '"' | '`')) if value.len() >= 2 && value.ends_with(q) => &value[1..value.len() - 1],
-            _ => value,
-        }
-        .into();
+        // value.replace(/^(['"`])([\s\S]*)\1$/mg, '$2'): a value without a line terminator inside
+        // is quoted at both ends or not at all, so this strips one matching pair of quotes.
+        let mut value: Cow<str> = if value.contains(['\n', '\u{2028}', '\u{2029}']) {
+            strip_quotes_m(value)
+        } else {
+            match first {
+                Some(q @ ('\'' | '"' | '`')) if value.len() >= 2 && value.ends_with(q) => &value[1..value.len() - 1],
+                _ => value,
+            }
+            .into()
+        };
         if first == Some('"') && value.contains('\\') {
             value = Cow::Owned(value.replace("\\n", "\n").replace("\\r", "\r"));
         }
         out.push(Entry::new(&text[key], value, line));
     }
     out
+}
+
+/// `value.replace(/^(['"`])([\s\S]*)\1$/mg, '$2')` where `^` and `$` also match at line
+/// terminators inside the value (LF, U+2028, U+2029: CR is gone by then): from each line start that
+/// holds a quote, the longest stretch to the same quote before a line end loses both quotes.
+fn strip_quotes_m(value: &str) -> Cow<'_, str> {
+    let is_lt = |c: char| matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}');
+    let b = value.as_bytes();
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut i = 0;
+    while i < value.len() {
+        let line_start = i == 0 || value[..i].chars().next_back().is_some_and(is_lt);
+        let q = b[i];
+        if line_start && matches!(q, b'\'' | b'"' | b'`') {
+            // The last quote q after i that a line end (or the end) follows.
+            let close = (i + 1..value.len())
+                .rev()
+                .find(|&j| b[j] == q && value[j + 1..].chars().next().is_none_or(is_lt));
+            if let Some(j) = close {
+                out.push_str(&value[copied..i]);
+                out.push_str(&value[i + 1..j]);
+                copied = j + 1;
+                i = j + 1;
+                continue;
+            }
+        }
+        i += value[i..].chars().next().map_or(1, char::len_utf8);
+    }
+    if copied == 0 {
+        return Cow::Borrowed(value);
+    }
+    out.push_str(&value[copied..]);
+    Cow::Owned(out)
 }
 
 /// Key range, value range (None when the value group did not take part) and the text the
@@ -132,7 +184,8 @@ pub(crate) fn assignments<'a>(
             // next match can only start at a line start (`^`), so the search goes on from there,
             // where a plain line may take the shortcut.
             pos = m.end().max(pos + 1);
-            if pos <= b.len() && b[pos - 1] != b'\n' {
+            // (Only where `^` means after LF: not with JavaScript's U+2028/U+2029 line ends.)
+            if shortcut.is_some() && pos <= b.len() && b[pos - 1] != b'\n' {
                 pos = b[pos..]
                     .iter()
                     .position(|c| *c == b'\n')
@@ -147,6 +200,10 @@ pub(crate) fn assignments<'a>(
                 ));
             }
             re.captures_read_at(&mut locs, &b[..m.end()], m.start());
+            // A U+2028/U+2029 taken for `$`: the next search starts at it, as lastIndex does.
+            if let Some(ls) = locs.get(3) {
+                pos = ls.0.max(m.start() + 1);
+            }
             if let Some(k) = locs.get(1) {
                 return Some((k.0..k.1, locs.get(2).map(|v| v.0..v.1), span));
             }
@@ -269,6 +326,19 @@ mod tests {
         // An unterminated quote is taken literally up to the end of its line.
         assert_eq!(get(t, "U").as_deref(), Some("\"open"));
         assert_eq!(entries(t).iter().find(|e| e.key == "N").map(|e| e.line), Some(4));
+    }
+
+    /// Recorded with dotenv 16.3.1 and 17.4.1 (`dotenv.parse`): U+2028 and U+2029 end a line for
+    /// the `m` flag of both regexes.
+    #[test]
+    fn js_line_separators() {
+        // `$` before U+2029 after a comment: the line still matches.
+        assert_eq!(get("\tk_4= #cabc$A\u{2029}\\0\t\n", "k_4").as_deref(), Some(""));
+        // A quote pair that ends at U+2029 inside the value, and one that starts after it.
+        assert_eq!(get("k=v1\u{2029}` `\n", "k").as_deref(), Some("v1\u{2029} "));
+        assert_eq!(get("k=a\u{2028}'b'\n", "k").as_deref(), Some("a\u{2028}b"));
+        // The quoted value ends before U+2028, where `$` matches.
+        assert_eq!(get("k='x'\u{2028}y\n", "k").as_deref(), Some("x"));
     }
 
     #[test]

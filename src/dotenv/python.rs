@@ -5,7 +5,7 @@
 //! Python opens the file as UTF-8 text with universal newlines, so CR LF and lone CR arrive as LF,
 //! a leading BOM is dropped, and invalid UTF-8 raises (the file does not load at all).
 
-use super::{Entry, Env, LineCounter, LoadError, Parsed};
+use super::{Budget, Entry, Env, LineCounter, LoadError, Parsed, TOO_LARGE, TooLarge};
 use std::borrow::Cow;
 
 /// `str.isspace()`, which Python's Unicode `\s` follows.
@@ -73,13 +73,18 @@ fn decode(value: &str, escapes: &[char]) -> String {
     out
 }
 
-/// `'((?:\\'|[^'])*)'` and its double-quoted twin.
+/// `'((?:\\.|[^'\\])*)'` and its double-quoted twin (DOTALL): a backslash takes the character after
+/// it, whatever it is, so `"\\"` is one escaped backslash and `"\"` never closes.
 fn quoted(r: &mut Reader, q: char) -> Result<String, Fail> {
     let body = &r.rest()[1..];
     let mut i = 0;
     let b = body.as_bytes();
     while i < b.len() {
-        if b[i] == b'\\' && b.get(i + 1) == Some(&(q as u8)) {
+        if b[i] == b'\\' {
+            if i + 1 >= b.len() {
+                return Err(Fail);
+            }
+            // The escaped character may be several bytes: none of them is a quote or a backslash.
             i += 2;
             continue;
         }
@@ -186,8 +191,12 @@ fn binding(r: &mut Reader) -> Result<Option<(String, Option<String>, usize)>, Fa
     Ok(key.map(|k| (k, value, line)))
 }
 
+/// A name's value for interpolation: Some(Some) set, Some(None) bound without a value, None unknown.
+type Lookup<'l> = dyn Fn(&str) -> Result<Option<Option<String>>, TooLarge> + 'l;
+
 /// `${NAME}` / `${NAME:-default}` (the only forms python-dotenv expands).
-fn interpolate(value: &str, lookup: &dyn Fn(&str) -> Option<Option<String>>) -> String {
+fn interpolate(value: &str, lookup: &Lookup, budget: &Budget) -> Result<String, TooLarge> {
+    budget.spend(value.len())?;
     let mut out = String::new();
     let mut rest = value;
     while let Some(at) = rest.find("${") {
@@ -211,15 +220,16 @@ fn interpolate(value: &str, lookup: &dyn Fn(&str) -> Option<Option<String>>) -> 
             continue;
         }
         out.push_str(&rest[..at]);
-        let resolved = match lookup(name) {
+        let resolved = match lookup(name)? {
             Some(v) => v.unwrap_or_default(),
             None => default.unwrap_or("").to_string(),
         };
+        budget.append(out.len() + resolved.len(), resolved.len())?;
         out.push_str(&resolved);
         rest = &after[close + 1..];
     }
     out.push_str(rest);
-    out
+    Ok(out)
 }
 
 pub fn parse<'a>(bytes: &'a [u8], env: &Env, interpolate_vars: bool) -> Parsed<'a> {
@@ -289,25 +299,41 @@ fn parse_lf<'a>(text: &'a str, env: &Env, interpolate_vars: bool) -> Parsed<'a> 
     let mut seen: rustc_hash::FxHashMap<&str, Option<usize>> = rustc_hash::FxHashMap::default();
     let mut entries: Vec<Entry> = Vec::with_capacity(raw.len());
     let mut unset = false;
+    let budget = Budget::for_file(text.len());
     for (key, value, line) in &mut raw {
         let (key, line): (&Cow<str>, usize) = (key, *line);
+        let mut too_large = false;
         let resolved = match value.take() {
             Some(v) if interpolate_vars && v.contains("${") => {
                 // load_dotenv(override=False): the process environment over earlier keys.
-                let lookup = |name: &str| -> Option<Option<String>> {
+                let lookup = |name: &str| -> Result<Option<Option<String>>, TooLarge> {
                     if let Some(v) = env.get(name) {
-                        return Some(Some(v.clone()));
+                        return Ok(Some(Some(v.clone())));
                     }
-                    seen.get(name).map(|i| i.map(|i| entries[i].value.to_string()))
+                    match seen.get(name) {
+                        Some(Some(i)) if entries[*i].unresolved.is_some() => Err(TooLarge),
+                        Some(i) => Ok(Some(i.map(|i| entries[i].value.to_string()))),
+                        None => Ok(None),
+                    }
                 };
-                Some(Cow::Owned(interpolate(&v, &lookup)))
+                match interpolate(&v, &lookup, &budget) {
+                    Ok(x) => Some(Cow::Owned(x)),
+                    Err(TooLarge) => {
+                        too_large = true;
+                        Some(v)
+                    }
+                }
             }
             other => other,
         };
         match resolved {
             Some(v) => {
                 seen.insert(key, Some(entries.len()));
-                entries.push(Entry::new(key.clone(), v, line));
+                let mut e = Entry::new(key.clone(), v, line);
+                if too_large {
+                    e.unresolved = Some(TOO_LARGE);
+                }
+                entries.push(e);
             }
             None => {
                 seen.insert(key, None);
@@ -360,12 +386,35 @@ mod tests {
         );
     }
 
+    /// python-dotenv 1.2.4 (`_double_quoted_value = r'"((?:\\.|[^"\\])*)"'`), recorded with the real
+    /// loader: `"\\"` is one backslash, `"\\""` leaves a stray quote (the line is skipped).
+    #[test]
+    fn a_backslash_escapes_any_character_inside_quotes() {
+        assert_eq!(
+            get("a=\"\\\\\"\nb=1"),
+            vec![("a".into(), "\\".into()), ("b".into(), "1".into())]
+        );
+        assert_eq!(get("a='\\\\'"), vec![("a".into(), "\\".into())]);
+        assert_eq!(get("a=\"\\\\\"\"\nb=1"), vec![("b".into(), "1".into())]);
+        assert_eq!(get("a=\"x\\y\""), vec![("a".into(), "x\\y".into())]);
+    }
+
     #[test]
     fn bad_lines_are_skipped_not_fatal() {
         let p = parse(b"a=\"unterminated\nb=ok\n", &Env::new(), true);
         assert_eq!(p.entries.iter().map(|e| &*e.key).collect::<Vec<_>>(), vec!["b"]);
         assert_eq!(p.errors.len(), 1);
         assert!(!p.errors[0].fatal);
+    }
+
+    #[test]
+    fn expansion_past_the_bounds_is_too_large() {
+        let text = format!("A=x\n{}B=${{A}}\nC=ok\n", "A=${A}${A}\n".repeat(40));
+        let p = parse(text.as_bytes(), &Env::new(), true);
+        let last = |k: &str| p.entries.iter().rev().find(|e| e.key == k).expect("key");
+        assert_eq!(last("A").unresolved, Some(TOO_LARGE));
+        assert_eq!(last("B").unresolved, Some(TOO_LARGE), "refers to a value too large");
+        assert_eq!(last("C").value, "ok");
     }
 
     #[test]

@@ -1,9 +1,14 @@
-//! bkeepers/dotenv 3.x (Ruby) `Dotenv::Parser`: the LINE regex over the whole file, quotes
-//! stripped, `\x` unescaped (but `\n` stays two characters unless DOTENV_LINEBREAK_MODE=legacy),
-//! `$VAR` / `${VAR}` substituted from ENV first, then earlier keys. `$(command)` is run by Ruby;
+//! bkeepers/dotenv 3.2.0 (Ruby) `Dotenv::Parser`, read from its source (`lib/dotenv/parser.rb`,
+//! `substitutions/`, `environment.rb`): the file is read with `rb:bom|utf-8` (a BOM is dropped, and
+//! a byte that is not UTF-8 makes the first `gsub` raise, so nothing loads), CR LF and lone CR become
+//! LF, then the LINE regex is scanned over the whole text. Its separator and value are optional: a
+//! bare `KEY` line sets `""`, and `export KEY` without a value raises FormatError unless KEY was set
+//! above. A key already in the process environment keeps that value. Quotes are stripped, `\x`
+//! unescaped (but `\n` stays two characters unless DOTENV_LINEBREAK_MODE=legacy), `$VAR` / `${VAR}`
+//! substituted from the file's earlier keys first, then the environment. `$(command)` is run by Ruby;
 //! authdoctor never runs it and marks the value unresolved.
 
-use super::{Entry, Env, LineCounter, LoadError, Parsed};
+use super::{Budget, Entry, Env, LineCounter, LoadError, Parsed, TOO_LARGE, TooLarge};
 use regex::Regex;
 use std::borrow::Cow;
 use std::sync::OnceLock;
@@ -11,10 +16,11 @@ use std::sync::OnceLock;
 pub(crate) fn line_regex() -> &'static regex::bytes::Regex {
     static RE: OnceLock<regex::bytes::Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        // Ruby's \s is ASCII [ \t\r\n\f\v]; \w is ASCII; `.` stops at LF.
+        // Ruby's \s is ASCII [ \t\r\n\f\v]; \w is ASCII; `.` stops at LF. Group 1 is the key, 2 the
+        // value (node's `assignments` reads them); `export` is found from the text before the key.
         let s = r"[ \t\r\n\x0C\x0B]";
         let pattern = format!(
-            r#"(?m-u)(?:^|\A){s}*(?:export{s}+)?([A-Za-z0-9_.]+)(?:{s}*={s}*?|:{s}+?)({s}*'(?:\\'|[^'])*'|{s}*"(?:\\"|[^"])*"|[^#\r\n]+)?{s}*(?:#[^\n]*)?(?:$|\z)"#
+            r#"(?m-u)(?:^|\A){s}*(?:export{s}+)?([A-Za-z0-9_.]+)(?:(?:{s}*={s}*?|:{s}+?)({s}*'(?:\\'|[^'])*'|{s}*"(?:\\"|[^"])*"|[^#\n]+)?)?{s}*(?:#[^\n]*)?(?:$|\z)"#
         );
         regex::bytes::Regex::new(&pattern).unwrap_or_else(|e| panic!("ruby LINE regex does not compile: {e}"))
     })
@@ -52,10 +58,12 @@ fn unescape(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Keys set so far and their values.
-type Hash<'a> = rustc_hash::FxHashMap<&'a str, Cow<'a, str>>;
+/// Keys set so far and their values (`None`: its expansion went past authdoctor's bounds).
+type Hash<'a> = rustc_hash::FxHashMap<&'a str, Option<Cow<'a, str>>>;
 
-fn substitute_variables(value: &str, hash: &Hash, env: &Env) -> String {
+/// `Substitutions::Variable`: `env[name] || ENV[name] || ""` — the file's keys first.
+fn substitute_variables(value: &str, hash: &Hash, env: &Env, budget: &Budget) -> Result<String, TooLarge> {
+    budget.spend(value.len())?;
     let mut out = String::new();
     let mut last = 0;
     for caps in variable_regex().captures_iter(value) {
@@ -71,19 +79,21 @@ fn substitute_variables(value: &str, hash: &Hash, env: &Env) -> String {
             out.push_str(&text[1..]);
         } else if let Some(name) = caps.get(4) {
             let name = name.as_str();
-            // combined_env = env.merge(ENV): the process environment wins.
-            let v = env
-                .get(name)
-                .map(String::as_str)
-                .or_else(|| hash.get(name).map(|v| &**v));
-            out.push_str(v.unwrap_or_default());
+            let v = match hash.get(name) {
+                Some(Some(v)) => Some(&**v),
+                Some(None) => return Err(TooLarge),
+                None => env.get(name).map(String::as_str),
+            };
+            let v = v.unwrap_or_default();
+            out.push_str(v);
+            budget.append(out.len(), v.len())?;
         } else {
             out.push_str(text);
         }
         last = m.end();
     }
     out.push_str(&value[last..]);
-    out
+    Ok(out)
 }
 
 /// `(\\)?\$\((balanced)\)`: an escaped one loses its backslash; an unescaped one is a command
@@ -123,80 +133,127 @@ fn commands(value: &str) -> (String, bool) {
 }
 
 pub fn parse<'a>(bytes: &'a [u8], env: &Env) -> Parsed<'a> {
-    super::with_text(super::lossy(bytes), |original| {
-        super::with_text(super::lf_only(original), |text| parse_lf(text, env))
-    })
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let line = 1 + bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count();
+            return Parsed {
+                entries: Vec::new(),
+                errors: vec![LoadError {
+                    line,
+                    message: "not valid UTF-8: Ruby raises ArgumentError (invalid byte sequence in UTF-8) and dotenv loads nothing"
+                        .into(),
+                    fatal: true,
+                }],
+            };
+        }
+    };
+    // File.open(f, "rb:bom|utf-8")
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    super::with_text(super::lf_only(text), |text| parse_lf(text, env))
 }
 
 fn parse_lf<'a>(text: &'a str, env: &Env) -> Parsed<'a> {
     let lines = LineCounter::new(text);
     let mut hash: Hash = Hash::default();
-    let mut entries = Vec::new();
-    // What the LINE regex does not take, as `text.gsub(LINE, '')` leaves it.
-    let mut rest = String::new();
-    let mut taken = 0;
+    let mut entries: Vec<Entry> = Vec::new();
+    let budget = Budget::for_file(text.len());
     for (key, value, span) in super::node::assignments(line_regex(), text, Some(false)) {
-        rest.push_str(&text[taken..span.start]);
-        taken = span.end;
-        let raw = value.map(|r| &text[r]).unwrap_or("");
-        let stripped = ruby_strip(raw);
-        // value.sub(/\A(['"])(.*)\1\z/m, '\2')
-        let quote = match (stripped.chars().next(), stripped.chars().last()) {
-            (Some(q @ ('\'' | '"')), Some(l)) if stripped.len() >= 2 && q == l => Some(q),
-            _ => None,
-        };
-        let inner = if quote.is_some() {
-            &stripped[1..stripped.len() - 1]
-        } else {
-            stripped
-        };
-        let legacy = hash
-            .get("DOTENV_LINEBREAK_MODE")
-            .map(|v| &**v)
-            .or(env.get("DOTENV_LINEBREAK_MODE").map(String::as_str))
-            == Some("legacy");
-        let mut value: Cow<str> = match quote {
-            Some('"') => {
-                // Non-legacy: `\n` is doubled first, so unescaping leaves the two characters.
-                let nl = if legacy {
-                    inner.replace("\\n", "\n").replace("\\r", "\r")
-                } else {
-                    inner.replace("\\n", "\\\\n").replace("\\r", "\\\\r")
+        let line = lines.at(key.start);
+        let exported = text[span.start..key.start]
+            .trim_start_matches(is_ruby_space)
+            .starts_with("export");
+        let key = &text[key];
+        // existing?(key): a variable already set keeps its value (Dotenv.load does not overwrite).
+        if key != "DOTENV_LINEBREAK_MODE"
+            && let Some(v) = env.get(key)
+        {
+            hash.insert(key, Some(Cow::Owned(v.clone())));
+            entries.push(Entry::new(key, v.clone(), line));
+            continue;
+        }
+        let Some(value) = value else {
+            if exported && !hash.contains_key(key) {
+                return Parsed {
+                    entries: Vec::new(),
+                    errors: vec![LoadError {
+                        line,
+                        message: "`export KEY` with no value names a variable not set above: Dotenv raises FormatError and loads nothing".into(),
+                        fatal: true,
+                    }],
                 };
-                Cow::Owned(unescape(&nl).into_owned())
             }
-            None => unescape(inner),
-            _ => Cow::Borrowed(inner),
+            if !exported {
+                hash.insert(key, Some(Cow::Borrowed("")));
+                entries.push(Entry::new(key, "", line));
+            }
+            continue;
         };
-        let mut unresolved = None;
-        if quote != Some('\'') && value.contains('$') {
-            let (v, command) = commands(&substitute_variables(&value, &hash, env));
-            value = Cow::Owned(v);
-            if command {
-                unresolved = Some("$(command) substitution, which Ruby runs and authdoctor does not");
+        let (value, unresolved) = parse_value(&text[value], &hash, env, &budget);
+        match unresolved {
+            Some(TOO_LARGE) => {
+                hash.insert(key, None);
+            }
+            _ => {
+                hash.insert(key, Some(value.clone()));
             }
         }
-        let line = lines.at(key.start);
-        let key = &text[key];
-        hash.insert(key, value.clone());
         let mut e = Entry::new(key, value, line);
         e.unresolved = unresolved;
         entries.push(e);
     }
-    // Lines the regex did not take: `export NAME` must name a key already set.
-    let mut errors = Vec::new();
-    rest.push_str(&text[taken..]);
-    for line in rest.split(['\n', '\r']).filter(|l| !l.is_empty()) {
-        let mut words = line.split_whitespace();
-        if words.next() == Some("export") && !words.all(|w| hash.contains_key(w)) {
-            errors.push(LoadError {
-                line: 0,
-                message: "an `export NAME` line names a variable the file never sets: Dotenv raises FormatError".into(),
-                fatal: true,
-            });
+    Parsed {
+        entries,
+        errors: Vec::new(),
+    }
+}
+
+fn is_ruby_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n' | '\x0b' | '\x0c')
+}
+
+/// `parse_value`: the value, and why it is unresolved if it is.
+fn parse_value<'a>(raw: &'a str, hash: &Hash, env: &Env, budget: &Budget) -> (Cow<'a, str>, Option<&'static str>) {
+    let stripped = ruby_strip(raw);
+    // value.sub(/\A(['"])(.*)\1\z/m, '\2')
+    let quote = match (stripped.chars().next(), stripped.chars().last()) {
+        (Some(q @ ('\'' | '"')), Some(l)) if stripped.len() >= 2 && q == l => Some(q),
+        _ => None,
+    };
+    let inner = if quote.is_some() {
+        &stripped[1..stripped.len() - 1]
+    } else {
+        stripped
+    };
+    let legacy = match hash.get("DOTENV_LINEBREAK_MODE") {
+        Some(v) => v.as_deref(),
+        None => env.get("DOTENV_LINEBREAK_MODE").map(String::as_str),
+    } == Some("legacy");
+    let mut value: Cow<str> = match quote {
+        Some('"') => {
+            // Non-legacy: `\n` is doubled first, so unescaping leaves the two characters.
+            let nl = if legacy {
+                inner.replace("\\n", "\n").replace("\\r", "\r")
+            } else {
+                inner.replace("\\n", "\\\\n").replace("\\r", "\\\\r")
+            };
+            Cow::Owned(unescape(&nl).into_owned())
+        }
+        None => unescape(inner),
+        _ => Cow::Borrowed(inner),
+    };
+    let mut unresolved = None;
+    if quote != Some('\'') && value.contains('$') {
+        let (v, command) = commands(&value);
+        match substitute_variables(&v, hash, env, budget) {
+            Ok(v) => value = Cow::Owned(v),
+            Err(TooLarge) => return (value, Some(TOO_LARGE)),
+        }
+        if command {
+            unresolved = Some("$(command) substitution, which Ruby runs and authdoctor does not");
         }
     }
-    Parsed { entries, errors }
+    (value, unresolved)
 }
 
 #[cfg(test)]
@@ -217,7 +274,7 @@ mod tests {
         pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
     }
 
-    // Cases from bkeepers/dotenv spec/dotenv/parser_spec.rb (3.x).
+    // Cases from bkeepers/dotenv spec/dotenv/parser_spec.rb (v3.2.0).
     #[test]
     fn cases_from_parser_spec() {
         assert_eq!(env("FOO=bar"), kv(&[("FOO", "bar")]));
@@ -266,6 +323,50 @@ mod tests {
             env("echo=escaped-\\$(echo hello)"),
             kv(&[("echo", "escaped-$(echo hello)")])
         );
+    }
+
+    /// What 3.2.0 changed from the 2.x parser (`lib/dotenv/parser.rb`, `environment.rb`).
+    #[test]
+    fn dotenv_3_2_0_behaviours() {
+        // A bare KEY line matches LINE without separator or value: parse_value("") is "".
+        assert_eq!(env("FOO\nBAR=1"), kv(&[("FOO", ""), ("BAR", "1")]));
+        // `export KEY` (or `export KEY=` with nothing after it) names a key not set above: FormatError.
+        for text in ["export FOO", "export FOO=", "A=1\nexport FOO\nB=2"] {
+            let p = parse(text.as_bytes(), &Env::new());
+            assert!(p.errors.first().is_some_and(|e| e.fatal), "{text:?}");
+            assert!(p.effective().is_empty());
+        }
+        assert_eq!(env("FOO=1\nexport FOO"), kv(&[("FOO", "1")]));
+        // `export A B` matches no LINE at all: ignored.
+        assert_eq!(env("export A B\nC=1"), kv(&[("C", "1")]));
+        // rb:bom|utf-8 drops a BOM; a byte that is not UTF-8 makes gsub raise.
+        assert_eq!(env("\u{feff}FOO=1"), kv(&[("FOO", "1")]));
+        let p = parse(b"A=1\nB=caf\xe9\n", &Env::new());
+        assert!(p.errors[0].fatal);
+        // Substitution reads the file's keys before the process environment; a key already in the
+        // environment keeps that value.
+        let e: Env = [("FOO".to_string(), "env".to_string())].into_iter().collect();
+        let p = parse(b"FOO=file\nBAR=$FOO\n", &e);
+        let got: Vec<_> = p
+            .entries
+            .iter()
+            .map(|x| (x.key.to_string(), x.value.to_string()))
+            .collect();
+        assert_eq!(got, kv(&[("FOO", "env"), ("BAR", "env")]));
+        let e: Env = [("X".to_string(), "env".to_string())].into_iter().collect();
+        let p = parse(b"Y=$X\n", &e);
+        assert_eq!(p.entries[0].value, "env");
+    }
+
+    #[test]
+    fn expansion_past_the_bounds_is_too_large() {
+        let chain: String = (1..=40).map(|i| format!("K{i}=$K{0}$K{0}\n", i - 1)).collect();
+        let text = format!("K0=x\n{chain}B=ok\n");
+        let p = parse(text.as_bytes(), &Env::new());
+        let get = |k: &str| p.entries.iter().find(|e| e.key == k).expect("key");
+        assert_eq!(get("K3").value, "xxxxxxxx");
+        assert_eq!(get("K40").unresolved, Some(TOO_LARGE));
+        assert_eq!(get("B").value, "ok");
     }
 
     #[test]

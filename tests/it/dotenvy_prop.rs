@@ -5,8 +5,12 @@ use authdoctor::dotenv::{dotenvy, process_env};
 use proptest::prelude::*;
 
 fn real(text: &str) -> (Vec<(String, String)>, bool) {
+    real_bytes(text.as_bytes())
+}
+
+fn real_bytes(bytes: &[u8]) -> (Vec<(String, String)>, bool) {
     let mut out = Vec::new();
-    for item in ::dotenvy::from_read_iter(text.as_bytes()) {
+    for item in ::dotenvy::from_read_iter(bytes) {
         match item {
             Ok(kv) => out.push(kv),
             Err(_) => return (out, true),
@@ -16,7 +20,11 @@ fn real(text: &str) -> (Vec<(String, String)>, bool) {
 }
 
 fn ours(text: &str) -> (Vec<(String, String)>, bool) {
-    let p = dotenvy::run(text.as_bytes(), &process_env(), false);
+    ours_bytes(text.as_bytes())
+}
+
+fn ours_bytes(bytes: &[u8]) -> (Vec<(String, String)>, bool) {
+    let p = dotenvy::run(bytes, &process_env(), false);
     (
         p.entries
             .iter()
@@ -51,6 +59,20 @@ proptest! {
     #[test]
     fn random_text_reads_as_the_real_crate_reads_it(text in hazardous()) {
         prop_assert_eq!(ours(&text), real(&text), "text: {:?}", text);
+    }
+
+    /// Bytes that are not UTF-8 (a Latin-1 `é`, a stray 0xFF) among the same hazards.
+    #[test]
+    fn random_bytes_read_as_the_real_crate_reads_them(
+        lines in prop::collection::vec((line(), prop::sample::select(vec![&b""[..], b"\xe9", b"\xff", b"\xc3\xa9"])), 1..6)
+    ) {
+        let mut bytes = Vec::new();
+        for (l, extra) in &lines {
+            bytes.extend_from_slice(l.as_bytes());
+            bytes.extend_from_slice(extra);
+            bytes.push(b'\n');
+        }
+        prop_assert_eq!(ours_bytes(&bytes), real_bytes(&bytes), "bytes: {:?}", String::from_utf8_lossy(&bytes));
     }
 
     #[test]

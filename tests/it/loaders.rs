@@ -1,8 +1,9 @@
 //! The loader emulations against recordings of the real loaders (scripts/record-loaders.sh):
 //! for every case of the corpus, the same keys with the same bytes, and a failure where the real
-//! loader failed.
+//! loader failed. Two corpora: `cases/` (written by hand, one hazard each) and `fuzz/cases/` (200
+//! files from tools/loaders/fuzz.py's grammar, seed 7).
 
-use authdoctor::dotenv::{Env, Loader, Options, Parsed};
+use authdoctor::dotenv::{Env, Loader, Options, Parsed, Sh, TOO_LARGE};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -27,7 +28,16 @@ fn effective(loader: Loader, p: &Parsed) -> (BTreeMap<String, String>, Vec<Strin
 }
 
 fn check(recording: &str, loader: Loader, opts: Options) {
-    let path = dir().join("recorded").join(format!("{recording}.json"));
+    check_in("", recording, loader, opts, Sh::Dash);
+}
+
+/// The corpus under `tests/fixtures/dotenv/{corpus}` against its recording `{recording}.json`.
+/// A value the real loader read as bytes that are not UTF-8 (`raw`) must be unresolved here; where
+/// the real loader failed for want of memory or time (`resource`), or the emulation stopped at its
+/// bounds ("too large to expand"), the outcome is not compared.
+fn check_in(corpus: &str, recording: &str, loader: Loader, opts: Options, sh: Sh) {
+    let base = dir().join(corpus);
+    let path = base.join("recorded").join(format!("{recording}.json"));
     let rec: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).expect("recording")).expect("JSON");
     let env: Env = rec["env"]
@@ -42,11 +52,14 @@ fn check(recording: &str, loader: Loader, opts: Options) {
     assert!(cases.len() >= 60, "{recording}: only {} cases", cases.len());
     let mut failures = Vec::new();
     for (name, want) in cases {
-        let bytes = std::fs::read(dir().join("cases").join(name)).expect("case file");
-        let parsed = loader.parse(&bytes, &env, &opts);
+        let bytes = std::fs::read(base.join("cases").join(name)).expect("case file");
+        let parsed = loader.parse_sh(&bytes, &env, &opts, sh);
         let fatal = parsed.errors.iter().any(|e| e.fatal);
+        let too_large = parsed.effective().iter().any(|e| e.unresolved == Some(TOO_LARGE));
         if want.get("error").is_some() {
-            if !fatal {
+            let bounded =
+                too_large || (want.get("resource").is_some() && parsed.entries.iter().any(|e| e.unresolved.is_some()));
+            if !fatal && !bounded {
                 failures.push(format!(
                     "{name}: the real loader failed ({}), the emulation did not",
                     want["error"]
@@ -62,6 +75,17 @@ fn check(recording: &str, loader: Loader, opts: Options) {
             continue;
         }
         let (got, unresolved) = effective(loader, &parsed);
+        let raw: Vec<String> = want["raw"]
+            .as_object()
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default();
+        for k in &raw {
+            if !unresolved.contains(k) {
+                failures.push(format!(
+                    "{name}: the real value of {k} is not UTF-8; the emulation should leave it unresolved"
+                ));
+            }
+        }
         let want: BTreeMap<String, String> = want["values"]
             .as_object()
             .map(|m| {
@@ -112,4 +136,63 @@ fn python_dotenv_without_interpolation() {
 #[test]
 fn posix_shell() {
     check("shell", Loader::Shell, Options::default());
+}
+
+#[test]
+fn bash() {
+    check_in("", "bash", Loader::Shell, Options::default(), Sh::Bash);
+}
+
+/// The fuzzer's recorded corpus (tools/loaders/fuzz.py -n 200 --seed 7 --record …).
+mod fuzz_corpus {
+    use super::*;
+
+    fn check(recording: &str, loader: Loader, opts: Options, sh: Sh) {
+        check_in("fuzz", recording, loader, opts, sh);
+    }
+
+    #[test]
+    fn node_dotenv_16() {
+        check("node16", Loader::Node, Options::default(), Sh::Dash);
+    }
+
+    #[test]
+    fn node_dotenv_17() {
+        check("node17", Loader::Node, Options::default(), Sh::Dash);
+    }
+
+    #[test]
+    fn nextjs_env() {
+        check("nextjs", Loader::Nextjs, Options::default(), Sh::Dash);
+    }
+
+    #[test]
+    fn python_dotenv() {
+        check("python", Loader::Python, Options::default(), Sh::Dash);
+    }
+
+    #[test]
+    fn python_dotenv_without_interpolation() {
+        check(
+            "python-nointerp",
+            Loader::Python,
+            Options { interpolate: false },
+            Sh::Dash,
+        );
+    }
+
+    #[test]
+    fn dotenvy_crate() {
+        check("dotenvy", Loader::Dotenvy, Options::default(), Sh::Dash);
+    }
+
+    #[test]
+    fn dash() {
+        check("dash", Loader::Shell, Options::default(), Sh::Dash);
+    }
+
+    #[test]
+    fn bash() {
+        check("bash", Loader::Shell, Options::default(), Sh::Bash);
+    }
 }
