@@ -15,8 +15,8 @@ pub const INFO: SchemeInfo = SchemeInfo {
     example: "env:frontend/.env.local#AUTH_SECRET?loader=nextjs",
     yields: "the bytes a .env loader hands the program for KEY (loader default: node); a bare PATH#KEY means the same. \
 With loader=nextjs PATH may be the project directory (?mode=development|production|test picks the files); \
-loader=python takes ?interpolate=false",
-    options: &["loader", "mode", "interpolate"],
+loader=python takes ?interpolate=false; loader=shell takes ?sh=dash|bash (the shell that sources it; default dash, POSIX sh)",
+    options: &["loader", "mode", "interpolate", "sh"],
     verbatim: false,
 };
 
@@ -52,6 +52,18 @@ impl Scheme for Env {
             }
             if v != "true" && v != "false" {
                 return Err("interpolate= takes true or false".into());
+            }
+        }
+        if let Some(s) = spec.options.get("sh") {
+            if loader != Some(Loader::Shell) {
+                return Err("sh= goes with loader=shell".into());
+            }
+            if crate::dotenv::Sh::from_name(s).is_none() {
+                return Err(format!(
+                    "unknown shell {} (known: {})",
+                    part(s),
+                    crate::dotenv::Sh::names()
+                ));
             }
         }
         if let Some(l) = spec.options.get("loader")
@@ -120,7 +132,11 @@ pub fn read(spec: &Spec, _: &LocalCtx) -> Result<Fetched, FetchError> {
         facts.push(Fact::InvalidUtf8 { loader, at });
     }
     let opts = options_of(spec);
-    let parsed = loader.parse(&bytes, &env, &opts);
+    let sh = spec.options.get("sh").and_then(|s| crate::dotenv::Sh::from_name(s));
+    let parsed = match sh {
+        Some(sh) => loader.parse_sh(&bytes, &env, &opts, sh),
+        None => loader.parse(&bytes, &env, &opts),
+    };
     if let Some(e) = parsed.errors.iter().find(|e| e.fatal) {
         return Err(FetchError::unreadable(format!(
             "{path}: the {} loader rejects this file (line {}): {}",
@@ -172,6 +188,9 @@ pub fn read(spec: &Spec, _: &LocalCtx) -> Result<Fetched, FetchError> {
     }
     if let Some(m) = spec.options.get("interpolate") {
         fetched = fetched.detail("interpolate", m.clone());
+    }
+    if let Some(sh) = sh {
+        fetched = fetched.detail("sh", sh.name());
     }
     let defs = parsed.entries.iter().filter(|e| e.key == key).count();
     if defs > 1 {

@@ -248,3 +248,23 @@ fn ignore_drops_codes_and_counts_them() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("authdoctor.toml:4"), "{}", r.stderr);
 }
+
+#[test]
+fn the_shell_loader_reads_as_bash_when_asked() {
+    let d = tempfile::tempdir().expect("tempdir");
+    // `$'…'` is ANSI-C quoting in bash; dash reads the `$` literally.
+    std::fs::write(d.path().join(".env"), "K=$'a\\tb'\n").expect("write");
+    let f = format!("{}/.env#K", d.path().display());
+    let (_, v) = json(ad().args([
+        "compare",
+        &format!("dash=env:{f}?loader=shell"),
+        &format!("bash=env:{f}?loader=shell&sh=bash"),
+    ]));
+    assert!(
+        !codes(&v).contains(&"AD100".to_string()),
+        "dash and bash differ here: {v:#}"
+    );
+    let r = crate::common::run(ad().args(["inspect", &format!("env:{f}?loader=node&sh=bash")]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("sh= goes with loader=shell"), "{}", r.stderr);
+}
