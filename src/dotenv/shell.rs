@@ -676,7 +676,7 @@ impl Lexer<'_> {
                 return Ok(None);
             }
             let mut special = inner.chars();
-            if inner.chars().all(|c| c.is_ascii_digit())
+            if (!inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit()))
                 || (special.next().is_some_and(|c| "@*#?$!-".contains(c)) && special.next().is_none())
             {
                 return Ok(Some(PARAMETER));
@@ -749,6 +749,15 @@ impl Lexer<'_> {
     }
 }
 
+/// Blanks, then `NAME=` or `NAME+=`: the word there is an assignment.
+fn assignment_shaped(b: &[char]) -> bool {
+    let b = &b[b.iter().take_while(|c| matches!(c, ' ' | '\t')).count()..];
+    let n = b.iter().take_while(|c| is_name(**c)).count();
+    n > 0
+        && b.first().is_some_and(|c| is_name_start(*c))
+        && (b.get(n) == Some(&'=') || (b.get(n) == Some(&'+') && b.get(n + 1) == Some(&'=')))
+}
+
 /// A word's text without the command substitutions and special parameters left in it unexpanded
 /// (`` `…` ``, `$(…)`, `$1`): what its expansion certainly holds.
 fn known_text(text: &str) -> String {
@@ -778,10 +787,12 @@ fn known_text(text: &str) -> String {
                     }
                 }
             }
-            '$' if chars
-                .peek()
-                .is_some_and(|c| c.is_ascii_digit() || "@*#?$!-".contains(*c)) =>
-            {
+            // `$$`, `$#`, `$?`, `$!` are numbers: a name cannot start with them.
+            '$' if chars.peek().is_some_and(|c| "#?$!".contains(*c)) => {
+                chars.next();
+                out.push('0');
+            }
+            '$' if chars.peek().is_some_and(|c| c.is_ascii_digit() || "@*-".contains(*c)) => {
                 chars.next();
             }
             c => out.push(c),
@@ -1050,7 +1061,10 @@ impl Run<'_> {
                         Some(a) if !a.append || bash => self.assign(&a, arg.unresolved, &mut undo),
                         // A command's output or a parameter: perhaps nothing (no argument),
                         // perhaps a name, unless the text before it already is not one.
-                        _ if arg.unresolved.is_some() && known_text(&arg.text).chars().all(is_name) => {}
+                        _ if arg.unresolved.is_some() && {
+                            let known = known_text(&arg.text);
+                            known.chars().all(is_name) && !known.starts_with(|c: char| c.is_ascii_digit())
+                        } => {}
                         _ if is_valid_name(&arg.text) => {}
                         _ if bash => {
                             self.note(
@@ -1186,10 +1200,14 @@ fn parse_text<'a>(text: &'a str, env: &Env, sh: Sh) -> Parsed<'a> {
             let mut tok = lx.next(&run.cx);
             // A word that is not one of the leading assignments is expanded before them (POSIX
             // 2.9.1): `K= ${K:+x}` reads the K from before this command. Read it again so.
-            if !undo.is_empty()
-                && let Ok(Tok::Word(w)) = &tok
-                && (w.assignment.is_none() || words.len() != undo.len())
-            {
+            let leading = words.len() == undo.len() && assignment_shaped(chars.get(at..).unwrap_or_default());
+            let relex = match &tok {
+                Ok(Tok::Word(w)) => w.assignment.is_none() || words.len() != undo.len(),
+                // A word whose expansion failed: again, unless it is a leading assignment.
+                Err(Stop::Exit(..) | Stop::Bad(..)) => !leading,
+                _ => false,
+            };
+            if !undo.is_empty() && relex {
                 let now: Undo = undo
                     .iter()
                     .map(|(n, _, _)| (n.clone(), run.cx.vars.get(n).cloned(), run.cx.unknown.get(n).copied()))
@@ -1344,7 +1362,8 @@ fn parse_text<'a>(text: &'a str, env: &Env, sh: Sh) -> Parsed<'a> {
             Ok(t) => t,
             Err(e) => break Some(e),
         };
-        if bang && words.is_empty() && !something {
+        // (bash takes a lone `!` as an empty command.)
+        if bang && words.is_empty() && !something && sh == Sh::Dash {
             break Some(Stop::Syntax(line, "`!` with no command after it"));
         }
         continued = matches!(term, Term::And | Term::Or | Term::Pipe) || groups > 0;
