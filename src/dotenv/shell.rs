@@ -22,6 +22,10 @@ use std::borrow::Cow;
 
 const COMMAND: &str = "command substitution, which the shell runs and authdoctor does not";
 const PARAMETER: &str = "special parameter ($1, $$ …) of the shell that sources the file, unknown here";
+/// Every value of a file where `${K:?}` meets a K authdoctor cannot know: if K is empty the shell
+/// exits and nothing loads.
+pub const UNDECIDED: &str =
+    "file whose loading depends on a command's output (${K:?} on such a K makes the shell exit when it is empty)";
 const NOT_UTF8: &str = "byte sequence that is not UTF-8, which the shell passes on as it is";
 const BASH_EXPANSION: &str = "pattern expansion (${K#…}, ${K%…}, bash's ${K:1:2} …), which authdoctor does not emulate";
 
@@ -42,6 +46,8 @@ struct Ctx {
     vars: Env,
     unknown: HashMap<String, &'static str>,
     budget: Budget,
+    /// `${K:?}` met a K whose value is unknown here: whether the shell exits is unknown.
+    undecided: std::cell::Cell<Option<usize>>,
 }
 
 impl Ctx {
@@ -670,7 +676,7 @@ impl Lexer<'_> {
                 return Ok(None);
             }
             let mut special = inner.chars();
-            if inner.chars().all(|c| c.is_ascii_digit())
+            if (!inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit()))
                 || (special.next().is_some_and(|c| "@*#?$!-".contains(c)) && special.next().is_none())
             {
                 return Ok(Some(PARAMETER));
@@ -705,6 +711,9 @@ impl Lexer<'_> {
             None => return bad("bad substitution"),
             Some(op) => {
                 if let Some(why) = unknown {
+                    if op.ends_with('?') && cx.undecided.get().is_none() {
+                        cx.undecided.set(Some(start));
+                    }
                     return Ok(Some(why));
                 }
                 let word = &rest[op.len()..];
@@ -740,6 +749,15 @@ impl Lexer<'_> {
     }
 }
 
+/// Blanks, then `NAME=` or `NAME+=`: the word there is an assignment.
+fn assignment_shaped(b: &[char]) -> bool {
+    let b = &b[b.iter().take_while(|c| matches!(c, ' ' | '\t')).count()..];
+    let n = b.iter().take_while(|c| is_name(**c)).count();
+    n > 0
+        && b.first().is_some_and(|c| is_name_start(*c))
+        && (b.get(n) == Some(&'=') || (b.get(n) == Some(&'+') && b.get(n + 1) == Some(&'=')))
+}
+
 /// A word's text without the command substitutions and special parameters left in it unexpanded
 /// (`` `…` ``, `$(…)`, `$1`): what its expansion certainly holds.
 fn known_text(text: &str) -> String {
@@ -769,10 +787,12 @@ fn known_text(text: &str) -> String {
                     }
                 }
             }
-            '$' if chars
-                .peek()
-                .is_some_and(|c| c.is_ascii_digit() || "@*#?$!-".contains(*c)) =>
-            {
+            // `$$`, `$#`, `$?`, `$!` are numbers: a name cannot start with them.
+            '$' if chars.peek().is_some_and(|c| "#?$!".contains(*c)) => {
+                chars.next();
+                out.push('0');
+            }
+            '$' if chars.peek().is_some_and(|c| c.is_ascii_digit() || "@*-".contains(*c)) => {
                 chars.next();
             }
             c => out.push(c),
@@ -825,6 +845,10 @@ fn check_syntax(body: &str, cx: &Ctx, sh: Sh, line: usize, depth: usize) -> Resu
     let (mut words, mut open, mut want_command, mut closed) = (0usize, 0usize, false, false);
     loop {
         let tok = match lx.next(cx) {
+            Ok(Tok::Word(w)) if words == 0 && !w.quoted && w.text == "!" => {
+                want_command = true;
+                continue;
+            }
             Ok(t) => t,
             Err(Stop::Syntax(_, what)) => return Err(Stop::Syntax(line, what)),
             // Expansion errors happen when the command runs, in its subshell; the word counts.
@@ -1020,6 +1044,10 @@ impl Run<'_> {
             }
             Some(w) if !w.quoted && (w.text == "export" || w.text == "readonly") => {
                 self.status = 0;
+                // bash (not in POSIX mode) keeps assignments before a built-in only for it.
+                if bash {
+                    self.undo(std::mem::take(&mut undo));
+                }
                 for arg in &rest[1..] {
                     let a = arg.assignment.clone().or_else(|| {
                         let (name, value) = arg.text.split_once('=')?;
@@ -1033,7 +1061,10 @@ impl Run<'_> {
                         Some(a) if !a.append || bash => self.assign(&a, arg.unresolved, &mut undo),
                         // A command's output or a parameter: perhaps nothing (no argument),
                         // perhaps a name, unless the text before it already is not one.
-                        _ if arg.unresolved.is_some() && known_text(&arg.text).chars().all(is_name) => {}
+                        _ if arg.unresolved.is_some() && {
+                            let known = known_text(&arg.text);
+                            known.chars().all(is_name) && !known.starts_with(|c: char| c.is_ascii_digit())
+                        } => {}
                         _ if is_valid_name(&arg.text) => {}
                         _ if bash => {
                             self.note(
@@ -1103,6 +1134,7 @@ fn parse_text<'a>(text: &'a str, env: &Env, sh: Sh) -> Parsed<'a> {
             vars: env.clone(),
             unknown: HashMap::default(),
             budget: Budget::for_file(text.len()),
+            undecided: std::cell::Cell::new(None),
         },
         entries: Vec::new(),
         pending: Vec::new(),
@@ -1122,6 +1154,8 @@ fn parse_text<'a>(text: &'a str, env: &Env, sh: Sh) -> Parsed<'a> {
     let mut exiting: Option<Stop> = None;
     // Open `{ …; }` groups.
     let mut groups = 0usize;
+    // The variables and the pending count before the and-or list being read (`a && b`).
+    let mut andor: Option<(Env, HashMap<String, &'static str>, usize)> = None;
     let stop = loop {
         // A plain `NAME=value` line is one assignment taken literally (see `super::plain_line`).
         let line_start = lx.i == 0 || chars.get(lx.i - 1) == Some(&'\n');
@@ -1154,6 +1188,8 @@ fn parse_text<'a>(text: &'a str, env: &Env, sh: Sh) -> Parsed<'a> {
         // The command is a `( … )` that just closed, or has a redirection: it is not empty.
         let mut something = false;
         let mut redirect_target = false;
+        // A `!` before the command: one must follow.
+        let mut bang = false;
         // An expansion error that makes the shell exit happens when the command runs, after the
         // whole list is parsed: a syntax error later in the list comes first.
         let mut cmd_exit: Option<Stop> = None;
@@ -1164,10 +1200,14 @@ fn parse_text<'a>(text: &'a str, env: &Env, sh: Sh) -> Parsed<'a> {
             let mut tok = lx.next(&run.cx);
             // A word that is not one of the leading assignments is expanded before them (POSIX
             // 2.9.1): `K= ${K:+x}` reads the K from before this command. Read it again so.
-            if !undo.is_empty()
-                && let Ok(Tok::Word(w)) = &tok
-                && (w.assignment.is_none() || words.len() != undo.len())
-            {
+            let leading = words.len() == undo.len() && assignment_shaped(chars.get(at..).unwrap_or_default());
+            let relex = match &tok {
+                Ok(Tok::Word(w)) => w.assignment.is_none() || words.len() != undo.len(),
+                // A word whose expansion failed: again, unless it is a leading assignment.
+                Err(Stop::Exit(..) | Stop::Bad(..)) => !leading,
+                _ => false,
+            };
+            if !undo.is_empty() && relex {
                 let now: Undo = undo
                     .iter()
                     .map(|(n, _, _)| (n.clone(), run.cx.vars.get(n).cloned(), run.cx.unknown.get(n).copied()))
@@ -1211,7 +1251,10 @@ fn parse_text<'a>(text: &'a str, env: &Env, sh: Sh) -> Parsed<'a> {
                                 something = true;
                                 continue;
                             }
-                            "!" => continue,
+                            "!" => {
+                                bang = true;
+                                continue;
+                            }
                             _ => {}
                         }
                     }
@@ -1319,6 +1362,10 @@ fn parse_text<'a>(text: &'a str, env: &Env, sh: Sh) -> Parsed<'a> {
             Ok(t) => t,
             Err(e) => break Some(e),
         };
+        // (bash takes a lone `!` as an empty command.)
+        if bang && words.is_empty() && !something && sh == Sh::Dash {
+            break Some(Stop::Syntax(line, "`!` with no command after it"));
+        }
         continued = matches!(term, Term::And | Term::Or | Term::Pipe) || groups > 0;
         let in_pipe = piped || term == Term::Pipe || term == Term::Background;
         if let Some((l, what)) = cmd_bad.filter(|_| exiting.is_none() && cmd_exit.is_none()) {
@@ -1349,6 +1396,22 @@ fn parse_text<'a>(text: &'a str, env: &Env, sh: Sh) -> Parsed<'a> {
                 false,
             );
         }
+        // `a && b &` runs the whole and-or list in the background: what it set is lost.
+        if matches!(term, Term::And | Term::Or) && andor.is_none() && run.saved.is_empty() {
+            let mut vars = run.cx.vars.clone();
+            let mut unknown = run.cx.unknown.clone();
+            for (name, value, why) in undo.iter().rev() {
+                match value {
+                    Some(v) => vars.insert(name.clone(), v.clone()),
+                    None => vars.remove(name),
+                };
+                match why {
+                    Some(w) => unknown.insert(name.clone(), w),
+                    None => unknown.remove(name),
+                };
+            }
+            andor = Some((vars, unknown, run.pending.len()));
+        }
         if !words.is_empty() {
             let lead = undo.len();
             if skip {
@@ -1358,6 +1421,14 @@ fn parse_text<'a>(text: &'a str, env: &Env, sh: Sh) -> Parsed<'a> {
             }
         } else if !skip {
             run.status = 0;
+        }
+        if !matches!(term, Term::And | Term::Or | Term::Pipe)
+            && let Some((vars, unknown, pending)) = andor.take()
+            && term == Term::Background
+        {
+            run.cx.vars = vars;
+            run.cx.unknown = unknown;
+            run.pending.truncate(pending);
         }
         piped = term == Term::Pipe;
         skip = match term {
@@ -1404,6 +1475,18 @@ fn parse_text<'a>(text: &'a str, env: &Env, sh: Sh) -> Parsed<'a> {
 /// The reading, with where and why it stopped.
 fn finish<'a>(mut run: Run<'a>, stop: Option<Stop>) -> Parsed<'a> {
     let bash = run.sh == Sh::Bash;
+    if let Some(line) = run.cx.undecided.get()
+        && !matches!(stop, Some(Stop::Syntax(..) | Stop::Exit(..)))
+    {
+        for e in &mut run.entries {
+            e.unresolved = Some(UNDECIDED);
+        }
+        run.note(
+            line,
+            "`${K:?}` on a value that comes from a command: the shell exits if it is empty, and then nothing from this file loads",
+            false,
+        );
+    }
     match stop {
         None => {}
         Some(Stop::Syntax(line, what)) if bash => run.note(
@@ -1518,6 +1601,12 @@ mod tests {
             ("A=1 $E\n", Some(&[("A", "1")]), Some(&[("A", "1")])),
             ("A=a:~/x\n", Some(&[("A", "a:/h/x")]), Some(&[("A", "a:/h/x")])),
             ("K2=2\nK1=${K1:?}\nK3=3\n", None, None),
+            // `&` sends the whole and-or list to the background.
+            ("A=1 || B=2 &\nC=3\n", Some(&[("C", "3")]), Some(&[("C", "3")])),
+            // `!` needs a command after it (dash parses backquotes with the file).
+            ("A=`!`\nC=3\n", None, Some(&[("C", "3")])),
+            // bash keeps an assignment before a built-in only for that built-in.
+            ("A=x export B=1\n", Some(&[("A", "x"), ("B", "1")]), Some(&[("B", "1")])),
             // The syntax error on the next line comes first: the shell never runs `${K1:?}`.
             ("K2=2\nK1=\"${K1:?} x\nK3=3\n", None, Some(&[("K2", "2")])),
         ];
@@ -1529,6 +1618,17 @@ mod tests {
         for (text, dash, bash) in cases {
             assert_eq!(program(text, Sh::Dash), dash.map(owned), "dash: {text:?}");
             assert_eq!(program(text, Sh::Bash), bash.map(owned), "bash: {text:?}");
+        }
+    }
+
+    /// `${B:?}` on a command's output: the real shells (output empty here) exit; authdoctor cannot
+    /// know the output, so it leaves every value of the file undecided rather than guess.
+    #[test]
+    fn exit_on_a_command_output_is_undecided() {
+        for sh in [Sh::Dash, Sh::Bash] {
+            let p = parse(b"A=0\nB=`x`\nC=${B:?}\n", &Env::new(), sh);
+            assert!(p.errors.iter().all(|e| !e.fatal));
+            assert!(p.entries.iter().all(|e| e.unresolved == Some(UNDECIDED)));
         }
     }
 

@@ -3,7 +3,8 @@
 //! `AD_FUZZ_SKIP` on (the fuzzer restarts a harness after the file that aborted it), and print one
 //! JSON line per file (`{"file": …, "results": {loader: reading}}`):
 //! - `emulations_harness`: what each emulation hands the program (values, keys left unresolved, or
-//!   that it refuses the file; `too_large`: the keys past authdoctor's expansion bounds), a panic as
+//!   that it refuses the file; `too_large`: the keys past authdoctor's expansion bounds, or whose
+//!   file loads only if a command prints something (shell `${K:?}`)), a panic as
 //!   `crash`, a read over 2 s as `slow_ms`;
 //! - `real_dotenvy_harness`: the real dotenvy crate's `from_path` on each file, in a child process
 //!   with a clean environment (a load sets variables).
@@ -12,6 +13,7 @@
 //!
 //! `AD_FUZZ_DIR=dir cargo test --locked --test it -- --ignored --nocapture loader_fuzz::emulations_harness`
 
+use authdoctor::dotenv::shell::UNDECIDED;
 use authdoctor::dotenv::{Env, Loader, Options, Parsed, Sh, TOO_LARGE};
 use serde_json::{Map, Value, json};
 use std::io::Write;
@@ -58,7 +60,7 @@ fn reading(loader: Loader, p: &Parsed) -> Value {
                 if !unresolved.contains(&w.key.to_string()) {
                     unresolved.push(w.key.to_string());
                 }
-                if w.unresolved == Some(TOO_LARGE) && !too_large.contains(&w.key.to_string()) {
+                if matches!(w.unresolved, Some(TOO_LARGE | UNDECIDED)) && !too_large.contains(&w.key.to_string()) {
                     too_large.push(w.key.to_string());
                 }
             } else {
