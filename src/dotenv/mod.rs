@@ -205,6 +205,32 @@ pub enum Loader {
     Shell,
 }
 
+/// What a loader does with a file holding bytes that are not UTF-8.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InvalidUtf8 {
+    /// Decodes the file with U+FFFD for each invalid sequence (Node's `readFileSync(f, 'utf8')`).
+    Replaces,
+    /// Raises, and nothing from the file loads (python-dotenv, Ruby's dotenv, `docker --env-file`).
+    Refuses,
+    /// Loads the lines before the first one that is not UTF-8, and stops there (dotenvy).
+    StopsThere,
+    /// Passes the bytes on as they are (compose-go, the shells); authdoctor leaves such values
+    /// unresolved, a `str` cannot hold them.
+    KeepsRaw,
+}
+
+impl InvalidUtf8 {
+    /// "node replaces invalid bytes with U+FFFD" reads with the loader's name before it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            InvalidUtf8::Replaces => "replaces invalid bytes with U+FFFD",
+            InvalidUtf8::Refuses => "refuses the file",
+            InvalidUtf8::StopsThere => "stops loading at that line",
+            InvalidUtf8::KeepsRaw => "keeps the bytes as they are",
+        }
+    }
+}
+
 /// Which definition of a repeated key the program sees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Wins {
@@ -260,6 +286,16 @@ impl Loader {
 
     pub fn names() -> String {
         Loader::ALL.iter().map(|l| l.name()).collect::<Vec<_>>().join(", ")
+    }
+
+    /// What this loader does with bytes that are not UTF-8 (the same for both shells).
+    pub fn on_invalid_utf8(self) -> InvalidUtf8 {
+        match self {
+            Loader::Node | Loader::Nextjs => InvalidUtf8::Replaces,
+            Loader::Python | Loader::Docker | Loader::Ruby => InvalidUtf8::Refuses,
+            Loader::Dotenvy => InvalidUtf8::StopsThere,
+            Loader::Compose | Loader::Shell => InvalidUtf8::KeepsRaw,
+        }
     }
 
     /// Which definition wins when a key is repeated in one file.
@@ -518,6 +554,33 @@ impl<'a> LineCounter<'a> {
         self.offset.set(offset);
         self.line.set(line);
         line
+    }
+}
+
+#[cfg(test)]
+mod fact_tests {
+    use super::*;
+
+    /// `on_invalid_utf8` says what each emulation does with a Latin-1 `é` on line 2.
+    #[test]
+    fn invalid_utf8_facts_match_the_emulations() {
+        let bytes = b"A=1\nB=caf\xe9\nC=3\n";
+        for l in Loader::ALL {
+            for sh in Sh::ALL {
+                let p = l.parse_sh(bytes, &Env::new(), &Options::default(), *sh);
+                let fatal = p.errors.iter().any(|e| e.fatal);
+                let b = p.entries.iter().find(|e| e.key == "B");
+                let c = p.entries.iter().any(|e| e.key == "C");
+                match l.on_invalid_utf8() {
+                    InvalidUtf8::Replaces => {
+                        assert!(!fatal && b.is_some_and(|b| b.value.contains('\u{fffd}') && b.unresolved.is_none()))
+                    }
+                    InvalidUtf8::Refuses => assert!(fatal, "{}", l.name()),
+                    InvalidUtf8::StopsThere => assert!(!fatal && b.is_none() && !c, "{}", l.name()),
+                    InvalidUtf8::KeepsRaw => assert!(!fatal && b.is_some_and(|b| b.unresolved.is_some()) && c),
+                }
+            }
+        }
     }
 }
 

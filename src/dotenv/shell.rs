@@ -672,7 +672,15 @@ impl Lexer<'_> {
                 if let Some(why) = cx.unknown.get(v) {
                     return Ok(Some(why));
                 }
-                text.push_str(&cx.vars.get(v).map(|s| s.chars().count()).unwrap_or(0).to_string());
+                // dash counts bytes; bash counts characters (in a UTF-8 locale).
+                let len = |s: &String| {
+                    if self.sh == Sh::Dash {
+                        s.len()
+                    } else {
+                        s.chars().count()
+                    }
+                };
+                text.push_str(&cx.vars.get(v).map(len).unwrap_or(0).to_string());
                 return Ok(None);
             }
             let mut special = inner.chars();
