@@ -4,7 +4,7 @@
 //! The one producer of these findings, for two readers of `.env` files: an `env:` source (one
 //! loader; its facts, [`from_facts`]) and `envfile` (every loader over a whole file; its analysis,
 //! [`file_hazards`], [`loader_errors`], [`key`]). Each code's message is built here for both, from
-//! the loaders' own behaviour ([`keeps_environment`], [`refuses_invalid_utf8`]).
+//! the loaders' own behaviour ([`keeps_environment`], `Loader::on_invalid_utf8`).
 
 use crate::dotenv::diagnose::KeyReport;
 use crate::dotenv::{Env, LoadError, Loader};
@@ -113,12 +113,6 @@ Fix: `unset KEY` in the shell or CI job, or update it to the file's value.",
 /// shell set it from the file).
 pub fn keeps_environment(loader: Loader) -> bool {
     !matches!(loader, Loader::Docker | Loader::Shell | Loader::Compose)
-}
-
-/// Whether `loader` refuses a file that is not UTF-8 (the others replace each invalid sequence
-/// with U+FFFD).
-pub fn refuses_invalid_utf8(loader: Loader) -> bool {
-    matches!(loader, Loader::Python | Loader::Docker)
 }
 
 /// Who reads a file: one source with its loader, or `envfile` with every loader.
@@ -356,12 +350,31 @@ pub fn key(path: &str, k: &KeyReport, env: &Env) -> Vec<Finding> {
 /// AD302: the first byte that is not UTF-8, and what the loader (or each loader) does about it.
 fn invalid_utf8(reader: Reader, bad: &InvalidUtf8) -> Finding {
     let effect = match &reader {
-        Reader::Source { loader, .. } if refuses_invalid_utf8(*loader) => format!("{} refuses the file", loader.name()),
-        Reader::Source { loader, .. } => format!("{} replaces invalid bytes with U+FFFD", loader.name()),
-        Reader::File { .. } => format!(
-            "{} refuse the file, the others replace it with U+FFFD",
-            and_list(&loaders_that(refuses_invalid_utf8))
-        ),
+        Reader::Source { loader, .. } => format!("{} {}", loader.name(), loader.on_invalid_utf8().describe()),
+        Reader::File { .. } => {
+            // Each behaviour with the loaders that have it, in the loaders' order.
+            let mut parts: Vec<(crate::dotenv::InvalidUtf8, Vec<&str>)> = Vec::new();
+            for l in Loader::ALL {
+                let b = l.on_invalid_utf8();
+                match parts.iter_mut().find(|(x, _)| *x == b) {
+                    Some((_, names)) => names.push(l.name()),
+                    None => parts.push((b, vec![l.name()])),
+                }
+            }
+            parts
+                .iter()
+                .map(|(b, names)| {
+                    let verb = if names.len() > 1 {
+                        // "replaces …" → "replace …" for several loaders.
+                        b.describe().replacen("s ", " ", 1)
+                    } else {
+                        b.describe().to_string()
+                    };
+                    format!("{} {verb}", and_list(names))
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        }
     };
     Finding::new(
         &AD302,
@@ -458,7 +471,6 @@ mod tests {
 
     #[test]
     fn loader_lists_are_built_from_the_loaders() {
-        assert_eq!(and_list(&loaders_that(refuses_invalid_utf8)), "python and docker");
         assert_eq!(
             and_list(&loaders_that(keeps_environment)),
             "node, nextjs, python, ruby and dotenvy"
@@ -491,10 +503,16 @@ mod tests {
         assert_eq!(one(Loader::Node).sources, ["s"]);
         let all = invalid_utf8(Reader::File { path: ".env" }, &bad);
         assert!(
-            all.message
-                .ends_with("python and docker refuse the file, the others replace it with U+FFFD"),
+            all.message.ends_with(
+                "node and nextjs replace invalid bytes with U+FFFD; python, docker and ruby refuse the file; compose and shell keep the bytes as they are; dotenvy stops loading at that line"
+            ),
             "{}",
             all.message
+        );
+        assert!(
+            one(Loader::Dotenvy)
+                .message
+                .ends_with("dotenvy stops loading at that line")
         );
     }
 
