@@ -1,34 +1,13 @@
 //! AWS sources against moto_server on 127.0.0.1: SSM and Secrets Manager through the real SDK.
 
 use crate::common::http::{Response, serve};
-use crate::common::moto::moto;
+use crate::common::moto::{aws, moto};
 use crate::common::*;
 use std::time::{Duration, Instant};
 
 const SECRET: &str = "Hk3mP9wQ2vX7zR5tY1uB8nC4dF6gJ0aL3sE9kW2xV5bN7mQ1pT4rU8yI6oA0cZ2h";
 
 /// authdoctor with credentials that moto accepts and no trace of the developer's own AWS setup.
-fn aws() -> assert_cmd::Command {
-    let home = std::env::temp_dir().join("authdoctor-aws-test-home");
-    let _ = std::fs::create_dir_all(&home);
-    let mut c = ad();
-    for v in [
-        "AWS_PROFILE",
-        "AWS_DEFAULT_PROFILE",
-        "AWS_SESSION_TOKEN",
-        "AWS_CONFIG_FILE",
-        "AWS_SHARED_CREDENTIALS_FILE",
-        "AWS_ENDPOINT_URL",
-    ] {
-        c.env_remove(v);
-    }
-    c.env("HOME", home)
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_REGION", "us-east-1");
-    c
-}
-
 fn ssm(name: &str) -> String {
     format!("ssm:{name}?endpoint={}", moto().endpoint)
 }

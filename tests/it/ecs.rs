@@ -2,30 +2,9 @@
 //! the SSM parameter / Secrets Manager secret it injects, and AD502 when the parameter changed after
 //! the tasks started (moto gives tasks no `startedAt`, so the deployment's creation stands for it).
 
-use crate::common::moto::moto;
+use crate::common::moto::{aws, moto};
 use crate::common::*;
 use std::time::Duration;
-
-fn aws() -> assert_cmd::Command {
-    let home = std::env::temp_dir().join("authdoctor-aws-test-home");
-    let _ = std::fs::create_dir_all(&home);
-    let mut c = ad();
-    for v in [
-        "AWS_PROFILE",
-        "AWS_DEFAULT_PROFILE",
-        "AWS_SESSION_TOKEN",
-        "AWS_CONFIG_FILE",
-        "AWS_SHARED_CREDENTIALS_FILE",
-        "AWS_ENDPOINT_URL",
-    ] {
-        c.env_remove(v);
-    }
-    c.env("HOME", home)
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_REGION", "us-east-1");
-    c
-}
 
 fn ecs(rest: &str) -> String {
     format!("ecs:{rest}?endpoint={}", moto().endpoint)

@@ -253,3 +253,26 @@ fn http_get(url: &str) -> String {
 fn http_post(url: &str) -> String {
     http("POST", url)
 }
+
+/// The binary with only moto's test credentials: no profile, config or endpoint from the machine
+/// running the tests, and a HOME of its own.
+pub fn aws() -> assert_cmd::Command {
+    let home = std::env::temp_dir().join("authdoctor-aws-test-home");
+    let _ = std::fs::create_dir_all(&home);
+    let mut c = super::ad();
+    for v in [
+        "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE",
+        "AWS_SESSION_TOKEN",
+        "AWS_CONFIG_FILE",
+        "AWS_SHARED_CREDENTIALS_FILE",
+        "AWS_ENDPOINT_URL",
+    ] {
+        c.env_remove(v);
+    }
+    c.env("HOME", home)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", "us-east-1");
+    c
+}
