@@ -1,12 +1,13 @@
-# Sourced by scripts/test.sh and scripts/bench-check.sh: moto_server (PyPI moto[server], pinned in
-# tools/test-requirements.txt) in tools/.venv-test, installed on first use; exports
-# AUTHDOCTOR_MOTO_SERVER unless the caller set it.
+# Sourced by scripts/test.sh and scripts/bench-check.sh: the Python packages the tests start on
+# 127.0.0.1 (tools/test-requirements.txt: moto_server; FastAPI/uvicorn/PyJWT/python-jose for
+# probe's backend) in tools/.venv-test, installed on first use and again whenever that file
+# changes; exports AUTHDOCTOR_MOTO_SERVER and AUTHDOCTOR_TEST_PYTHON unless the caller set them.
 venv=tools/.venv-test
-if [ -z "${AUTHDOCTOR_MOTO_SERVER:-}" ]; then
-  if [ ! -x "$venv/bin/moto_server" ]; then
-    echo "== installing moto[server] into $venv (first run only)"
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check -r tools/test-requirements.txt
-  fi
-  export AUTHDOCTOR_MOTO_SERVER="$PWD/$venv/bin/moto_server"
+if [ ! -x "$venv/bin/python" ] || ! cmp -s tools/test-requirements.txt "$venv/.installed-requirements"; then
+  echo "== installing tools/test-requirements.txt into $venv"
+  [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r tools/test-requirements.txt
+  cp tools/test-requirements.txt "$venv/.installed-requirements"
 fi
+export AUTHDOCTOR_MOTO_SERVER="${AUTHDOCTOR_MOTO_SERVER:-$PWD/$venv/bin/moto_server}"
+export AUTHDOCTOR_TEST_PYTHON="${AUTHDOCTOR_TEST_PYTHON:-$PWD/$venv/bin/python}"

@@ -186,6 +186,9 @@ pub enum Command {
     Check(CheckArgs),
     /// Find a project's .env files and fly.toml apps and propose an authdoctor.toml (key names only).
     Init(InitArgs),
+    /// Ask the live backend which candidate secret it accepts: one short-lived token per candidate
+    /// (and form), after two controls (no token; a token signed with a random key).
+    Probe(ProbeArgs),
     /// Decode, verify and sign JWTs; open Auth.js/NextAuth session cookies.
     #[command(subcommand)]
     Jwt(JwtCommand),
@@ -249,6 +252,66 @@ pub struct InitArgs {
     /// Write DIR/authdoctor.toml (never over an existing one) instead of printing it.
     #[arg(long)]
     pub write: bool,
+}
+
+#[derive(Args, Debug)]
+#[command(
+    after_help = "Requests go only to URL: two controls, then one per distinct candidate form (at most 50 in all), \
+concurrently, each within --timeout. https is required except on loopback (or with --allow-http); redirects to \
+another host are not followed. The minted tokens are never printed.\n\nExample:\n  authdoctor probe \
+https://api.example.com/me --secret ssm=ssm:/app/jwt-secret --secret frontend=env:web/.env.local#AUTH_SECRET \
+--claims-from \"$TOKEN\""
+)]
+pub struct ProbeArgs {
+    /// The backend URL that requires a token (e.g. https://api.example.com/me); with --authjs, the
+    /// app's URL or its /api/auth/session.
+    #[arg(value_name = "URL")]
+    pub url: String,
+    /// A candidate secret: any source, labelled (repeat), e.g. ssm=ssm:/app/jwt-secret.
+    #[arg(long = "secret", required = true, value_name = "[LABEL=]SOURCE")]
+    pub secrets: Vec<String>,
+    /// Copy the claims (and `kid`, `alg`) of this real token — argument, file or - — with fresh
+    /// times (iat now, exp in 60 s), so the request looks like a real one. Not verified.
+    #[arg(long, value_name = "TOKEN")]
+    pub claims_from: Option<String>,
+    /// A claim as k=v (repeat); v is read as JSON when it parses, else as a string.
+    #[arg(long = "claim", value_name = "K=V")]
+    pub claim: Vec<String>,
+    /// Claims as one JSON object.
+    #[arg(long, value_name = "JSON")]
+    pub claims: Option<String>,
+    /// The HMAC algorithm to sign with (default: --claims-from's, else HS256).
+    #[arg(long, value_enum, value_name = "ALG")]
+    pub alg: Option<Alg>,
+    /// The `kid` header.
+    #[arg(long, value_name = "KID")]
+    pub kid: Option<String>,
+    /// The HTTP method (default GET, or POST with --data).
+    #[arg(long, value_name = "METHOD")]
+    pub method: Option<String>,
+    /// A request header as 'Name: value' (repeat); `{token}` marks where the token goes
+    /// (default: 'Authorization: Bearer {token}').
+    #[arg(long = "header", value_name = "'NAME: VALUE'")]
+    pub headers: Vec<String>,
+    /// Send the token as this cookie instead of a bearer header.
+    #[arg(long, value_name = "NAME")]
+    pub cookie: Option<String>,
+    /// A request body; `{token}` in it is replaced by the token.
+    #[arg(long, value_name = "BODY")]
+    pub data: Option<String>,
+    /// Mint an Auth.js/NextAuth session cookie per candidate and ask /api/auth/session: a session
+    /// back means the app uses that secret (the cookie name picks the flavour: next-auth.* is v4).
+    #[arg(long)]
+    pub authjs: bool,
+    /// Try each candidate only as stored, not also trimmed, unquoted or decoded.
+    #[arg(long)]
+    pub as_stored: bool,
+    /// List the requests that would be sent, and send none.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Allow plain http to a host that is not loopback (the tokens would cross the network in clear).
+    #[arg(long)]
+    pub allow_http: bool,
 }
 
 #[derive(Args, Debug)]

@@ -136,6 +136,11 @@ fn dispatch(cli: &Cli) -> Result<i32, Error> {
             console::print(&commands::init::run(a.dir.as_deref(), a.write, g.quiet)?);
             Ok(0)
         }
+        Command::Probe(a) => {
+            let started = Instant::now();
+            let (report, secrets) = block_on(commands::probe::run(a, g))??;
+            checklist(g, &report, &secrets, started)
+        }
         Command::Explain(a) => {
             match commands::explain::run(&a.code)? {
                 commands::explain::Explained::One(doc) => emit(g, &Output::Explain(&doc), &[]),

@@ -5,6 +5,7 @@
 pub mod compare;
 pub mod loaders;
 pub mod platform;
+pub mod probe;
 pub mod sources;
 pub mod token;
 pub mod value;

@@ -13,7 +13,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 /// The raw token text: an argument, a file holding one, or standard input.
-fn read_token(arg: Option<&str>) -> Result<String, Error> {
+pub(crate) fn read_token(arg: Option<&str>) -> Result<String, Error> {
     match arg {
         None | Some("-") => {
             if arg.is_none() && std::io::stdin().is_terminal() {

@@ -7,6 +7,7 @@ pub mod explain;
 pub mod init;
 pub mod inspect;
 pub mod jwt;
+pub mod probe;
 pub mod sources;
 
 use crate::checks;

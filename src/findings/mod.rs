@@ -30,7 +30,7 @@ impl Severity {
 #[derive(Debug)]
 pub struct Code {
     /// `AD` and three digits; the hundreds digit is the family (0 sources, 1 compare, 2 value
-    /// hygiene, 3 .env loaders, 4 tokens, 5 platforms).
+    /// hygiene, 3 .env loaders, 4 tokens, 5 platforms, 6 the live backend).
     pub id: &'static str,
     pub severity: Severity,
     pub title: &'static str,
@@ -49,7 +49,8 @@ impl Code {
             Some(b'2') => Topic::ValueHygiene,
             Some(b'3') => Topic::Loaders,
             Some(b'4') => Topic::Tokens,
-            _ => Topic::Platform,
+            Some(b'5') => Topic::Platform,
+            _ => Topic::Probe,
         }
     }
 }
@@ -89,6 +90,7 @@ pub enum Topic {
     Loaders,
     Tokens,
     Platform,
+    Probe,
 }
 
 impl Topic {
@@ -100,6 +102,7 @@ impl Topic {
             Topic::Loaders => ".env loaders",
             Topic::Tokens => "Tokens",
             Topic::Platform => "Platform",
+            Topic::Probe => "Live backend",
         }
     }
 }

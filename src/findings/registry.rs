@@ -13,6 +13,7 @@ const FAMILIES: &[&[&Code]] = &[
     checks::loaders::CODES,
     checks::token::CODES,
     checks::platform::CODES,
+    checks::probe::CODES,
 ];
 
 /// Every code, ordered by id.

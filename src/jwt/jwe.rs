@@ -7,7 +7,7 @@
 //!   info = "NextAuth.js Generated Encryption Key", 32 bytes).
 
 use super::Jwe;
-use aes::cipher::{BlockModeDecrypt, KeyIvInit, block_padding::Pkcs7};
+use aes::cipher::{BlockModeDecrypt, BlockModeEncrypt, KeyIvInit, block_padding::Pkcs7};
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -134,6 +134,70 @@ pub fn decrypt(jwe: &Jwe, key: &[u8]) -> Option<Vec<u8>> {
     }
 }
 
+/// A session cookie value holding `claims`, as Auth.js v5 (@auth/core 0.41 `encode()`, jose
+/// `EncryptJWT`: `{"alg":"dir","enc":"A256CBC-HS512","kid":THUMBPRINT}`) or NextAuth v4
+/// (next-auth 4.24 `encode()`: `{"alg":"dir","enc":"A256GCM"}`) make it for `secret` and `salt` (the
+/// cookie name; empty for v4): five base64url parts, the encrypted-key part empty. Errors: the
+/// operating system's random generator failed.
+pub fn encrypt(flavor: Flavor, secret: &[u8], salt: &str, claims: &serde_json::Value) -> Result<String, String> {
+    let plaintext = claims.to_string();
+    let (enc, iv_len) = match flavor {
+        Flavor::AuthJsV5 => ("A256CBC-HS512", 16),
+        Flavor::NextAuthV4 => ("A256GCM", 12),
+    };
+    let key = key_for(flavor, enc, secret, salt).ok_or("no key for this encryption")?;
+    let header = match flavor {
+        Flavor::AuthJsV5 => serde_json::json!({"alg": "dir", "enc": enc, "kid": thumbprint(&key)}),
+        Flavor::NextAuthV4 => serde_json::json!({"alg": "dir", "enc": enc}),
+    };
+    let protected = URL_SAFE_NO_PAD.encode(header.to_string());
+    let aad = protected.as_bytes();
+    let mut iv = vec![0u8; iv_len];
+    getrandom::fill(&mut iv).map_err(|e| format!("no random bytes from the operating system: {e}"))?;
+    let (ciphertext, tag) = match flavor {
+        Flavor::AuthJsV5 => {
+            let (mac_key, enc_key) = key.split_at(32);
+            let msg = plaintext.as_bytes();
+            // PKCS#7 adds 1 to 16 bytes.
+            let mut buf = vec![0u8; msg.len() + 16];
+            buf[..msg.len()].copy_from_slice(msg);
+            let ct = cbc::Encryptor::<aes::Aes256>::new_from_slices(enc_key, &iv)
+                .map_err(|e| e.to_string())?
+                .encrypt_padded::<Pkcs7>(&mut buf, msg.len())
+                .map_err(|e| e.to_string())?
+                .to_vec();
+            let mut mac = <Hmac<Sha512> as Mac>::new_from_slice(mac_key).map_err(|e| e.to_string())?;
+            mac.update(aad);
+            mac.update(&iv);
+            mac.update(&ct);
+            mac.update(&((aad.len() as u64) * 8).to_be_bytes());
+            let tag = mac.finalize().into_bytes()[..32].to_vec();
+            (ct, tag)
+        }
+        Flavor::NextAuthV4 => {
+            let cipher = aes_gcm::Aes256Gcm::new_from_slice(&key).map_err(|e| e.to_string())?;
+            let nonce = aes_gcm::Nonce::try_from(iv.as_slice()).map_err(|e| e.to_string())?;
+            let mut sealed = cipher
+                .encrypt(
+                    &nonce,
+                    Payload {
+                        msg: plaintext.as_bytes(),
+                        aad,
+                    },
+                )
+                .map_err(|e| e.to_string())?;
+            let tag = sealed.split_off(sealed.len() - 16);
+            (sealed, tag)
+        }
+    };
+    Ok(format!(
+        "{protected}..{}.{}.{}",
+        URL_SAFE_NO_PAD.encode(&iv),
+        URL_SAFE_NO_PAD.encode(&ciphertext),
+        URL_SAFE_NO_PAD.encode(&tag)
+    ))
+}
+
 /// Which candidate, salt and library opened the cookie.
 #[derive(Debug)]
 pub struct Opened {
@@ -236,6 +300,33 @@ mod tests {
                 );
             }
             assert!(open(&jwe, &[b"wrong-secret-0123456789abcdef0123456789".as_slice()], &salts).is_err());
+        }
+    }
+
+    /// What `encrypt` mints opens again, with the same secret and salt only.
+    #[test]
+    fn encrypt_makes_what_open_reads() {
+        let claims = serde_json::json!({"sub": "probe", "exp": 2_000_000_000});
+        for (flavor, salt) in [(Flavor::AuthJsV5, "authjs.session-token"), (Flavor::NextAuthV4, "")] {
+            let token = encrypt(flavor, b"0123456789abcdef0123456789abcdef", salt, &claims).expect("encrypt");
+            let Ok(super::super::Token::Jwe(jwe)) = super::super::parse(&token) else {
+                panic!("{token}")
+            };
+            let o = open(
+                &jwe,
+                &[b"0123456789abcdef0123456789abcdef".as_slice()],
+                &[salt.to_string()],
+            )
+            .expect("open");
+            assert_eq!((o.flavor, o.claims), (flavor, claims.clone()));
+            assert!(
+                open(
+                    &jwe,
+                    &[b"another secret, 32 bytes long....".as_slice()],
+                    &[salt.to_string()]
+                )
+                .is_err()
+            );
         }
     }
 }

@@ -185,6 +185,9 @@ pub(super) fn report(report: &Report, style: Style) -> String {
     if let Some(t) = report.token.as_ref().filter(|_| !style.quiet) {
         render_token(&mut out, t, style);
     }
+    if let Some(p) = report.probe.as_ref().filter(|_| !style.quiet) {
+        render_probe(&mut out, p, style);
+    }
 
     let mut topics: Vec<Topic> = Vec::new();
     for f in &report.findings {
@@ -328,6 +331,59 @@ fn render_keys(out: &mut String, keys: &[super::KeyRow], style: Style) {
                 let _ = writeln!(out, "      {}", r.describe());
             }
         }
+    }
+}
+
+/// probe: one line per request, the controls first; a candidate whose signature passed is marked.
+fn render_probe(out: &mut String, p: &super::ProbeView, style: Style) {
+    let what = if p.dry_run {
+        "Requests it would send (--dry-run: none sent)"
+    } else {
+        "Requests"
+    };
+    let alg = p.alg.as_ref().map_or_else(String::new, |a| format!(", {a}"));
+    let _ = writeln!(
+        out,
+        "\n{}  {} {}  (token in {}{alg})",
+        what.bold(),
+        p.method,
+        p.url,
+        p.token_in
+    );
+    for s in &p.skipped {
+        let _ = writeln!(out, "  {} skipped {s}", style.mark(Severity::Info));
+    }
+    let label = |r: &super::ProbeRow| {
+        if r.holders.is_empty() {
+            format!("{}: {}", r.who, r.form)
+        } else {
+            r.holders
+                .iter()
+                .map(|h| format!("{} {}", h.source, h.form))
+                .collect::<Vec<_>>()
+                .join(" = ")
+        }
+    };
+    let width = p
+        .requests
+        .iter()
+        .map(|r| label(r).chars().count())
+        .filter(|w| *w <= 40)
+        .max()
+        .unwrap_or(0);
+    for r in &p.requests {
+        let mark = match r.signature_passed {
+            Some(true) => style.mark(Severity::Ok),
+            Some(false) => style.mark(Severity::Error),
+            None => " ".to_string(),
+        };
+        let answer = r.answer.as_deref().unwrap_or("not sent");
+        let note = match r.signature_passed {
+            Some(true) => "  signature passed",
+            Some(false) => "  as the random key",
+            None => "",
+        };
+        let _ = writeln!(out, "  {mark} {:width$}  {answer}{}", label(r), note.dimmed());
     }
 }
 

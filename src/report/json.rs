@@ -58,6 +58,8 @@ struct JsonReport<'a> {
     keys: Option<&'a Vec<super::KeyRow>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     token: Option<&'a super::TokenView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    probe: Option<&'a super::ProbeView>,
     findings: &'a [crate::findings::Finding],
     next_steps: Vec<String>,
     #[serde(skip_serializing_if = "is_zero")]
@@ -81,6 +83,7 @@ impl<'a> JsonReport<'a> {
             groups: report.groups.as_ref(),
             keys: report.keys.as_ref(),
             token: report.token.as_ref(),
+            probe: report.probe.as_ref(),
             findings: &report.findings,
             next_steps: report.next_steps().into_iter().map(|(_, h)| h).collect(),
             ignored: report.ignored,

@@ -261,6 +261,54 @@ pub struct TokenView {
     pub verified: bool,
 }
 
+/// probe: the requests sent (or, with `--dry-run`, that would be sent) and what each got. Never
+/// a token.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct ProbeView {
+    pub method: String,
+    pub url: String,
+    /// Where the token goes: `Authorization: Bearer {token}`, `Cookie: NAME={token}`, `the body`.
+    pub token_in: String,
+    /// The JWS algorithm minted with; none for Auth.js cookies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alg: Option<String>,
+    pub dry_run: bool,
+    /// Sources that were read but hold nothing to sign with (fingerprints, digests).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<String>,
+    pub requests: Vec<ProbeRow>,
+}
+
+/// One probe request: the controls first, then one per distinct candidate value.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProbeRow {
+    /// `control`, or the labels of the sources holding the value signed with.
+    pub who: String,
+    /// `no token`, `random key`, or the forms (`as stored`, `trimmed`, `base64-decoded` …).
+    pub form: String,
+    /// Candidates: each source holding the bytes signed with, and in which form.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub holders: Vec<ProbeHolder>,
+    /// The HTTP status, when answered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// What came back: `HTTP 401 \`User not found\``, or why nothing did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answer: Option<String>,
+    /// Candidates: whether the answer differs from the random-key control's, i.e. the signature
+    /// passed verification.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signature_passed: Option<bool>,
+}
+
+/// A source whose value, in `form`, is what a probe request was signed with.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProbeHolder {
+    pub source: String,
+    /// `as stored`, `trimmed`, `unquoted`, `base64-decoded` …
+    pub form: &'static str,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Report {
     pub command: &'static str,
@@ -274,6 +322,8 @@ pub struct Report {
     pub keys: Option<Vec<KeyRow>>,
     /// jwt decode/verify: the token's header, claims and times.
     pub token: Option<TokenView>,
+    /// probe: the requests and their answers.
+    pub probe: Option<ProbeView>,
     pub dumps: Vec<Dump>,
     /// How many findings `--ignore` or the group's `ignore` list dropped.
     pub ignored: usize,

@@ -20,6 +20,7 @@ mod jwt;
 mod k8s;
 mod loader_fuzz;
 mod loaders;
+mod probe;
 mod proc;
 mod redaction;
 mod scale;

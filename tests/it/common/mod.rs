@@ -1,6 +1,7 @@
 //! Helpers shared by the CLI tests: run the real binary the way a user does.
 #![allow(dead_code)]
 
+pub mod backend;
 pub mod http;
 pub mod moto;
 

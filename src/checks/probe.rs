@@ -1,0 +1,395 @@
+//! The live backend (AD6xx): which candidate secret `authdoctor probe` found the backend accepts.
+//! Each code is defined here, beside the check that emits it, and listed in [`CODES`].
+//!
+//! The method: two controls go first, a request with no token and one with a token signed with a
+//! random key, whose answer is the backend's "bad signature" answer. A candidate's token whose
+//! answer differs from that passed signature verification, even if the request then failed for
+//! another reason (a user lookup, a claim check).
+
+use crate::findings::{Code, Finding, Severity};
+use crate::transform::Transform;
+use serde::Serialize;
+
+/// Every code of this family, for the registry (`crate::findings::registry`).
+pub const CODES: &[&Code] = &[&AD601, &AD602, &AD603, &AD604, &AD605];
+
+pub const AD601: Code = Code {
+    id: "AD601",
+    severity: Severity::Ok,
+    title: "probe: the live backend accepts signatures made with this source's value",
+    hint: "",
+    explain: "Why: `authdoctor probe` sent the backend a short-lived token signed with each candidate secret, \
+and this candidate's token got another answer than a token signed with a random key (the backend's \
+\"bad signature\" answer): the backend verified its signature. When only a derived form was accepted \
+(the value trimmed, base64-decoded …), the backend holds that form, and whoever signs with the value \
+as stored is refused.\n\
+Confirm: `authdoctor probe URL --secret … --dry-run` lists the requests; `-v` shows each answer.\n\
+Fix: nothing for this candidate; make every signer use these bytes (a warning says which form).",
+};
+
+pub const AD602: Code = Code {
+    id: "AD602",
+    severity: Severity::Error,
+    title: "probe: the live backend accepts none of the candidates",
+    hint: "Find the value the backend really holds (ecs:, k8s-runtime:, fly-runtime:, proc:) and probe or compare it.",
+    explain: "Why: every candidate's token, in every form tried, got the same answer as a token signed with a \
+random key: the backend's secret is none of these. Usual causes: it reads another variable or store than \
+you think, it still runs with an old value (ECS tasks, pods and processes read secrets once, at start), or a \
+proxy in front of it checks tokens with its own secret.\n\
+Confirm: the sources that show what the running service holds: `ecs:CLUSTER/SERVICE#VAR`, \
+`k8s-runtime:NS/DEPLOYMENT#VAR`, `fly-runtime:APP#VAR`, `proc:NAME#VAR`. If the backend answers a bad \
+signature exactly as it answers a wrong audience, issuer or expiry, a right secret with wrong claims \
+looks the same: copy a real token's claims with `--claims-from TOKEN`.\n\
+Fix: point the backend at the right secret (or restart it), then probe again.",
+};
+
+pub const AD603: Code = Code {
+    id: "AD603",
+    severity: Severity::Warning,
+    title: "probe: the signature passes, but the request is refused for another reason",
+    hint: "The secret is right; fix what the backend's error names (a missing user, a claim), not the secret.",
+    explain: "Why: the candidate's token got another answer than a token signed with a random key, so its \
+signature was verified, yet the request still failed: the backend refused it after verification, for \
+a reason its error text names (`User not found`, a missing claim, a wrong audience). In the first \
+incident this was the second cause of the 401s: the secrets matched by then, the user was missing.\n\
+Confirm: the quoted error; `--claims-from TOKEN` copies a real token's claims (with fresh times) so the \
+request looks like the real one.\n\
+Fix: what the error names (create the user, send the claim the backend needs); the secret is fine.",
+};
+
+pub const AD604: Code = Code {
+    id: "AD604",
+    severity: Severity::Error,
+    title: "probe: the endpoint does not tell a bad signature from a good one",
+    hint: "Probe an endpoint that requires a valid token; if this one should, it does not verify signatures.",
+    explain: "Why: the control request signed with a random key got a success answer. Either the URL does not \
+require a token at all (the request without a token succeeded too), so nothing can be learnt from it, or \
+the backend accepts tokens without verifying their signature — anyone can forge one (decoding with \
+verification turned off, `algorithms` not pinned, a middleware in front that only decodes).\n\
+Confirm: `curl -i URL` without a token, and with a token from `authdoctor jwt sign --secret` of a random value.\n\
+Fix: probe a protected URL; if this one is meant to be protected, make it verify signatures \
+(`jwt.decode(token, secret, algorithms=[\"HS256\"])`).",
+};
+
+pub const AD605: Code = Code {
+    id: "AD605",
+    severity: Severity::Error,
+    title: "probe: the live backend refuses this source's value while it accepts another's",
+    hint: "Make this source hold the value the backend accepts.",
+    explain: "Why: another candidate's token passed the backend's signature check, and this candidate's, in \
+every form tried, got the same answer as a token signed with a random key: whoever signs with this \
+source's value (a frontend, a job) is refused.\n\
+Confirm: `authdoctor compare` of the two sources explains how the bytes differ.\n\
+Fix: set this source to the accepted value (and restart what reads it), then probe again.",
+};
+
+/// What the backend answered one request, as far as probe compares answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Answer {
+    /// The HTTP status code.
+    pub status: u16,
+    /// `WWW-Authenticate`'s RFC 6750 `error` (and `error_description`), when the answer has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bearer_error: Option<String>,
+    /// The body's error text (FastAPI `detail`, `message`, `error`, `error_description`, a short
+    /// plain-text body), at most 200 characters, token-shaped words masked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Auth.js `/api/auth/session`: whether a session came back (`--authjs` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session: Option<bool>,
+    /// A redirect's target host, not followed when it is another host.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+}
+
+impl Answer {
+    /// A success: a 2xx status, and with `--authjs` a session in the body.
+    pub fn success(&self) -> bool {
+        (200..300).contains(&self.status) && self.session != Some(false)
+    }
+
+    /// The same answer as `other`, up to what changes from one request to the next: numbers (a
+    /// request id, a time) and long hex runs in the error texts.
+    pub fn same_as(&self, other: &Answer) -> bool {
+        fn norm(s: &Option<String>) -> Option<String> {
+            let re = regex::Regex::new(r"[0-9a-fA-F]{16,}|[0-9]+").ok()?;
+            s.as_ref().map(|t| re.replace_all(&t.to_lowercase(), "#").into_owned())
+        }
+        self.status == other.status
+            && self.session == other.session
+            && self.location == other.location
+            && norm(&self.bearer_error) == norm(&other.bearer_error)
+            && norm(&self.detail) == norm(&other.detail)
+    }
+
+    /// "HTTP 401 `User not found`", for messages.
+    pub fn describe(&self) -> String {
+        let mut s = format!("HTTP {}", self.status);
+        if let Some(e) = &self.bearer_error {
+            s.push_str(&format!(" ({e})"));
+        }
+        match (&self.detail, self.session) {
+            (_, Some(true)) => s.push_str(" with a session"),
+            (_, Some(false)) => s.push_str(" without a session"),
+            // RFC 6750's description often repeats the body's text.
+            (Some(d), None) if !self.bearer_error.as_ref().is_some_and(|e| e.contains(d.as_str())) => {
+                s.push_str(&format!(" `{d}`"))
+            }
+            _ => {}
+        }
+        if let Some(l) = &self.location {
+            s.push_str(&format!(" → {l} (not followed)"));
+        }
+        s
+    }
+}
+
+/// One request's outcome: an answer, or why there is none (timeout, connection refused …).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply {
+    Answer(Answer),
+    Failed(String),
+}
+
+impl Reply {
+    pub fn answer(&self) -> Option<&Answer> {
+        match self {
+            Reply::Answer(a) => Some(a),
+            Reply::Failed(_) => None,
+        }
+    }
+
+    /// How the probe table shows it.
+    pub fn describe(&self) -> String {
+        match self {
+            Reply::Answer(a) => a.describe(),
+            Reply::Failed(why) => format!("no answer: {why}"),
+        }
+    }
+}
+
+/// One candidate request: the bytes it was signed with stand for every (source, form) in
+/// `holders` (sources holding equal values share one request).
+#[derive(Debug, Clone)]
+pub struct Tried {
+    pub holders: Vec<(String, Option<Transform>)>,
+    pub reply: Reply,
+}
+
+/// What a probe found: its findings, from the two controls' replies and each candidate request's.
+/// `candidates` are the labels of the sources whose values were tried. Nothing is concluded when a
+/// control got no answer (the command reports the backend unreachable), and no "none of these"
+/// when a candidate got none.
+pub fn conclude(no_token: &Reply, random_key: &Reply, tried: &[Tried], candidates: &[String]) -> Vec<Finding> {
+    let (Some(none), Some(control)) = (no_token.answer(), random_key.answer()) else {
+        return Vec::new();
+    };
+    if control.success() {
+        let msg = if none.success() {
+            format!(
+                "the URL answers {} without any token, and as well with a token signed with a random key: it does not require a token, so it cannot say which secret the backend holds",
+                none.describe()
+            )
+        } else {
+            format!(
+                "the backend answers a token signed with a random key with {}, where no token gets {}: it does not verify signatures, and anyone can forge a token it accepts",
+                control.describe(),
+                none.describe()
+            )
+        };
+        return vec![Finding::new(&AD604, msg)];
+    }
+    let form_text = |form: Option<Transform>| crate::jwt::verify::form_name(form);
+    let holders_text = |holders: &[(String, Option<Transform>)]| -> String {
+        let names: Vec<String> = holders
+            .iter()
+            .map(|(l, f)| format!("{l}'s value ({})", form_text(*f)))
+            .collect();
+        names.join(" and ")
+    };
+    let mut out = Vec::new();
+    // (source, form) pairs whose token passed the signature check.
+    let mut passed: Vec<(&str, Option<Transform>)> = Vec::new();
+    for t in tried {
+        let Some(a) = t.reply.answer() else { continue };
+        if a.same_as(control) {
+            continue;
+        }
+        passed.extend(t.holders.iter().map(|(l, f)| (l.as_str(), *f)));
+        if a.success() {
+            // Sources accepted only in a derived form get their own warning below.
+            let stored: Vec<(String, Option<Transform>)> =
+                t.holders.iter().filter(|(_, f)| f.is_none()).cloned().collect();
+            if !stored.is_empty() {
+                out.push(
+                    Finding::new(
+                        &AD601,
+                        format!(
+                            "the backend accepts signatures made with {}: {}, where a random key gets {}",
+                            holders_text(&stored),
+                            a.describe(),
+                            control.describe()
+                        ),
+                    )
+                    .sources(stored.iter().map(|(l, _)| l.clone())),
+                );
+            }
+        } else {
+            out.push(
+                Finding::new(
+                    &AD603,
+                    format!(
+                        "the backend accepts signatures made with {}; it then answers {} (a random key gets {}) — the signature is fine, the request is refused for another reason",
+                        holders_text(&t.holders),
+                        a.describe(),
+                        control.describe()
+                    ),
+                )
+                .sources(t.holders.iter().map(|(l, _)| l.clone())),
+            );
+        }
+    }
+    let unanswered = tried.iter().any(|t| t.reply.answer().is_none());
+    if passed.is_empty() {
+        if !unanswered && !tried.is_empty() {
+            let mut msg = format!(
+                "the backend's secret is none of these: every token signed with {} ({} request(s)) got {}, the answer to a token signed with a random key",
+                candidates.join(", "),
+                tried.len(),
+                control.describe()
+            );
+            if none.same_as(control) {
+                msg.push_str(
+                    "; it answers no token at all the same way, so check that it reads the token where --header/--cookie puts it",
+                );
+            }
+            out.push(Finding::new(&AD602, msg).sources(candidates.iter().cloned()));
+        }
+        return out;
+    }
+    let mut passed_labels: Vec<&str> = Vec::new();
+    for (l, _) in &passed {
+        if !passed_labels.contains(l) {
+            passed_labels.push(l);
+        }
+    }
+    for c in candidates {
+        let forms: Vec<Option<Transform>> = passed.iter().filter(|(l, _)| *l == c).map(|(_, f)| *f).collect();
+        if forms.contains(&None) {
+            continue;
+        }
+        if let Some(form) = forms.first() {
+            let mut f = Finding::new(
+                &AD601,
+                format!(
+                    "the backend accepts {c}'s value only {}: it holds those bytes, and whoever signs with {c}'s value as stored is refused",
+                    form_text(*form)
+                ),
+            )
+            .sources([c.clone()])
+            .hint(format!(
+                "store exactly the bytes the backend holds in {c} (or make the backend read {c}'s value as stored); `authdoctor compare` shows the difference"
+            ));
+            f.severity = Severity::Warning;
+            out.push(f);
+            continue;
+        }
+        // A candidate whose request got no answer is not known to be refused.
+        let all_answered = tried
+            .iter()
+            .filter(|t| t.holders.iter().any(|(l, _)| l == c))
+            .all(|t| t.reply.answer().is_some());
+        if all_answered {
+            let others: Vec<&str> = passed_labels.iter().copied().filter(|l| *l != c).collect();
+            out.push(
+                Finding::new(
+                    &AD605,
+                    format!(
+                        "the backend refuses {c}'s value in every form tried: its tokens got {}, as a token signed with a random key, while {}'s passed",
+                        control.describe(),
+                        others.join(", ")
+                    ),
+                )
+                .sources([c.clone()]),
+            );
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(status: u16, detail: &str) -> Reply {
+        Reply::Answer(Answer {
+            status,
+            bearer_error: None,
+            detail: Some(detail.into()),
+            session: None,
+            location: None,
+        })
+    }
+
+    fn tried(label: &str, reply: Reply) -> Tried {
+        Tried {
+            holders: vec![(label.into(), None)],
+            reply,
+        }
+    }
+
+    fn codes(f: &[Finding]) -> Vec<&str> {
+        f.iter().map(|f| f.code.id).collect()
+    }
+
+    #[test]
+    fn a_different_answer_means_the_signature_passed() {
+        let none = answer(401, "Not authenticated");
+        let bad = answer(401, "Invalid token");
+        let labels = vec!["ssm".to_string(), "frontend".to_string()];
+        let t = [
+            tried("ssm", answer(401, "User not found")),
+            tried("frontend", answer(401, "Invalid token")),
+        ];
+        let f = conclude(&none, &bad, &t, &labels);
+        assert_eq!(codes(&f), ["AD603", "AD605"]);
+        assert!(f[0].message.contains("`User not found`"), "{}", f[0].message);
+        assert!(f[1].message.contains("frontend's value"), "{}", f[1].message);
+    }
+
+    #[test]
+    fn all_like_the_control_is_none_of_these_unless_a_request_went_unanswered() {
+        let none = answer(401, "Invalid token");
+        let bad = answer(401, "Invalid token");
+        let labels = vec!["a".to_string()];
+        let f = conclude(&none, &bad, &[tried("a", answer(401, "Invalid token"))], &labels);
+        assert_eq!(codes(&f), ["AD602"]);
+        assert!(f[0].message.contains("reads the token where"), "{}", f[0].message);
+        let f = conclude(&none, &bad, &[tried("a", Reply::Failed("timeout".into()))], &labels);
+        assert!(f.is_empty());
+    }
+
+    #[test]
+    fn a_control_that_succeeds_makes_the_probe_say_so_and_nothing_else() {
+        let ok = answer(200, "");
+        let f = conclude(&ok, &ok, &[tried("a", answer(200, ""))], &["a".into()]);
+        assert_eq!(codes(&f), ["AD604"]);
+        let f = conclude(&answer(401, "x"), &ok, &[tried("a", answer(200, ""))], &["a".into()]);
+        assert_eq!(codes(&f), ["AD604"]);
+        assert!(f[0].message.contains("forge"));
+    }
+
+    #[test]
+    fn only_a_derived_form_accepted_is_a_warning() {
+        let bad = answer(401, "Invalid token");
+        let t = [Tried {
+            holders: vec![("ssm".into(), Some(Transform::Trim))],
+            reply: answer(200, ""),
+        }];
+        let f = conclude(&bad, &bad, &t, &["ssm".into()]);
+        assert_eq!(codes(&f), ["AD601"]);
+        assert_eq!(f[0].severity, Severity::Warning);
+        assert!(f[0].message.contains("surrounding whitespace"));
+    }
+}

@@ -1,0 +1,771 @@
+//! `authdoctor probe URL --secret SOURCE…`: ask the live backend which candidate secret it accepts.
+//!
+//! For each candidate (and, unless `--as-stored`, each distinct form of it that libraries and
+//! deployments use: trimmed, unquoted, decoded …) one short-lived token (exp 60 s) is minted and
+//! sent the way the user describes; two controls go first in the list (no token; a token signed
+//! with a random key). All requests go out concurrently, each within `--timeout`, only to the
+//! URL given (redirects to another host are not followed), at most [`MAX_REQUESTS`] in all. What
+//! the answers mean is decided in [`crate::checks::probe`]. Minted tokens are never printed: they
+//! join the values the output is scrubbed of.
+
+use crate::checks::probe::{self as check, Answer, Reply, Tried};
+use crate::cli::{self, Global};
+use crate::error::Error;
+use crate::jwt::{self, Token, jwe, verify};
+use crate::report::{ProbeHolder, ProbeRow, ProbeView, Report, SourceKind, SourceRow, SourceStatus};
+use crate::secret::Secret;
+use crate::source::FetchError;
+use crate::transform::Transform;
+use reqwest::header::{HeaderName, HeaderValue};
+use reqwest::{Method, Url};
+use serde_json::{Map, Value};
+use std::time::Duration;
+use zeroize::Zeroizing;
+
+/// The most requests one probe sends: the two controls and the candidate forms.
+pub const MAX_REQUESTS: usize = 50;
+/// The most of an answer's body read (its error text is near the start).
+const MAX_ANSWER_BODY: usize = 64 * 1024;
+/// Lifetime of every minted token and cookie, in seconds.
+const LIFETIME: i64 = 60;
+/// Where `{token}` is written in `--header` values and `--data`.
+const PLACEHOLDER: &str = "{token}";
+
+/// How the token travels: the request's headers (`{token}` in a value) and body.
+#[derive(Debug, Clone)]
+struct Request {
+    method: Method,
+    url: Url,
+    headers: Vec<(HeaderName, String)>,
+    body: Option<String>,
+    /// `--authjs`: the cookie flavour and salt.
+    authjs: Option<(jwe::Flavor, String)>,
+}
+
+impl Request {
+    /// Where the token goes, for the report: `Authorization: Bearer {token}`.
+    fn token_in(&self) -> String {
+        let mut at: Vec<String> = self
+            .headers
+            .iter()
+            .filter(|(_, v)| v.contains(PLACEHOLDER))
+            .map(|(n, v)| format!("{}: {v}", canonical(n)))
+            .collect();
+        if self.body.as_deref().is_some_and(|b| b.contains(PLACEHOLDER)) {
+            at.push("the body".into());
+        }
+        at.join(", ")
+    }
+
+    /// The request with `token` in place, or without the headers that carry one (`None`).
+    fn build(&self, client: &reqwest::Client, token: Option<&str>) -> Result<reqwest::RequestBuilder, String> {
+        let mut rb = client.request(self.method.clone(), self.url.clone());
+        for (name, value) in &self.headers {
+            let v = match token {
+                Some(t) => value.replace(PLACEHOLDER, t),
+                None if value.contains(PLACEHOLDER) => continue,
+                None => value.clone(),
+            };
+            let hv = HeaderValue::from_str(&v).map_err(|_| format!("header {name} is not a valid header value"))?;
+            rb = rb.header(name.clone(), hv);
+        }
+        if let Some(b) = &self.body {
+            rb = rb.body(b.replace(PLACEHOLDER, token.unwrap_or("")));
+        }
+        Ok(rb)
+    }
+}
+
+/// `Authorization` rather than `authorization` in what the report says.
+fn canonical(n: &HeaderName) -> String {
+    n.as_str()
+        .split('-')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// Loopback hosts, where plain http never leaves the machine.
+fn is_loopback(url: &Url) -> bool {
+    let host = url
+        .host_str()
+        .unwrap_or("")
+        .trim_start_matches('[')
+        .trim_end_matches(']');
+    match host.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => {
+            let h = host.to_ascii_lowercase();
+            h == "localhost" || h.ends_with(".localhost")
+        }
+    }
+}
+
+/// The URL, checked: http(s), no credentials in it, https unless loopback or `--allow-http`.
+fn target(raw: &str, allow_http: bool) -> Result<Url, Error> {
+    let url = Url::parse(raw).map_err(|e| {
+        Error::new(format!("probe: {raw:?} is not a URL ({e})"))
+            .hint("give the full URL, e.g. https://api.example.com/me")
+    })?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::new("probe: the URL holds a user name or password")
+            .hint("send credentials with --header, not in the URL (it is printed in the report)"));
+    }
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if is_loopback(&url) || allow_http => Ok(url),
+        "http" => Err(Error::new(format!(
+            "probe: {} is plain http to a host that is not loopback: the minted tokens would cross the network in clear",
+            url.host_str().unwrap_or("?")
+        ))
+        .hint("use https, or give --allow-http if this network is trusted")),
+        other => Err(Error::new(format!("probe: {other}: is not http or https"))),
+    }
+}
+
+/// The request the user described: method, headers, where the token goes, body.
+fn request(a: &cli::ProbeArgs, mut url: Url) -> Result<Request, Error> {
+    let method = match &a.method {
+        Some(m) => Method::from_bytes(m.to_ascii_uppercase().as_bytes())
+            .map_err(|_| Error::new(format!("--method {m:?} is not an HTTP method")))?,
+        None if a.data.is_some() => Method::POST,
+        None => Method::GET,
+    };
+    let mut headers = Vec::new();
+    for h in &a.headers {
+        let Some((name, value)) = h.split_once(':') else {
+            return Err(Error::new("--header must be 'Name: value'").hint("e.g. --header 'X-Api-Token: {token}'"));
+        };
+        let name = HeaderName::from_bytes(name.trim().as_bytes())
+            .map_err(|_| Error::new("--header: the part before ':' is not a header name"))?;
+        headers.push((name, value.trim().to_string()));
+    }
+    let mut authjs = None;
+    if a.authjs {
+        let cookie = a.cookie.clone().unwrap_or_else(|| {
+            if url.scheme() == "https" {
+                format!("__Secure-{}", jwe::AUTHJS_SALTS[0])
+            } else {
+                jwe::AUTHJS_SALTS[0].to_string()
+            }
+        });
+        let flavor = if cookie.contains("next-auth") {
+            (jwe::Flavor::NextAuthV4, String::new())
+        } else {
+            (jwe::Flavor::AuthJsV5, cookie.clone())
+        };
+        authjs = Some(flavor);
+        headers.push((reqwest::header::COOKIE, format!("{cookie}={PLACEHOLDER}")));
+        if url.path().trim_end_matches('/').is_empty() {
+            url.set_path("/api/auth/session");
+        }
+    } else if let Some(c) = &a.cookie {
+        headers.push((reqwest::header::COOKIE, format!("{c}={PLACEHOLDER}")));
+    }
+    let carries = headers.iter().any(|(_, v)| v.contains(PLACEHOLDER))
+        || a.data.as_deref().is_some_and(|d| d.contains(PLACEHOLDER));
+    if !carries {
+        headers.push((reqwest::header::AUTHORIZATION, format!("Bearer {PLACEHOLDER}")));
+    }
+    for (name, value) in &headers {
+        HeaderValue::from_str(&value.replace(PLACEHOLDER, "x")).map_err(|_| {
+            Error::new(format!(
+                "--header {name}: the value has characters a header cannot carry"
+            ))
+        })?;
+    }
+    Ok(Request {
+        method,
+        url,
+        headers,
+        body: a.data.clone(),
+        authjs,
+    })
+}
+
+/// The forms of a value probe tries: `jwt verify`'s ([`verify::variants`]) but jjwt's lenient
+/// base64, which turns any text into some bytes (a request each, for nothing).
+fn forms(value: &[u8]) -> Vec<(Option<Transform>, Vec<u8>)> {
+    verify::variants(value)
+        .into_iter()
+        .filter(|(f, _)| *f != Some(Transform::JavaBase64Decode))
+        .collect()
+}
+
+/// A form in a few words, for the request table.
+fn short(form: Option<Transform>) -> &'static str {
+    match form {
+        None => "as stored",
+        Some(Transform::Trim) => "trimmed",
+        Some(Transform::TrimStripQuotes) => "unquoted",
+        Some(Transform::CrlfToLf) => "CRLF as LF",
+        Some(Transform::TrimTrailingEscapedNewlines) => "without a trailing \\n",
+        Some(Transform::Base64Decode) => "base64-decoded",
+        Some(Transform::Base64UrlDecode) => "base64url-decoded",
+        Some(Transform::HexDecode) => "hex-decoded",
+        Some(Transform::AddTrailingLf) => "plus LF",
+        Some(t) => t.name(),
+    }
+}
+
+/// Random bytes from the operating system.
+fn random(n: usize) -> Result<Zeroizing<Vec<u8>>, Error> {
+    let mut b = Zeroizing::new(vec![0u8; n]);
+    getrandom::fill(&mut b).map_err(|e| Error::new(format!("no random bytes from the operating system: {e}")))?;
+    Ok(b)
+}
+
+/// What every minted token carries: its claims, the HMAC algorithm, the `kid` header.
+struct Minting {
+    claims: Map<String, Value>,
+    alg: jsonwebtoken::Algorithm,
+    kid: Option<String>,
+}
+
+/// (source, form) pairs that hold the same bytes.
+type Holders = Vec<(String, Option<Transform>)>;
+
+/// The claims every minted token carries, and the algorithm and `kid` to sign with: `--claims-from`'s
+/// (not verified), then `--claims`, then `--claim`, with fresh times (iat now, exp in
+/// [`LIFETIME`] s, nbf now when present) and a fresh `jti` when there is one.
+fn claims(a: &cli::ProbeArgs) -> Result<Minting, Error> {
+    let mut claims = Map::new();
+    let mut alg = None;
+    let mut kid = a.kid.clone();
+    if let Some(from) = &a.claims_from {
+        let raw = super::jwt::read_token(Some(from))?;
+        let intake = jwt::intake(&raw).map_err(|e| Error::new(format!("--claims-from: no token found ({e})")))?;
+        match jwt::parse(&intake.token) {
+            Ok(Token::Jws(j)) => {
+                if let Value::Object(o) = j.claims {
+                    claims = o;
+                }
+                alg = j.header.get("alg").and_then(Value::as_str).map(str::to_string);
+                if kid.is_none() {
+                    kid = j.header.get("kid").and_then(Value::as_str).map(str::to_string);
+                }
+            }
+            Ok(Token::Jwe(_)) => {
+                return Err(
+                    Error::new("--claims-from: the token is encrypted (JWE), so its claims cannot be copied")
+                        .hint("give the claims with --claim K=V or --claims JSON"),
+                );
+            }
+            Err(e) => return Err(Error::new(format!("--claims-from: not a JWT ({e})"))),
+        }
+    }
+    if let Some(j) = &a.claims {
+        match serde_json::from_str::<Value>(j) {
+            Ok(Value::Object(o)) => claims.extend(o),
+            _ => {
+                return Err(Error::new("--claims must be one JSON object")
+                    .hint(r#"e.g. --claims '{"sub":"user-1","aud":"api"}'"#));
+            }
+        }
+    }
+    for c in &a.claim {
+        let Some((k, v)) = c.split_once('=') else {
+            return Err(Error::new("--claim must be K=V").hint("e.g. --claim userId=3f2b8c1e"));
+        };
+        claims.insert(
+            k.to_string(),
+            serde_json::from_str(v).unwrap_or_else(|_| Value::String(v.to_string())),
+        );
+    }
+    if a.authjs {
+        claims.entry("sub").or_insert_with(|| "authdoctor-probe".into());
+        claims.entry("name").or_insert_with(|| "authdoctor probe".into());
+        claims
+            .entry("email")
+            .or_insert_with(|| "probe@authdoctor.invalid".into());
+    }
+    let now = jwt::now();
+    claims.insert("iat".into(), now.into());
+    claims.insert("exp".into(), (now + LIFETIME).into());
+    if claims.contains_key("nbf") {
+        claims.insert("nbf".into(), now.into());
+    }
+    if a.authjs || claims.contains_key("jti") {
+        claims.insert("jti".into(), hex::encode(&*random(16)?).into());
+    }
+    let alg = match (a.alg, alg) {
+        (Some(given), _) => given.name().to_string(),
+        (None, Some(from)) => from,
+        (None, None) => "HS256".to_string(),
+    };
+    let alg = match alg.as_str() {
+        "HS256" => jsonwebtoken::Algorithm::HS256,
+        "HS384" => jsonwebtoken::Algorithm::HS384,
+        "HS512" => jsonwebtoken::Algorithm::HS512,
+        other => {
+            return Err(Error::new(format!(
+                "probe signs with shared secrets (HS256, HS384, HS512), not {other}"
+            ))
+            .hint("a backend that verifies RS*/ES*/EdDSA holds a public key: check the token with `authdoctor jwt verify --jwks URL` instead"));
+        }
+    };
+    Ok(Minting { claims, alg, kid })
+}
+
+/// One token (or Auth.js cookie) signed with `key`.
+fn mint(req: &Request, key: &[u8], m: &Minting) -> Result<String, Error> {
+    let claims = Value::Object(m.claims.clone());
+    match &req.authjs {
+        Some((flavor, salt)) => jwe::encrypt(*flavor, key, salt, &claims)
+            .map_err(|e| Error::new(format!("could not mint a session cookie: {e}"))),
+        None => {
+            let mut header = jsonwebtoken::Header::new(m.alg);
+            header.kid = m.kid.clone();
+            jsonwebtoken::encode(&header, &claims, &jsonwebtoken::EncodingKey::from_secret(key))
+                .map_err(|e| Error::new(format!("could not sign: {e}")))
+        }
+    }
+}
+
+/// One request to send: who it stands for, and the token (none for the first control).
+struct Planned {
+    who: String,
+    form: String,
+    holders: Holders,
+    token: Option<String>,
+}
+
+impl Planned {
+    fn row(&self, reply: Option<&Reply>, passed: Option<bool>) -> ProbeRow {
+        ProbeRow {
+            who: self.who.clone(),
+            form: self.form.clone(),
+            holders: self
+                .holders
+                .iter()
+                .map(|(l, f)| ProbeHolder {
+                    source: l.clone(),
+                    form: short(*f),
+                })
+                .collect(),
+            status: reply.and_then(Reply::answer).map(|a| a.status),
+            answer: reply.map(Reply::describe),
+            signature_passed: passed,
+        }
+    }
+}
+
+/// Send one request and read the answer.
+async fn send(client: &reqwest::Client, req: &Request, token: Option<&str>) -> Reply {
+    let rb = match req.build(client, token) {
+        Ok(rb) => rb,
+        Err(e) => return Reply::Failed(e),
+    };
+    let mut resp = match rb.send().await {
+        Ok(r) => r,
+        Err(e) => return Reply::Failed(transport(&e)),
+    };
+    let status = resp.status().as_u16();
+    let header = |name: reqwest::header::HeaderName| {
+        resp.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let www = header(reqwest::header::WWW_AUTHENTICATE);
+    let location = (300..400)
+        .contains(&status)
+        .then(|| header(reqwest::header::LOCATION))
+        .flatten();
+    let location = location.map(|l| {
+        req.url
+            .join(&l)
+            .ok()
+            .and_then(|u| u.host_str().map(|h| format!("{}://{h}", u.scheme())))
+            .unwrap_or_else(|| "another place".into())
+    });
+    let mut body = Vec::new();
+    loop {
+        match resp.chunk().await {
+            Ok(Some(c)) => {
+                body.extend_from_slice(&c);
+                if body.len() >= MAX_ANSWER_BODY {
+                    body.truncate(MAX_ANSWER_BODY);
+                    break;
+                }
+            }
+            Ok(None) => break,
+            Err(e) => return Reply::Failed(transport(&e)),
+        }
+    }
+    if status == 429 {
+        return Reply::Failed("HTTP 429 Too Many Requests: the backend rate-limits; try again later".into());
+    }
+    Reply::Answer(read_answer(
+        status,
+        www.as_deref(),
+        location,
+        &body,
+        req.authjs.is_some(),
+    ))
+}
+
+/// Why a request got no answer, in a few words (the URL is in the report already).
+fn transport(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        "no answer within --timeout".into()
+    } else if e.is_redirect() {
+        "more than 5 redirects".into()
+    } else if e.is_connect() {
+        "could not connect".into()
+    } else {
+        let mut chain = e.to_string();
+        let mut src = std::error::Error::source(e);
+        while let Some(s) = src {
+            chain = s.to_string();
+            src = s.source();
+        }
+        chain
+    }
+}
+
+/// The parts of an answer probe compares: status, RFC 6750 `error`, the body's error text, and for
+/// Auth.js whether a session came back.
+pub fn read_answer(
+    status: u16,
+    www_authenticate: Option<&str>,
+    location: Option<String>,
+    body: &[u8],
+    authjs: bool,
+) -> Answer {
+    let bearer_error = www_authenticate.and_then(|w| {
+        let param = |name: &str| -> Option<String> {
+            let re = regex::Regex::new(&format!(r#"(?i)(?:^|[\s,]){name}\s*=\s*(?:"([^"]*)"|([^\s,]+))"#)).ok()?;
+            let c = re.captures(w)?;
+            c.get(1).or_else(|| c.get(2)).map(|m| m.as_str().to_string())
+        };
+        match (param("error"), param("error_description")) {
+            (Some(e), Some(d)) => Some(clean(&format!("{e}: {d}"))),
+            (Some(e), None) => Some(clean(&e)),
+            _ => None,
+        }
+    });
+    let text = String::from_utf8_lossy(body);
+    let json: Option<Value> = serde_json::from_str(&text).ok();
+    let session = authjs.then(|| {
+        json.as_ref()
+            .and_then(Value::as_object)
+            .is_some_and(|o| o.get("user").is_some_and(|u| !u.is_null()) || o.contains_key("expires"))
+    });
+    let detail = match &json {
+        Some(v) => error_text(v),
+        None => {
+            let t = text.trim();
+            (!t.is_empty() && t.len() <= 200 && !t.starts_with('<')).then(|| t.lines().next().unwrap_or("").to_string())
+        }
+    }
+    .map(|d| clean(&d))
+    .filter(|d| !d.is_empty());
+    Answer {
+        status,
+        bearer_error,
+        detail: if authjs { None } else { detail },
+        session,
+        location,
+    }
+}
+
+/// The error text of a JSON body: FastAPI's `detail` (a string, or validation errors' `msg`),
+/// `message`, `error` (a string or an object with a message), `error_description`, `errors[0]`,
+/// `title` (RFC 9457 problem details).
+fn error_text(v: &Value) -> Option<String> {
+    let s = |v: &Value| -> Option<String> {
+        match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Object(o) => ["message", "msg", "detail", "error"]
+                .iter()
+                .find_map(|k| o.get(*k).and_then(Value::as_str).map(str::to_string)),
+            Value::Array(a) => a.first().and_then(|f| match f {
+                Value::String(s) => Some(s.clone()),
+                Value::Object(o) => ["msg", "message"]
+                    .iter()
+                    .find_map(|k| o.get(*k).and_then(Value::as_str).map(str::to_string)),
+                _ => None,
+            }),
+            _ => None,
+        }
+    };
+    let o = v.as_object()?;
+    ["detail", "message", "error_description", "error", "errors", "title"]
+        .iter()
+        .find_map(|k| o.get(*k).and_then(s))
+}
+
+/// Error text as the report shows it: one line of at most 200 characters, control characters
+/// dropped, token-shaped words (three dot-separated base64url runs) masked.
+fn clean(s: &str) -> String {
+    let one: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let masked = regex::Regex::new(r"[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_.-]*")
+        .map(|re| re.replace_all(&one, "[token]").into_owned())
+        .unwrap_or(one);
+    let t = masked.trim();
+    match t.char_indices().nth(200) {
+        Some((i, _)) => format!("{}…", &t[..i]),
+        None => t.to_string(),
+    }
+}
+
+/// The probe's report, and every value and minted token (for the scrubbing of the output).
+pub async fn run(a: &cli::ProbeArgs, global: &Global) -> Result<(Report, Vec<Secret>), Error> {
+    let url = target(&a.url, a.allow_http)?;
+    let req = request(a, url)?;
+    let minting = claims(a)?;
+    let specs = super::parse_sources(&a.secrets)?;
+    let outcomes = super::fetch(specs, global).await?;
+    let mut report = Report::new("probe");
+    let refs: Vec<&crate::source::Outcome> = outcomes.iter().collect();
+    super::source_rows(&refs, &mut report, global.reveal);
+    let mut secrets: Vec<Secret> = outcomes.iter().filter_map(|o| o.secret().cloned()).collect();
+
+    // The distinct bytes to try, each with the (source, form)s that hold them.
+    let mut tries: Vec<(Zeroizing<Vec<u8>>, Holders)> = Vec::new();
+    let mut candidates = Vec::new();
+    let mut skipped = Vec::new();
+    for o in &outcomes {
+        let label = o.spec.name().to_string();
+        match (&o.result, o.secret()) {
+            (Ok(_), Some(s)) => {
+                candidates.push(label.clone());
+                let forms = if a.as_stored {
+                    vec![(None, s.expose().to_vec())]
+                } else {
+                    forms(s.expose())
+                };
+                for (form, bytes) in forms {
+                    let bytes = Zeroizing::new(bytes);
+                    match tries.iter_mut().find(|(b, _)| **b == *bytes) {
+                        Some((_, holders)) => holders.push((label.clone(), form)),
+                        None => tries.push((bytes, vec![(label.clone(), form)])),
+                    }
+                }
+            }
+            (Ok(_), None) => skipped.push(format!(
+                "{label}: yields fingerprints or a digest, not a value to sign with"
+            )),
+            (Err(_), _) => {}
+        }
+    }
+    if candidates.is_empty() {
+        let mut e = Error::unreadable("probe: no candidate secret could be read, so there is nothing to sign with");
+        if !skipped.is_empty() {
+            e = e.hint(format!("{}; give sources that yield a value", skipped.join("; ")));
+        }
+        return Err(e);
+    }
+    if tries.len() + 2 > MAX_REQUESTS {
+        return Err(Error::new(format!(
+            "probe would send {} requests (2 controls and {} candidate forms), more than its cap of {MAX_REQUESTS}",
+            tries.len() + 2,
+            tries.len()
+        ))
+        .hint("give fewer --secret sources, or --as-stored to try each value only as stored"));
+    }
+
+    let random_key = random(64)?;
+    let mut planned = vec![
+        Planned {
+            who: "control".into(),
+            form: "no token".into(),
+            holders: Vec::new(),
+            token: None,
+        },
+        Planned {
+            who: "control".into(),
+            form: "random key".into(),
+            holders: Vec::new(),
+            token: Some(mint(&req, &random_key, &minting)?),
+        },
+    ];
+    for (bytes, holders) in &tries {
+        let who: Vec<&str> = holders.iter().map(|(l, _)| l.as_str()).collect();
+        let mut form_names: Vec<&str> = Vec::new();
+        for (_, f) in holders {
+            if !form_names.contains(&short(*f)) {
+                form_names.push(short(*f));
+            }
+        }
+        planned.push(Planned {
+            who: who.join(", "),
+            form: form_names.join(" / "),
+            holders: holders.clone(),
+            token: Some(mint(&req, bytes, &minting)?),
+        });
+    }
+    secrets.extend(
+        planned
+            .iter()
+            .filter_map(|p| p.token.as_ref())
+            .map(|t| Secret::new(t.as_bytes().to_vec())),
+    );
+    secrets.extend(tries.iter().map(|(b, _)| Secret::new(b.to_vec())));
+
+    let mut view = ProbeView {
+        method: req.method.to_string(),
+        url: req.url.to_string(),
+        token_in: req.token_in(),
+        alg: if req.authjs.is_some() {
+            None
+        } else {
+            Some(format!("{:?}", minting.alg))
+        },
+        dry_run: a.dry_run,
+        skipped,
+        requests: Vec::new(),
+    };
+    if a.dry_run {
+        view.requests = planned.iter().map(|p| p.row(None, None)).collect();
+        report.probe = Some(view);
+        return Ok((report, secrets));
+    }
+
+    let client = client(&req.url, global.timeout)?;
+    let mut replies: Vec<Reply> =
+        futures_util::future::join_all(planned.iter().map(|p| send(&client, &req, p.token.as_deref()))).await;
+    // A control sent elsewhere (a login page on another host) says nothing about signatures.
+    for r in replies.iter_mut().take(2) {
+        if let Some(to) = r.answer().and_then(|a| a.location.clone()) {
+            *r = Reply::Failed(format!(
+                "redirected to {to}, another origin, not followed: probe the URL of the API itself"
+            ));
+        }
+    }
+    let control = replies[1].answer().cloned();
+    for (p, r) in planned.iter().zip(&replies) {
+        let passed = match (r.answer(), &control) {
+            (Some(a), Some(c)) if !p.holders.is_empty() => Some(!a.same_as(c)),
+            _ => None,
+        };
+        view.requests.push(p.row(Some(r), passed));
+    }
+    let tried: Vec<Tried> = planned
+        .iter()
+        .zip(&replies)
+        .skip(2)
+        .map(|(p, r)| Tried {
+            holders: p.holders.clone(),
+            reply: r.clone(),
+        })
+        .collect();
+    let failed: Vec<String> = planned
+        .iter()
+        .zip(&replies)
+        .filter_map(|(p, r)| match r {
+            Reply::Failed(why) => Some(format!("{} ({}): {why}", p.who, p.form)),
+            Reply::Answer(_) => None,
+        })
+        .collect();
+    if !failed.is_empty() {
+        let mut row = SourceRow::new("backend", req.url.to_string(), SourceKind::Value);
+        row.status = SourceStatus::Error;
+        report.sources.push(row);
+        let e = FetchError::unreadable(format!("{} {}: {}", req.method, req.url, failed.join("; ")))
+            .hint("check that the backend is up and reachable from here, or raise --timeout");
+        report.findings.push(crate::checks::sources::failed("backend", &e));
+    }
+    report
+        .findings
+        .extend(check::conclude(&replies[0], &replies[1], &tried, &candidates));
+    report.probe = Some(view);
+    Ok((report, secrets))
+}
+
+/// The one HTTP client of a probe: `timeout` per request, redirects followed only within the
+/// URL's own origin (at most 5), no cookie store.
+fn client(url: &Url, timeout: Duration) -> Result<reqwest::Client, Error> {
+    // reqwest is built without a default crypto provider; ring is ours (see Cargo.toml).
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let origin = url.origin();
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::custom(move |attempt| {
+            if attempt.previous().len() >= 5 {
+                attempt.error("more than 5 redirects")
+            } else if attempt.url().origin() == origin {
+                attempt.follow()
+            } else {
+                attempt.stop()
+            }
+        }))
+        .timeout(timeout)
+        .connect_timeout(timeout)
+        .user_agent(concat!("authdoctor/", env!("CARGO_PKG_VERSION"), " (probe)"))
+        .build()
+        .map_err(|e| Error::new(format!("could not set up HTTP: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn https_unless_loopback() {
+        assert!(target("http://127.0.0.1:8000/me", false).is_ok());
+        assert!(target("http://localhost/me", false).is_ok());
+        assert!(target("http://[::1]:80/", false).is_ok());
+        assert!(target("http://api.example.com/me", false).is_err());
+        assert!(target("http://api.example.com/me", true).is_ok());
+        assert!(target("https://api.example.com/me", false).is_ok());
+        assert!(target("https://u:p@api.example.com/me", false).is_err());
+        assert!(target("ftp://api.example.com/", true).is_err());
+    }
+
+    #[test]
+    fn answers_read_the_usual_error_shapes() {
+        let a = read_answer(
+            401,
+            Some(r#"Bearer error="invalid_token", error_description="Signature verification failed""#),
+            None,
+            br#"{"detail":"Signature verification failed"}"#,
+            false,
+        );
+        assert_eq!(
+            a.bearer_error.as_deref(),
+            Some("invalid_token: Signature verification failed")
+        );
+        assert_eq!(a.detail.as_deref(), Some("Signature verification failed"));
+        let a = read_answer(
+            422,
+            None,
+            None,
+            br#"{"detail":[{"loc":["header"],"msg":"Field required"}]}"#,
+            false,
+        );
+        assert_eq!(a.detail.as_deref(), Some("Field required"));
+        let a = read_answer(401, None, None, br#"{"error":{"message":"jwt malformed"}}"#, false);
+        assert_eq!(a.detail.as_deref(), Some("jwt malformed"));
+        let a = read_answer(401, Some("Bearer error=invalid_token"), None, b"Unauthorized\n", false);
+        assert_eq!(
+            (a.bearer_error.as_deref(), a.detail.as_deref()),
+            (Some("invalid_token"), Some("Unauthorized"))
+        );
+        let a = read_answer(401, None, None, b"<html><body>401</body></html>", false);
+        assert_eq!(a.detail, None);
+        let a = read_answer(
+            401,
+            None,
+            None,
+            br#"{"message":"bad token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"}"#,
+            false,
+        );
+        assert_eq!(a.detail.as_deref(), Some("bad token [token]"));
+        let a = read_answer(200, None, None, b"null", true);
+        assert_eq!(a.session, Some(false));
+        let a = read_answer(
+            200,
+            None,
+            None,
+            br#"{"user":{"name":"x"},"expires":"2026-12-01T00:00:00Z"}"#,
+            true,
+        );
+        assert_eq!(a.session, Some(true));
+    }
+}

@@ -1,0 +1,113 @@
+"""A FastAPI backend that verifies HS256 bearer tokens the way the two incidents' backends did,
+for `authdoctor probe`'s tests (tests/it/probe.rs starts it on 127.0.0.1 with
+`python tools/probe/app.py PORT`).
+
+The secret comes from the environment at start-up, as in the incidents:
+- /jose/me     python-jose (incident 1): `jwt.decode(token, AUTH_SECRET, algorithms=["HS256"])`;
+               every JWTError is 401 "Invalid token"; then a user lookup that answers 401
+               "User not found" for a `userId` not in PROBE_USERS (comma-separated).
+- /pyjwt/me    PyJWT (incident 2): `jwt.decode(token, MCP_ENHANCED_JWT_SECRET, algorithms=["HS256"],
+               audience="quilt-mcp-server")`; a bad signature is 401 "Signature verification failed"
+               with an RFC 6750 `WWW-Authenticate: Bearer error="invalid_token"`; other claim errors
+               are 401 with PyJWT's own message.
+- /cookie/me   the python-jose check on a `session` cookie instead of the Authorization header.
+- /open        no authentication at all.
+- /forged      decodes without verifying the signature (a backend that accepts any key).
+- /slow        answers after 30 s.
+- /elsewhere   redirects to another host.
+"""
+
+import os
+import sys
+import time
+
+import jwt as pyjwt
+import uvicorn
+from fastapi import Cookie, FastAPI, Header, HTTPException
+from fastapi.responses import RedirectResponse
+from jose import JWTError
+from jose import jwt as jose_jwt
+
+AUTH_SECRET = os.environ.get("AUTH_SECRET", "")
+MCP_SECRET = os.environ.get("MCP_ENHANCED_JWT_SECRET", "")
+USERS = {u for u in os.environ.get("PROBE_USERS", "").split(",") if u}
+
+app = FastAPI()
+
+
+def bearer(authorization):
+    if not authorization or not authorization.lower().startswith("bearer "):
+        raise HTTPException(401, "Not authenticated", headers={"WWW-Authenticate": "Bearer"})
+    return authorization[7:].strip()
+
+
+def jose_user(token):
+    try:
+        payload = jose_jwt.decode(token, AUTH_SECRET, algorithms=["HS256"])
+    except JWTError:
+        raise HTTPException(401, "Invalid token")
+    user_id = payload.get("userId")
+    if not user_id:
+        raise HTTPException(401, "Invalid token: missing userId")
+    if user_id not in USERS:
+        raise HTTPException(401, "User not found")
+    return {"user": user_id}
+
+
+@app.get("/jose/me")
+def jose_me(authorization: str | None = Header(default=None)):
+    return jose_user(bearer(authorization))
+
+
+@app.get("/cookie/me")
+def cookie_me(session: str | None = Cookie(default=None)):
+    if not session:
+        raise HTTPException(401, "Not authenticated")
+    return jose_user(session)
+
+
+@app.get("/pyjwt/me")
+@app.post("/pyjwt/me")
+def pyjwt_me(authorization: str | None = Header(default=None)):
+    token = bearer(authorization)
+    try:
+        claims = pyjwt.decode(token, MCP_SECRET, algorithms=["HS256"], audience="quilt-mcp-server")
+    except pyjwt.InvalidSignatureError as e:
+        raise HTTPException(
+            401,
+            str(e),
+            headers={"WWW-Authenticate": f'Bearer error="invalid_token", error_description="{e}"'},
+        )
+    except pyjwt.InvalidTokenError as e:
+        raise HTTPException(
+            401,
+            str(e),
+            headers={"WWW-Authenticate": f'Bearer error="invalid_token", error_description="{e}"'},
+        )
+    return {"sub": claims.get("sub")}
+
+
+@app.get("/open")
+def open_endpoint():
+    return {"ok": True}
+
+
+@app.get("/forged")
+def forged(authorization: str | None = Header(default=None)):
+    claims = pyjwt.decode(bearer(authorization), options={"verify_signature": False})
+    return {"sub": claims.get("sub")}
+
+
+@app.get("/slow")
+def slow():
+    time.sleep(30)
+    return {"ok": True}
+
+
+@app.get("/elsewhere")
+def elsewhere():
+    return RedirectResponse("http://127.0.0.2:9/steal", status_code=302)
+
+
+if __name__ == "__main__":
+    uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
