@@ -201,6 +201,12 @@ pub fn conclude(no_token: &Reply, random_key: &Reply, tried: &[Tried], candidate
         return vec![Finding::new(&AD604, msg)];
     }
     let form_text = |form: Option<Transform>| crate::jwt::verify::form_name(form);
+    // With --authjs the candidates encrypt session cookies rather than sign tokens.
+    let made = if control.session.is_some() {
+        "session cookies encrypted with"
+    } else {
+        "signatures made with"
+    };
     let holders_text = |holders: &[(String, Option<Transform>)]| -> String {
         let names: Vec<String> = holders
             .iter()
@@ -226,7 +232,7 @@ pub fn conclude(no_token: &Reply, random_key: &Reply, tried: &[Tried], candidate
                     Finding::new(
                         &AD601,
                         format!(
-                            "the backend accepts signatures made with {}: {}, where a random key gets {}",
+                            "the backend accepts {made} {}: {}, where a random key gets {}",
                             holders_text(&stored),
                             a.describe(),
                             control.describe()
@@ -240,7 +246,7 @@ pub fn conclude(no_token: &Reply, random_key: &Reply, tried: &[Tried], candidate
                 Finding::new(
                     &AD603,
                     format!(
-                        "the backend accepts signatures made with {}; it then answers {} (a random key gets {}) — the signature is fine, the request is refused for another reason",
+                        "the backend accepts {made} {}; it then answers {} (a random key gets {}) — the signature is fine, the request is refused for another reason",
                         holders_text(&t.holders),
                         a.describe(),
                         control.describe()

@@ -198,6 +198,45 @@ fn the_token_as_a_cookie() {
     assert!(messages(&v, "AD602")[0].contains("reads the token where"), "{v}");
 }
 
+/// `--authjs` against the real @auth/core: a session cookie encrypted with the app's AUTH_SECRET
+/// gets a session back from /api/auth/session; another secret's gets `null`, as the controls do.
+#[test]
+fn authjs_session_cookies_against_the_real_library() {
+    let b = Backend::start_authjs(SECRET);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let good = file(&dir, "vercel", SECRET);
+    let bad = file(&dir, "local", OTHER);
+    let (code, v) = json(&mut probe(
+        &format!("{}/", b.url),
+        &["--authjs", "--secret", &good, "--secret", &bad, "--as-stored"],
+    ));
+    assert_eq!(
+        (code, codes(&v)),
+        (1, vec!["AD601".to_string(), "AD605".to_string()]),
+        "{v}"
+    );
+    assert_eq!(v["probe"]["url"], format!("{}/api/auth/session", b.url));
+    assert_eq!(v["probe"]["token_in"], "Cookie: authjs.session-token={token}");
+    assert!(
+        messages(&v, "AD601")[0].contains("session cookies encrypted with vercel's value"),
+        "{v}"
+    );
+    assert!(messages(&v, "AD605")[0].contains("local's value"), "{v}");
+    // Another cookie name is another salt: the app does not read it, so nothing passes.
+    let (code, v) = json(&mut probe(
+        &format!("{}/api/auth/session", b.url),
+        &[
+            "--authjs",
+            "--cookie",
+            "custom.session",
+            "--secret",
+            &good,
+            "--as-stored",
+        ],
+    ));
+    assert_eq!((code, codes(&v)), (1, vec!["AD602".to_string()]), "{v}");
+}
+
 #[test]
 fn concurrent_and_bounded_by_the_timeout() {
     let b = Backend::start(&[]);

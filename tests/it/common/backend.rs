@@ -30,19 +30,29 @@ impl Backend {
     /// Start the app with these environment variables (AUTH_SECRET, MCP_ENHANCED_JWT_SECRET,
     /// PROBE_USERS …).
     pub fn start(env: &[(&str, &str)]) -> Backend {
+        Backend::spawn(&python(), "tools/probe/app.py", env)
+    }
+
+    /// The Auth.js app (tools/probe/authjs-server.mjs: @auth/core's own handler under node) with
+    /// this AUTH_SECRET.
+    pub fn start_authjs(secret: &str) -> Backend {
+        Backend::spawn("node", "tools/probe/authjs-server.mjs", &[("AUTH_SECRET", secret)])
+    }
+
+    fn spawn(program: &str, script: &str, env: &[(&str, &str)]) -> Backend {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .map(|a| a.port())
             .expect("free port");
-        let py = python();
-        let app = super::root().join("tools/probe/app.py");
+        let py = program.to_string();
+        let app = super::root().join(script);
         // The watchdog shell stops the app if this test process dies without dropping the handle.
-        let script = format!(
+        let watchdog = format!(
             "\"$0\" \"$1\" {port} & a=$!; trap 'kill $a 2>/dev/null; exit 0' TERM; while kill -0 {pid} 2>/dev/null && kill -0 $a 2>/dev/null; do sleep 0.3; done; kill $a 2>/dev/null",
             pid = std::process::id()
         );
         let mut cmd = Command::new("sh");
-        cmd.arg("-c").arg(script).arg(&py).arg(&app);
+        cmd.arg("-c").arg(watchdog).arg(&py).arg(&app);
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -52,13 +62,13 @@ impl Backend {
             .stderr(Stdio::null())
             .spawn()
             .unwrap_or_else(|e| {
-                panic!("could not start {py} ({e}): run `bash scripts/test.sh`, which installs FastAPI")
+                panic!("could not start {py} ({e}): run `bash scripts/test.sh`, which installs what the backends need")
             });
         let started = Instant::now();
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(
                 started.elapsed() < Duration::from_secs(30),
-                "the FastAPI backend ({py} tools/probe/app.py) did not start on port {port}: run `bash scripts/test.sh`, which installs it"
+                "the backend ({py} {script}) did not start on port {port}: run `bash scripts/test.sh`, which installs what it needs"
             );
             std::thread::sleep(Duration::from_millis(100));
         }
