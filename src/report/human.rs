@@ -371,9 +371,17 @@ fn render_probe(out: &mut String, p: &super::ProbeView, style: Style) {
         .filter(|w| *w <= 40)
         .max()
         .unwrap_or(0);
+    // Sources with a form that passed: their other forms' refusals are expected, not failures.
+    let passed: Vec<&str> = p
+        .requests
+        .iter()
+        .filter(|r| r.signature_passed == Some(true))
+        .flat_map(|r| r.holders.iter().map(|h| h.source.as_str()))
+        .collect();
     for r in &p.requests {
         let mark = match r.signature_passed {
             Some(true) => style.mark(Severity::Ok),
+            Some(false) if r.holders.iter().all(|h| passed.contains(&h.source.as_str())) => "-".dimmed().to_string(),
             Some(false) => style.mark(Severity::Error),
             None => " ".to_string(),
         };
