@@ -13,6 +13,7 @@ The secret comes from the environment at start-up, as in the incidents:
 - /cookie/me   the python-jose check on a `session` cookie instead of the Authorization header.
 - /open        no authentication at all.
 - /forged      decodes without verifying the signature (a backend that accepts any key).
+- /echo        a careless backend: its 401 quotes the token it got, and its secret.
 - /slow        answers after 30 s.
 - /elsewhere   redirects to another host.
 """
@@ -96,6 +97,11 @@ def open_endpoint():
 def forged(authorization: str | None = Header(default=None)):
     claims = pyjwt.decode(bearer(authorization), options={"verify_signature": False})
     return {"sub": claims.get("sub")}
+
+
+@app.get("/echo")
+def echo(authorization: str | None = Header(default=None)):
+    raise HTTPException(401, f"Invalid token {authorization} (expected one signed with {AUTH_SECRET})")
 
 
 @app.get("/slow")
