@@ -31,7 +31,7 @@ pub const AD602: Code = Code {
     id: "AD602",
     severity: Severity::Error,
     title: "probe: the live backend accepts none of the candidates",
-    hint: "Find the value the backend really holds (ecs:, k8s-runtime:, fly-runtime:, proc:) and probe or compare it.",
+    hint: "Find the value the backend really holds (ecs:, k8s-runtime:, fly-runtime:, proc:) and probe or compare it; first make sure this URL accepts a valid token at all (a real request from the app).",
     explain: "Why: every candidate's token, in every form tried, got the same answer as a token signed with a \
 random key: the backend's secret is none of these. Usual causes: it reads another variable or store than \
 you think, it still runs with an old value (ECS tasks, pods and processes read secrets once, at start), or a \
@@ -39,7 +39,9 @@ proxy in front of it checks tokens with its own secret.\n\
 Confirm: the sources that show what the running service holds: `ecs:CLUSTER/SERVICE#VAR`, \
 `k8s-runtime:NS/DEPLOYMENT#VAR`, `fly-runtime:APP#VAR`, `proc:NAME#VAR`. If the backend answers a bad \
 signature exactly as it answers a wrong audience, issuer or expiry, a right secret with wrong claims \
-looks the same: copy a real token's claims with `--claims-from TOKEN`.\n\
+looks the same: copy a real token's claims with `--claims-from TOKEN`. An endpoint that refuses every \
+token whatever its signature (a route that is broken, or that only answers a browser session) looks the same \
+too: check that it answers a real request from the app.\n\
 Fix: point the backend at the right secret (or restart it), then probe again.",
 };
 
