@@ -177,17 +177,11 @@ pub fn from_facts(name: &str, fetched: &Fetched, peers: &[(Loader, String)]) -> 
                     .sources([name])
                     .at(location.cloned()),
             ),
-            Fact::InEnvironment { key, loader } if keeps_environment(*loader) => out.push(
-                Finding::new(
-                    &AD308,
-                    format!(
-                        "{name}: {key} is also set in this environment, and {} does not override it: a program started here sees the environment's value",
-                        loader.name()
-                    ),
-                )
-                .sources([name])
-                .at(location.cloned()),
-            ),
+            Fact::InEnvironment {
+                key,
+                loader,
+                differs: true,
+            } if keeps_environment(*loader) => out.push(shadowed(name, key, loader.name(), location.cloned())),
             Fact::Readings { loader, key, others } => {
                 let mut in_play: Vec<(Loader, String)> = others.clone();
                 for (l, why) in peers {
@@ -325,26 +319,32 @@ pub fn key(path: &str, k: &KeyReport, env: &Env) -> Vec<Finding> {
         );
     }
     out.extend(disagreement(Reader::File { path }, k, location.as_ref()));
+    // The loaders that keep the environment, among those that read the key from the file.
+    let keepers: Vec<&str> = loaders_that(keeps_environment);
     if let Some(v) = env.get(&k.key)
         && k.readings
             .iter()
+            .filter(|r| r.loaders.iter().any(|l| keepers.contains(l)))
             .filter_map(|r| r.sha256.as_deref())
-            .all(|h| h != crate::secret::short_sha(v.as_bytes()))
+            .any(|h| h != crate::secret::short_sha(v.as_bytes()))
     {
-        out.push(
-            Finding::new(
-                &AD308,
-                format!(
-                    "{path}: {} is also set in this environment with a different value; {} keep the environment's",
-                    k.key,
-                    and_list(&loaders_that(keeps_environment))
-                ),
-            )
-            .sources([path])
-            .at(location),
-        );
+        out.push(shadowed(path, &k.key, &and_list(&keepers), location));
     }
     out
+}
+
+/// AD308, the one rule for `env:` sources and `envfile`: the environment holds `key` with another
+/// value than the file gives, and `keepers` (loaders that do not override the environment) hand
+/// the program the environment's.
+fn shadowed(who: &str, key: &str, keepers: &str, location: Option<Location>) -> Finding {
+    Finding::new(
+        &AD308,
+        format!(
+            "{who}: {key} is also set in this environment with another value than the file's; {keepers} keep the environment's, so a program started here sees that value, not the file's"
+        ),
+    )
+    .sources([who])
+    .at(location)
 }
 
 /// AD302: the first byte that is not UTF-8, and what the loader (or each loader) does about it.
@@ -523,10 +523,19 @@ mod tests {
             f.facts.push(Fact::InEnvironment {
                 key: "K".into(),
                 loader,
+                differs: true,
             });
             f
         };
         assert_eq!(from_facts("s", &fetched(Loader::Node), &[])[0].code.id, "AD308");
         assert!(from_facts("s", &fetched(Loader::Docker), &[]).is_empty());
+        // The same value in the environment and the file changes nothing.
+        let mut same = fetched(Loader::Node);
+        same.facts = vec![Fact::InEnvironment {
+            key: "K".into(),
+            loader: Loader::Node,
+            differs: false,
+        }];
+        assert!(from_facts("s", &same, &[]).is_empty());
     }
 }

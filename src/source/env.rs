@@ -203,10 +203,11 @@ pub fn read(spec: &Spec, _: &LocalCtx) -> Result<Fetched, FetchError> {
             what,
         });
     }
-    if env.contains_key(key) {
+    if let Some(v) = env.get(key) {
         facts.push(Fact::InEnvironment {
             key: key.to_string(),
             loader,
+            differs: v.as_bytes() != entry.value.as_bytes(),
         });
     }
     // How every loader reads this key, and which others the project shows reading this file: a

@@ -139,8 +139,9 @@ pub enum Fact {
         loader: Loader,
         what: &'static str,
     },
-    /// `key` is also set in authdoctor's own environment, and `loader` read it from the file.
-    InEnvironment { key: String, loader: Loader },
+    /// `key` is also set in authdoctor's own environment, and `loader` read it from the file;
+    /// `differs`: the environment's value is not the one the loader read from the file.
+    InEnvironment { key: String, loader: Loader, differs: bool },
     /// How every loader reads `key` from the same file (`loader` is the one the source used), and
     /// the other loaders the project shows reading the file, each with the reason.
     Readings {

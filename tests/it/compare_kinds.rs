@@ -187,7 +187,32 @@ fn the_environment_shadows_alike_for_every_loader_that_keeps_it() {
         "both programs see the environment: {v:#}"
     );
     let said = messages(&v, "AD308").join(" ");
-    assert!(said.contains("sees the environment's value"), "{said}");
+    assert!(said.contains("sees that value, not the file's"), "{said}");
+    // The same value exported: nothing is shadowed, nothing said (as envfile says nothing).
+    let (_, v) = json(
+        ad().args([
+            "compare",
+            &format!("next=env:{file}?loader=nextjs"),
+            &format!("py=env:{file}?loader=python"),
+        ])
+        .env("AD_SHADOWED", S),
+    );
+    assert!(!codes(&v).contains(&"AD308".to_string()), "{v:#}");
+    let (_, v) = json(
+        ad().args(["envfile", &format!("{}/.env", d.path().display())])
+            .env("AD_SHADOWED", S),
+    );
+    assert!(!codes(&v).contains(&"AD308".to_string()), "{v:#}");
+    let (_, v) = json(
+        ad().args(["envfile", &format!("{}/.env", d.path().display())])
+            .env("AD_SHADOWED", "exported-in-the-shell-and-different-0123456789"),
+    );
+    assert!(
+        messages(&v, "AD308")
+            .join(" ")
+            .contains("sees that value, not the file's"),
+        "{v:#}"
+    );
 }
 
 #[test]

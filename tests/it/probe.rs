@@ -325,7 +325,11 @@ fn no_secret_nor_token_in_any_format() {
     let a = file(&dir, "a", SECRET);
     let o = file(&dir, "o", &format!("'{OTHER}'"));
     for format in ["human", "json", "github"] {
-        for url in [format!("{}/jose/me", b.url), format!("{}/echo", b.url), format!("{}/slow", b.url)] {
+        for url in [
+            format!("{}/jose/me", b.url),
+            format!("{}/echo", b.url),
+            format!("{}/slow", b.url),
+        ] {
             let r = run(&mut probe(
                 &url,
                 &[
