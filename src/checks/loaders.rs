@@ -298,20 +298,25 @@ pub fn key(path: &str, k: &KeyReport, env: &Env) -> Vec<Finding> {
             .at(location.clone()),
         );
     }
-    let runs: Vec<&str> = k
-        .readings
-        .iter()
-        .filter(|r| r.unresolved.is_some())
-        .flat_map(|r| r.loaders.clone())
-        .collect();
-    if !runs.is_empty() {
+    // Each reason a reading is left as written (a command substitution a loader would run, bytes
+    // that are not UTF-8, an expansion past authdoctor's bounds …), with the loaders it concerns.
+    let mut reasons: Vec<(&str, Vec<&str>)> = Vec::new();
+    for r in &k.readings {
+        if let Some(what) = r.unresolved {
+            match reasons.iter_mut().find(|(w, _)| *w == what) {
+                Some((_, loaders)) => loaders.extend(r.loaders.iter().copied()),
+                None => reasons.push((what, r.loaders.clone())),
+            }
+        }
+    }
+    for (what, loaders) in reasons {
         out.push(
             Finding::new(
                 &AD303,
                 format!(
-                    "{path}: {} holds a command substitution that {} would run; authdoctor compares the text as written",
+                    "{path}: {}: for {}, a {what}; authdoctor compares the text as written",
                     k.key,
-                    runs.join(", ")
+                    and_list(&loaders)
                 ),
             )
             .sources([path])

@@ -22,8 +22,8 @@ impl Reading {
     pub fn describe(&self) -> String {
         let who = self.loaders.join(", ");
         match (self.length, &self.sha256, self.unresolved) {
-            (Some(n), Some(h), Some(_)) => {
-                format!("{who}: would first run a command (as written: {n} bytes sha256:{h})")
+            (Some(n), Some(h), Some(what)) => {
+                format!("{who}: a {what}; compared as written ({n} bytes sha256:{h})")
             }
             (Some(n), Some(h), None) => format!("{who}: {n} bytes sha256:{h}"),
             _ => format!("{who}: not set"),

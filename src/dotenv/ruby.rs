@@ -250,7 +250,7 @@ fn parse_value<'a>(raw: &'a str, hash: &Hash, env: &Env, budget: &Budget) -> (Co
             Err(TooLarge) => return (value, Some(TOO_LARGE)),
         }
         if command {
-            unresolved = Some("$(command) substitution, which Ruby runs and authdoctor does not");
+            unresolved = Some("$(command) substitution, which the loader runs and authdoctor does not");
         }
     }
     (value, unresolved)
