@@ -272,6 +272,11 @@ pub fn conclude(no_token: &Reply, random_key: &Reply, tried: &[Tried], candidate
                     "; it answers no token at all the same way, so check that it reads the token where --header/--cookie puts it",
                 );
             }
+            if control.bearer_error.is_none() && control.detail.is_none() && control.session.is_none() {
+                msg.push_str(
+                    "; its refusals carry no error text, so a right secret with claims it refuses (audience, issuer, a user id) would look the same: copy a real token's claims with --claims-from",
+                );
+            }
             out.push(Finding::new(&AD602, msg).sources(candidates.iter().cloned()));
         }
         return out;
@@ -376,6 +381,16 @@ mod tests {
         assert!(f[0].message.contains("reads the token where"), "{}", f[0].message);
         let f = conclude(&none, &bad, &[tried("a", Reply::Failed("timeout".into()))], &labels);
         assert!(f.is_empty());
+        // A bare 401 says nothing of why: the message says what that hides.
+        let bare = Reply::Answer(Answer {
+            status: 401,
+            bearer_error: None,
+            detail: None,
+            session: None,
+            location: None,
+        });
+        let f = conclude(&none, &bare, &[tried("a", bare.clone())], &labels);
+        assert!(f[0].message.contains("--claims-from"), "{}", f[0].message);
     }
 
     #[test]
