@@ -23,7 +23,8 @@ and this candidate's token got another answer than a token signed with a random 
 \"bad signature\" answer): the backend verified its signature. When only a derived form was accepted \
 (the value trimmed, base64-decoded …), the backend holds that form, and whoever signs with the value \
 as stored is refused.\n\
-Confirm: `authdoctor probe URL --secret … --dry-run` lists the requests; `-v` shows each answer.\n\
+Confirm: `authdoctor probe URL --secret … --dry-run` lists the requests; the report's request table shows \
+each answer.\n\
 Fix: nothing for this candidate; make every signer use these bytes (a warning says which form).",
 };
 
@@ -93,33 +94,69 @@ pub struct Answer {
     /// `WWW-Authenticate`'s RFC 6750 `error` (and `error_description`), when the answer has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bearer_error: Option<String>,
-    /// The body's error text (FastAPI `detail`, `message`, `error`, `error_description`, a short
-    /// plain-text body), at most 200 characters, token-shaped words masked.
+    /// The body's error text (FastAPI `detail`, `message`, `msg`, `error`, `error_description`,
+    /// GraphQL `errors[0].message`, a short plain-text body), at most 200 characters, the token
+    /// it was sent and other long blobs masked.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// The body says the request failed (`error`, `errors`, `detail`), whatever the status.
+    #[serde(skip)]
+    pub failed_body: bool,
     /// Auth.js `/api/auth/session`: whether a session came back (`--authjs` only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session: Option<bool>,
-    /// A redirect's target host, not followed when it is another host.
+    /// A redirect's target (never followed).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
 }
 
+/// How two answers are compared: exactly, or (when the backend's answer to the same bad
+/// signature changes from one request to the next) up to numbers and id-like words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Likeness {
+    Exact,
+    UpToIds,
+}
+
+/// `text` with numbers, hex runs and id-like words (letters and digits mixed, 8 characters or
+/// more: UUIDs, ULIDs, request and trace ids) replaced by `#`.
+fn without_ids(text: &str) -> String {
+    let words = regex::Regex::new(r"[A-Za-z0-9_+/=-]+").expect("a fixed pattern");
+    let lowered = text.to_lowercase();
+    let masked = words.replace_all(&lowered, |c: &regex::Captures| {
+        let w = &c[0];
+        let digits = w.bytes().any(|b| b.is_ascii_digit());
+        let letters = w.bytes().any(|b| b.is_ascii_alphabetic());
+        // A number, an id mixing letters and digits, or a long blob.
+        if digits && (!letters || w.len() >= 8) || w.len() >= 24 {
+            "#".to_string()
+        } else {
+            w.to_string()
+        }
+    });
+    masked.into_owned()
+}
+
 impl Answer {
-    /// A success: a 2xx status, and with `--authjs` a session in the body.
+    /// A success: a 2xx status whose body reports no error, and with `--authjs` a session.
     pub fn success(&self) -> bool {
-        (200..300).contains(&self.status) && self.session != Some(false)
+        (200..300).contains(&self.status) && !self.failed_body && self.session != Some(false)
     }
 
-    /// The same answer as `other`, up to what changes from one request to the next: numbers (a
-    /// request id, a time) and long hex runs in the error texts.
-    pub fn same_as(&self, other: &Answer) -> bool {
-        fn norm(s: &Option<String>) -> Option<String> {
-            let re = regex::Regex::new(r"[0-9a-fA-F]{16,}|[0-9]+").ok()?;
-            s.as_ref().map(|t| re.replace_all(&t.to_lowercase(), "#").into_owned())
-        }
+    /// A status that is no authentication refusal: the URL or method is wrong, or a redirect.
+    fn off_target(&self) -> bool {
+        matches!(self.status, 300..=399 | 404 | 405 | 415 | 501)
+    }
+
+    /// The same answer as `other`, compared as `how` says.
+    pub fn like(&self, other: &Answer, how: Likeness) -> bool {
+        let norm = |s: &Option<String>| match how {
+            Likeness::Exact => s.clone(),
+            Likeness::UpToIds => s.as_deref().map(without_ids),
+        };
         self.status == other.status
             && self.session == other.session
+            && self.failed_body == other.failed_body
             && self.location == other.location
             && norm(&self.bearer_error) == norm(&other.bearer_error)
             && norm(&self.detail) == norm(&other.detail)
@@ -179,15 +216,44 @@ pub struct Tried {
     pub reply: Reply,
 }
 
-/// What a probe found: its findings, from the two controls' replies and each candidate request's.
-/// `candidates` are the labels of the sources whose values were tried. Nothing is concluded when a
-/// control got no answer (the command reports the backend unreachable), and no "none of these"
+/// The controls' replies: no token, and two tokens signed with random keys, one sent before the
+/// candidates and one after them all (the first again when no candidate's answer differed).
+pub struct Controls<'a> {
+    pub no_token: &'a Reply,
+    pub random_key: &'a Reply,
+    pub random_again: &'a Reply,
+}
+
+/// How answers are compared, from the two random-key controls' answers: `None` when they differ
+/// even up to ids (the backend's answer to a bad signature is not stable).
+pub fn likeness(first: &Answer, again: &Answer) -> Option<Likeness> {
+    if first.like(again, Likeness::Exact) {
+        Some(Likeness::Exact)
+    } else if first.like(again, Likeness::UpToIds) {
+        Some(Likeness::UpToIds)
+    } else {
+        None
+    }
+}
+
+/// What a probe found: its findings, from the controls' replies and each candidate request's.
+/// `candidates` are the labels of the sources whose values were tried. Nothing is concluded when
+/// a control got no answer (the command reports the backend unreachable), and no "none of these"
 /// when a candidate got none.
-pub fn conclude(no_token: &Reply, random_key: &Reply, tried: &[Tried], candidates: &[String]) -> Vec<Finding> {
-    let (Some(none), Some(control)) = (no_token.answer(), random_key.answer()) else {
+///
+/// The two random-key answers decide how answers are compared: equal, exactly; equal up to
+/// numbers and ids (a request id, a time in the text), up to those; else the backend's answer to
+/// a bad signature is not stable (a lockout or rate limit that started during the probe,
+/// replicas answering differently) and a different answer proves nothing (AD604).
+pub fn conclude(controls: &Controls, tried: &[Tried], candidates: &[String]) -> Vec<Finding> {
+    let (Some(none), Some(control), Some(again)) = (
+        controls.no_token.answer(),
+        controls.random_key.answer(),
+        controls.random_again.answer(),
+    ) else {
         return Vec::new();
     };
-    if control.success() {
+    if control.success() || again.success() {
         let msg = if none.success() {
             format!(
                 "the URL answers {} without any token, and as well with a token signed with a random key: it does not require a token, so it cannot say which secret the backend holds",
@@ -202,6 +268,17 @@ pub fn conclude(no_token: &Reply, random_key: &Reply, tried: &[Tried], candidate
         };
         return vec![Finding::new(&AD604, msg)];
     }
+    let Some(how) = likeness(control, again) else {
+        return vec![Finding::new(
+            &AD604,
+            format!(
+                "two tokens signed with random keys got different answers ({}, then {} after the candidates): the backend's answer to a bad signature is not stable (a lockout or rate limit, replicas that answer differently), so a different answer to a candidate proves nothing",
+                control.describe(),
+                again.describe()
+            ),
+        )
+        .hint("probe again when the backend is quiet, with fewer candidates (--as-stored), or probe one replica directly")];
+    };
     let form_text = |form: Option<Transform>| crate::jwt::verify::form_name(form);
     // With --authjs the candidates encrypt session cookies rather than sign tokens.
     let made = if control.session.is_some() {
@@ -221,7 +298,7 @@ pub fn conclude(no_token: &Reply, random_key: &Reply, tried: &[Tried], candidate
     let mut passed: Vec<(&str, Option<Transform>)> = Vec::new();
     for t in tried {
         let Some(a) = t.reply.answer() else { continue };
-        if a.same_as(control) {
+        if a.like(control, how) {
             continue;
         }
         passed.extend(t.holders.iter().map(|(l, f)| (l.as_str(), *f)));
@@ -260,14 +337,23 @@ pub fn conclude(no_token: &Reply, random_key: &Reply, tried: &[Tried], candidate
     }
     let unanswered = tried.iter().any(|t| t.reply.answer().is_none());
     if passed.is_empty() {
-        if !unanswered && !tried.is_empty() {
+        if control.off_target() {
+            out.push(Finding::new(
+                &AD604,
+                format!(
+                    "every request, with or without a valid-looking token, got {}: that is no authentication refusal but a wrong URL or method (or a redirect), so it says nothing about the secret",
+                    control.describe()
+                ),
+            )
+            .hint("probe the API URL and method a real request uses (--method, --data with --header 'Content-Type: application/json')"));
+        } else if !unanswered && !tried.is_empty() {
             let mut msg = format!(
                 "the backend's secret is none of these: every token signed with {} ({} request(s)) got {}, the answer to a token signed with a random key",
                 candidates.join(", "),
                 tried.len(),
                 control.describe()
             );
-            if none.same_as(control) {
+            if none.like(control, how) {
                 msg.push_str(
                     "; it answers no token at all the same way, so check that it reads the token where --header/--cookie puts it",
                 );
@@ -275,6 +361,17 @@ pub fn conclude(no_token: &Reply, random_key: &Reply, tried: &[Tried], candidate
             if control.bearer_error.is_none() && control.detail.is_none() && control.session.is_none() {
                 msg.push_str(
                     "; its refusals carry no error text, so a right secret with claims it refuses (audience, issuer, a user id) would look the same: copy a real token's claims with --claims-from",
+                );
+            }
+            let said = format!(
+                "{} {}",
+                control.detail.as_deref().unwrap_or(""),
+                control.bearer_error.as_deref().unwrap_or("")
+            )
+            .to_lowercase();
+            if ["alg", "kid", "key id", "signing key"].iter().any(|w| said.contains(w)) {
+                msg.push_str(
+                    "; its error is about the algorithm or the key id, not the signature: give the --alg and --kid it expects (--claims-from copies both from a real token)",
                 );
             }
             out.push(Finding::new(&AD602, msg).sources(candidates.iter().cloned()));
@@ -314,14 +411,18 @@ pub fn conclude(no_token: &Reply, random_key: &Reply, tried: &[Tried], candidate
             .filter(|t| t.holders.iter().any(|(l, _)| l == c))
             .all(|t| t.reply.answer().is_some());
         if all_answered {
-            let others: Vec<&str> = passed_labels.iter().copied().filter(|l| *l != c).collect();
+            let others: Vec<String> = passed_labels
+                .iter()
+                .filter(|l| **l != c)
+                .map(|l| format!("{l}'s"))
+                .collect();
             out.push(
                 Finding::new(
                     &AD605,
                     format!(
-                        "the backend refuses {c}'s value in every form tried: its tokens got {}, as a token signed with a random key, while {}'s passed",
+                        "the backend refuses {c}'s value in every form tried: its tokens got {}, as a token signed with a random key, while {} passed",
                         control.describe(),
-                        others.join(", ")
+                        others.join(" and ")
                     ),
                 )
                 .sources([c.clone()]),
@@ -339,7 +440,8 @@ mod tests {
         Reply::Answer(Answer {
             status,
             bearer_error: None,
-            detail: Some(detail.into()),
+            detail: (!detail.is_empty()).then(|| detail.into()),
+            failed_body: false,
             session: None,
             location: None,
         })
@@ -356,51 +458,84 @@ mod tests {
         f.iter().map(|f| f.code.id).collect()
     }
 
+    /// `conclude` with the random-key control answered alike twice.
+    fn run(none: &Reply, bad: &Reply, t: &[Tried], labels: &[&str]) -> Vec<Finding> {
+        let labels: Vec<String> = labels.iter().map(|l| l.to_string()).collect();
+        conclude(
+            &Controls {
+                no_token: none,
+                random_key: bad,
+                random_again: bad,
+            },
+            t,
+            &labels,
+        )
+    }
+
     #[test]
     fn a_different_answer_means_the_signature_passed() {
         let none = answer(401, "Not authenticated");
         let bad = answer(401, "Invalid token");
-        let labels = vec!["ssm".to_string(), "frontend".to_string()];
         let t = [
             tried("ssm", answer(401, "User not found")),
             tried("frontend", answer(401, "Invalid token")),
         ];
-        let f = conclude(&none, &bad, &t, &labels);
+        let f = run(&none, &bad, &t, &["ssm", "frontend"]);
         assert_eq!(codes(&f), ["AD603", "AD605"]);
         assert!(f[0].message.contains("`User not found`"), "{}", f[0].message);
         assert!(f[1].message.contains("frontend's value"), "{}", f[1].message);
+        assert!(f[1].message.ends_with("while ssm's passed"), "{}", f[1].message);
     }
 
     #[test]
     fn all_like_the_control_is_none_of_these_unless_a_request_went_unanswered() {
         let none = answer(401, "Invalid token");
         let bad = answer(401, "Invalid token");
-        let labels = vec!["a".to_string()];
-        let f = conclude(&none, &bad, &[tried("a", answer(401, "Invalid token"))], &labels);
+        let f = run(&none, &bad, &[tried("a", answer(401, "Invalid token"))], &["a"]);
         assert_eq!(codes(&f), ["AD602"]);
         assert!(f[0].message.contains("reads the token where"), "{}", f[0].message);
-        let f = conclude(&none, &bad, &[tried("a", Reply::Failed("timeout".into()))], &labels);
+        let f = run(&none, &bad, &[tried("a", Reply::Failed("timeout".into()))], &["a"]);
         assert!(f.is_empty());
         // A bare 401 says nothing of why: the message says what that hides.
-        let bare = Reply::Answer(Answer {
-            status: 401,
-            bearer_error: None,
-            detail: None,
-            session: None,
-            location: None,
-        });
-        let f = conclude(&none, &bare, &[tried("a", bare.clone())], &labels);
+        let bare = answer(401, "");
+        let f = run(&none, &bare, &[tried("a", bare.clone())], &["a"]);
         assert!(f[0].message.contains("--claims-from"), "{}", f[0].message);
+        // An error about the algorithm or the key id points at --alg and --kid.
+        let alg = answer(401, "invalid algorithm");
+        let f = run(&none, &alg, &[tried("a", alg.clone())], &["a"]);
+        assert!(f[0].message.contains("--alg and --kid"), "{}", f[0].message);
     }
 
     #[test]
     fn a_control_that_succeeds_makes_the_probe_say_so_and_nothing_else() {
         let ok = answer(200, "");
-        let f = conclude(&ok, &ok, &[tried("a", answer(200, ""))], &["a".into()]);
+        let f = run(&ok, &ok, &[tried("a", answer(200, ""))], &["a"]);
         assert_eq!(codes(&f), ["AD604"]);
-        let f = conclude(&answer(401, "x"), &ok, &[tried("a", answer(200, ""))], &["a".into()]);
+        let f = run(&answer(401, "x"), &ok, &[tried("a", answer(200, ""))], &["a"]);
         assert_eq!(codes(&f), ["AD604"]);
         assert!(f[0].message.contains("forge"));
+    }
+
+    /// GraphQL answers 200 with `errors`: no success, so no "does not require a token".
+    #[test]
+    fn a_200_whose_body_reports_an_error_is_no_success() {
+        let err = |m: &str| {
+            Reply::Answer(Answer {
+                status: 200,
+                bearer_error: None,
+                detail: Some(m.into()),
+                failed_body: true,
+                session: None,
+                location: None,
+            })
+        };
+        let f = run(
+            &err("Not authenticated"),
+            &err("Invalid token"),
+            &[tried("a", answer(200, ""))],
+            &["a"],
+        );
+        assert_eq!(codes(&f), ["AD601"], "{f:?}");
     }
 
     #[test]
@@ -410,9 +545,64 @@ mod tests {
             holders: vec![("ssm".into(), Some(Transform::Trim))],
             reply: answer(200, ""),
         }];
-        let f = conclude(&bad, &bad, &t, &["ssm".into()]);
+        let f = run(&bad, &bad, &t, &["ssm"]);
         assert_eq!(codes(&f), ["AD601"]);
         assert_eq!(f[0].severity, Severity::Warning);
         assert!(f[0].message.contains("surrounding whitespace"));
+    }
+
+    /// Request ids in every answer: the two random-key controls differ only there, so answers are
+    /// compared without them; a code that only differs in its digits is a difference when the
+    /// controls agree exactly.
+    #[test]
+    fn ids_count_only_when_the_controls_say_so() {
+        let none = answer(401, "missing token");
+        let a = answer(401, "invalid signature (request 7f1c9a2e-1b3d-4c5e-9f00-123456789abc)");
+        let b = answer(401, "invalid signature (request 0a9b8c7d-6e5f-4a3b-8c2d-abcdefabcdef)");
+        let wrong = answer(401, "invalid signature (request 01HZX3V9Q8K7J6H5G4F3D2S1A0)");
+        let right = answer(401, "user not found (request 5b2f7c1d-0e4a-4b9c-8d6e-fedcba987654)");
+        let labels: Vec<String> = vec!["right".into(), "wrong".into()];
+        let f = conclude(
+            &Controls {
+                no_token: &none,
+                random_key: &a,
+                random_again: &b,
+            },
+            &[tried("right", right), tried("wrong", wrong)],
+            &labels,
+        );
+        assert_eq!(codes(&f), ["AD603", "AD605"], "{f:?}");
+        let code = |c: &str| answer(401, c);
+        let f = run(&none, &code("Error 40101"), &[tried("a", code("Error 40103"))], &["a"]);
+        assert_eq!(codes(&f), ["AD603"], "{f:?}");
+    }
+
+    /// A lockout that starts during the probe: the control sent after the candidates gets
+    /// another answer than the first, and nothing is concluded from the candidates' answers.
+    #[test]
+    fn an_unstable_control_concludes_nothing() {
+        let none = answer(401, "missing token");
+        let first = answer(401, "invalid token");
+        let after = answer(403, "too many failed attempts, locked");
+        let labels: Vec<String> = vec!["a".into()];
+        let f = conclude(
+            &Controls {
+                no_token: &none,
+                random_key: &first,
+                random_again: &after,
+            },
+            &[tried("a", after.clone())],
+            &labels,
+        );
+        assert_eq!(codes(&f), ["AD604"], "{f:?}");
+        assert!(f[0].message.contains("not stable"));
+    }
+
+    #[test]
+    fn a_wrong_url_is_not_none_of_these() {
+        let nf = answer(404, "Not Found");
+        let f = run(&nf, &nf, &[tried("a", nf.clone())], &["a"]);
+        assert_eq!(codes(&f), ["AD604"], "{f:?}");
+        assert!(f[0].message.contains("wrong URL or method"));
     }
 }

@@ -24,6 +24,9 @@ use zeroize::Zeroizing;
 
 /// The most requests one probe sends: the two controls and the candidate forms.
 pub const MAX_REQUESTS: usize = 50;
+/// The control requests: no token, a token signed with a random key, and (when a candidate got
+/// another answer) a second random-key token after the rest.
+const CONTROLS: usize = 3;
 /// The most of an answer's body read (its error text is near the start).
 const MAX_ANSWER_BODY: usize = 64 * 1024;
 /// Lifetime of every minted token and cookie, in seconds.
@@ -55,6 +58,21 @@ impl Request {
             at.push("the body".into());
         }
         at.join(", ")
+    }
+
+    /// What else goes with every request, names only (a header value may be a credential):
+    /// `Content-Type, X-Api-Key; a 42-byte body`.
+    fn also_sends(&self) -> Option<String> {
+        let mut parts: Vec<String> = self
+            .headers
+            .iter()
+            .filter(|(_, v)| !v.contains(PLACEHOLDER))
+            .map(|(n, _)| canonical(n))
+            .collect();
+        if let Some(b) = &self.body {
+            parts.push(format!("a {}-byte body", b.len()));
+        }
+        (!parts.is_empty()).then(|| parts.join(", "))
     }
 
     /// The request with `token` in place, or without the headers that carry one (`None`).
@@ -143,7 +161,33 @@ fn request(a: &cli::ProbeArgs, mut url: Url) -> Result<Request, Error> {
         };
         let name = HeaderName::from_bytes(name.trim().as_bytes())
             .map_err(|_| Error::new("--header: the part before ':' is not a header name"))?;
+        // Where the request goes and how it is framed are not the user's to set: a Host header
+        // would send the tokens to another virtual host behind the same address.
+        if [
+            reqwest::header::HOST,
+            reqwest::header::CONTENT_LENGTH,
+            reqwest::header::TRANSFER_ENCODING,
+            reqwest::header::CONNECTION,
+        ]
+        .contains(&name)
+        {
+            return Err(
+                Error::new(format!("--header {}: probe sets this header itself", canonical(&name)))
+                    .hint("the request goes to the URL given; put the host you mean in the URL"),
+            );
+        }
         headers.push((name, value.trim().to_string()));
+    }
+    // RFC 6265 cookie-name: an HTTP token.
+    if let Some(c) = &a.cookie
+        && (c.is_empty()
+            || !c
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)))
+    {
+        return Err(Error::new(
+            "--cookie: not a cookie name (letters, digits and !#$%&'*+-.^_`|~ only)",
+        ));
     }
     let mut authjs = None;
     if a.authjs {
@@ -314,7 +358,12 @@ fn claims(a: &cli::ProbeArgs) -> Result<Minting, Error> {
 
 /// One token (or Auth.js cookie) signed with `key`.
 fn mint(req: &Request, key: &[u8], m: &Minting) -> Result<String, Error> {
-    let claims = Value::Object(m.claims.clone());
+    let mut claims = m.claims.clone();
+    // Each token its own `jti`, as a replay cache expects.
+    if claims.contains_key("jti") {
+        claims.insert("jti".into(), hex::encode(&*random(16)?).into());
+    }
+    let claims = Value::Object(claims);
     match &req.authjs {
         Some((flavor, salt)) => jwe::encrypt(*flavor, key, salt, &claims)
             .map_err(|e| Error::new(format!("could not mint a session cookie: {e}"))),
@@ -377,12 +426,14 @@ async fn send(client: &reqwest::Client, req: &Request, token: Option<&str>) -> R
         .contains(&status)
         .then(|| header(reqwest::header::LOCATION))
         .flatten();
-    let location = location.map(|l| {
-        req.url
-            .join(&l)
-            .ok()
-            .and_then(|u| u.host_str().map(|h| format!("{}://{h}", u.scheme())))
-            .unwrap_or_else(|| "another place".into())
+    // Where it points, without a query (which may carry anything).
+    let location = location.map(|l| match req.url.join(&l) {
+        Ok(mut u) => {
+            u.set_query(None);
+            u.set_fragment(None);
+            u.to_string()
+        }
+        Err(_) => "an unreadable Location".into(),
     });
     let mut body = Vec::new();
     loop {
@@ -398,34 +449,60 @@ async fn send(client: &reqwest::Client, req: &Request, token: Option<&str>) -> R
             Err(e) => return Reply::Failed(transport(&e)),
         }
     }
-    if status == 429 {
-        return Reply::Failed("HTTP 429 Too Many Requests: the backend rate-limits; try again later".into());
+    match status {
+        429 => return Reply::Failed("HTTP 429 Too Many Requests: the backend rate-limits; try again later".into()),
+        502..=504 => {
+            return Reply::Failed(format!(
+                "HTTP {status}: a proxy or the backend is overloaded or down, which says nothing about the token"
+            ));
+        }
+        _ => {}
+    }
+    // An answer that quotes the token it was sent would differ from every other answer.
+    let mut text = String::from_utf8_lossy(&body).into_owned();
+    let mut www = www;
+    if let Some(t) = token {
+        let parts: Vec<&str> = std::iter::once(t)
+            .chain(t.split('.').filter(|p| p.len() >= 8))
+            .collect();
+        for p in parts {
+            text = text.replace(p, "[token]");
+            www = www.map(|w| w.replace(p, "[token]"));
+        }
     }
     Reply::Answer(read_answer(
         status,
         www.as_deref(),
         location,
-        &body,
+        text.as_bytes(),
         req.authjs.is_some(),
     ))
 }
 
 /// Why a request got no answer, in a few words (the URL is in the report already).
 fn transport(e: &reqwest::Error) -> String {
+    let mut chain = String::new();
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        chain.push_str(&s.to_string().to_ascii_lowercase());
+        src = s.source();
+    }
+    let tls = chain.contains("certificate") || chain.contains("tls") || chain.contains("handshake");
     if e.is_timeout() {
         "no answer within --timeout".into()
-    } else if e.is_redirect() {
-        "more than 5 redirects".into()
+    } else if tls {
+        "TLS failed: the server's certificate is not trusted (authdoctor never skips verification)".into()
     } else if e.is_connect() {
         "could not connect".into()
     } else {
-        let mut chain = e.to_string();
+        // The innermost cause says the most.
+        let mut last = e.to_string();
         let mut src = std::error::Error::source(e);
         while let Some(s) = src {
-            chain = s.to_string();
+            last = s.to_string();
             src = s.source();
         }
-        chain
+        last
     }
 }
 
@@ -457,6 +534,12 @@ pub fn read_answer(
             .and_then(Value::as_object)
             .is_some_and(|o| o.get("user").is_some_and(|u| !u.is_null()) || o.contains_key("expires"))
     });
+    let failed_body = json.as_ref().and_then(Value::as_object).is_some_and(|o| {
+        o.get("error").is_some_and(|e| !e.is_null())
+            || o.get("errors")
+                .is_some_and(|e| e.as_array().is_some_and(|a| !a.is_empty()))
+            || o.get("detail").is_some_and(|e| !e.is_null())
+    });
     let detail = match &json {
         Some(v) => error_text(v),
         None => {
@@ -470,6 +553,7 @@ pub fn read_answer(
         status,
         bearer_error,
         detail: if authjs { None } else { detail },
+        failed_body,
         session,
         location,
     }
@@ -496,9 +580,17 @@ fn error_text(v: &Value) -> Option<String> {
         }
     };
     let o = v.as_object()?;
-    ["detail", "message", "error_description", "error", "errors", "title"]
-        .iter()
-        .find_map(|k| o.get(*k).and_then(s))
+    [
+        "detail",
+        "message",
+        "msg",
+        "error_description",
+        "error",
+        "errors",
+        "title",
+    ]
+    .iter()
+    .find_map(|k| o.get(*k).and_then(s))
 }
 
 /// Error text as the report shows it: one line of at most 200 characters, control characters
@@ -508,6 +600,25 @@ fn clean(s: &str) -> String {
     let masked = regex::Regex::new(r"[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_.-]*")
         .map(|re| re.replace_all(&one, "[token]").into_owned())
         .unwrap_or(one);
+    // An answer may quote anything it was given or holds, in any encoding (base64, hex, URL
+    // escapes, upper case, a digest): long words that are not plain words are not repeated.
+    let masked: Vec<String> = masked
+        .split(' ')
+        .map(|w| {
+            let upper = w.bytes().filter(u8::is_ascii_uppercase).count();
+            let lower = w.bytes().filter(u8::is_ascii_lowercase).count();
+            // Digits or encoding symbols, or shouting (an upper-cased value), but not CamelCase
+            // names such as InvalidSignatureError.
+            let odd = w.bytes().any(|b| b.is_ascii_digit() || b"%+/=\\".contains(&b))
+                || (upper >= 2 && (lower == 0 || w.contains('-')));
+            if w.chars().count() >= 12 && odd && w != "[token]" {
+                "[…]".to_string()
+            } else {
+                w.to_string()
+            }
+        })
+        .collect();
+    let masked = masked.join(" ");
     let t = masked.trim();
     match t.char_indices().nth(200) {
         Some((i, _)) => format!("{}…", &t[..i]),
@@ -518,6 +629,17 @@ fn clean(s: &str) -> String {
 /// The probe's report, and every value and minted token (for the scrubbing of the output).
 pub async fn run(a: &cli::ProbeArgs, global: &Global) -> Result<(Report, Vec<Secret>), Error> {
     let url = target(&a.url, a.allow_http)?;
+    let stdin_secret = a
+        .secrets
+        .iter()
+        .any(|s| s == "-" || s.ends_with("=-") || s.ends_with("=stdin:"));
+    if a.claims_from.as_deref() == Some("-") && stdin_secret {
+        return Err(
+            Error::new("--claims-from - and a --secret from standard input cannot share it").hint(
+                "put the token or the secret in a file (`--claims-from token.txt` or `--secret file:secret.txt`)",
+            ),
+        );
+    }
     let req = request(a, url)?;
     let minting = claims(a)?;
     let specs = super::parse_sources(&a.secrets)?;
@@ -534,6 +656,9 @@ pub async fn run(a: &cli::ProbeArgs, global: &Global) -> Result<(Report, Vec<Sec
     for o in &outcomes {
         let label = o.spec.name().to_string();
         match (&o.result, o.secret()) {
+            (Ok(_), Some(s)) if s.is_empty() => {
+                skipped.push(format!("{label}: the value is empty, nothing to sign with"))
+            }
             (Ok(_), Some(s)) => {
                 candidates.push(label.clone());
                 let forms = if a.as_stored {
@@ -556,22 +681,24 @@ pub async fn run(a: &cli::ProbeArgs, global: &Global) -> Result<(Report, Vec<Sec
         }
     }
     if candidates.is_empty() {
-        let mut e = Error::unreadable("probe: no candidate secret could be read, so there is nothing to sign with");
-        if !skipped.is_empty() {
-            e = e.hint(format!("{}; give sources that yield a value", skipped.join("; ")));
+        // The sources' own findings say why each could not be read; nothing is sent.
+        if report.sources.iter().all(|r| r.status.is_ok()) {
+            return Err(Error::unreadable("probe: no candidate holds a value to sign with")
+                .hint(format!("{}; give sources that yield a value", skipped.join("; "))));
         }
-        return Err(e);
+        return Ok((report, secrets));
     }
-    if tries.len() + 2 > MAX_REQUESTS {
+    if tries.len() + CONTROLS > MAX_REQUESTS {
         return Err(Error::new(format!(
-            "probe would send {} requests (2 controls and {} candidate forms), more than its cap of {MAX_REQUESTS}",
-            tries.len() + 2,
+            "probe would send {} requests ({CONTROLS} controls and {} candidate forms), more than its cap of {MAX_REQUESTS}",
+            tries.len() + CONTROLS,
             tries.len()
         ))
         .hint("give fewer --secret sources, or --as-stored to try each value only as stored"));
     }
 
     let random_key = random(64)?;
+    let random_again = random(64)?;
     let mut planned = vec![
         Planned {
             who: "control".into(),
@@ -601,6 +728,16 @@ pub async fn run(a: &cli::ProbeArgs, global: &Global) -> Result<(Report, Vec<Sec
             token: Some(mint(&req, bytes, &minting)?),
         });
     }
+    // A second random-key control, sent after every other answer is in and only when a candidate
+    // got another answer than the first: a lockout or rate limit the probe set off, or ids in the
+    // text, show as a control whose answer changed.
+    let again = Planned {
+        who: "control".into(),
+        form: "random key, again after the others".into(),
+        holders: Vec::new(),
+        token: Some(mint(&req, &random_again, &minting)?),
+    };
+    secrets.extend(again.token.iter().map(|t| Secret::new(t.as_bytes().to_vec())));
     secrets.extend(
         planned
             .iter()
@@ -613,6 +750,7 @@ pub async fn run(a: &cli::ProbeArgs, global: &Global) -> Result<(Report, Vec<Sec
         method: req.method.to_string(),
         url: req.url.to_string(),
         token_in: req.token_in(),
+        also_sends: req.also_sends(),
         alg: if req.authjs.is_some() {
             None
         } else {
@@ -628,29 +766,51 @@ pub async fn run(a: &cli::ProbeArgs, global: &Global) -> Result<(Report, Vec<Sec
         return Ok((report, secrets));
     }
 
-    let client = client(&req.url, global.timeout)?;
+    let client = client(global.timeout)?;
+    // The controls first: without the random-key control's answer nothing can be concluded, and
+    // no candidate is sent.
     let mut replies: Vec<Reply> =
-        futures_util::future::join_all(planned.iter().map(|p| send(&client, &req, p.token.as_deref()))).await;
-    // A control sent elsewhere (a login page on another host) says nothing about signatures.
-    for r in replies.iter_mut().take(2) {
-        if let Some(to) = r.answer().and_then(|a| a.location.clone()) {
-            *r = Reply::Failed(format!(
-                "redirected to {to}, another origin, not followed: probe the URL of the API itself"
+        futures_util::future::join_all(planned[..2].iter().map(|p| send(&client, &req, p.token.as_deref()))).await;
+    if replies[1].answer().is_some() {
+        replies.extend(
+            futures_util::future::join_all(planned[2..].iter().map(|p| send(&client, &req, p.token.as_deref()))).await,
+        );
+    } else {
+        planned.truncate(2);
+    }
+    let differs = replies[2..]
+        .iter()
+        .any(|r| matches!((r.answer(), replies[1].answer()), (Some(a), Some(c)) if a != c));
+    if differs {
+        replies.push(send(&client, &req, again.token.as_deref()).await);
+        planned.push(again);
+    } else {
+        replies.push(replies[1].clone());
+    }
+    let last = replies.len() - 1;
+    // A control that is redirected (a login page) says nothing about signatures.
+    for i in [0, 1, last] {
+        if let Some(to) = replies[i].answer().and_then(|a| a.location.clone()) {
+            replies[i] = Reply::Failed(format!(
+                "redirected to {to} (redirects are not followed): probe the URL the API itself answers on"
             ));
         }
     }
-    let control = replies[1].answer().cloned();
+    let how = match (replies[1].answer(), replies[last].answer()) {
+        (Some(a), Some(b)) => check::likeness(a, b).map(|h| (a.clone(), h)),
+        _ => None,
+    };
     for (p, r) in planned.iter().zip(&replies) {
-        let passed = match (r.answer(), &control) {
-            (Some(a), Some(c)) if !p.holders.is_empty() => Some(!a.same_as(c)),
+        let passed = match (r.answer(), &how) {
+            (Some(a), Some((c, h))) if !p.holders.is_empty() => Some(!a.like(c, *h)),
             _ => None,
         };
         view.requests.push(p.row(Some(r), passed));
     }
-    let tried: Vec<Tried> = planned
+    let sent = planned.len().min(2 + tries.len());
+    let tried: Vec<Tried> = planned[2..sent]
         .iter()
-        .zip(&replies)
-        .skip(2)
+        .zip(&replies[2..sent])
         .map(|(p, r)| Tried {
             holders: p.holders.clone(),
             reply: r.clone(),
@@ -672,29 +832,26 @@ pub async fn run(a: &cli::ProbeArgs, global: &Global) -> Result<(Report, Vec<Sec
             .hint("check that the backend is up and reachable from here, or raise --timeout");
         report.findings.push(crate::checks::sources::failed("backend", &e));
     }
-    report
-        .findings
-        .extend(check::conclude(&replies[0], &replies[1], &tried, &candidates));
+    report.findings.extend(check::conclude(
+        &check::Controls {
+            no_token: &replies[0],
+            random_key: &replies[1],
+            random_again: &replies[last],
+        },
+        &tried,
+        &candidates,
+    ));
     report.probe = Some(view);
     Ok((report, secrets))
 }
 
-/// The one HTTP client of a probe: `timeout` per request, redirects followed only within the
-/// URL's own origin (at most 5), no cookie store.
-fn client(url: &Url, timeout: Duration) -> Result<reqwest::Client, Error> {
+/// The one HTTP client of a probe: `timeout` per request, no redirect followed (a redirect is
+/// an answer: a login page is no verdict on a token), no cookie store.
+fn client(timeout: Duration) -> Result<reqwest::Client, Error> {
     // reqwest is built without a default crypto provider; ring is ours (see Cargo.toml).
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let origin = url.origin();
     reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::custom(move |attempt| {
-            if attempt.previous().len() >= 5 {
-                attempt.error("more than 5 redirects")
-            } else if attempt.url().origin() == origin {
-                attempt.follow()
-            } else {
-                attempt.stop()
-            }
-        }))
+        .redirect(reqwest::redirect::Policy::none())
         .timeout(timeout)
         .connect_timeout(timeout)
         .user_agent(concat!("authdoctor/", env!("CARGO_PKG_VERSION"), " (probe)"))

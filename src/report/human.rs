@@ -342,9 +342,13 @@ fn render_probe(out: &mut String, p: &super::ProbeView, style: Style) {
         "Requests"
     };
     let alg = p.alg.as_ref().map_or_else(String::new, |a| format!(", {a}"));
+    let also = p
+        .also_sends
+        .as_ref()
+        .map_or_else(String::new, |a| format!("; also {a}"));
     let _ = writeln!(
         out,
-        "\n{}  {} {}  (token in {}{alg})",
+        "\n{}  {} {}  (token in {}{alg}{also})",
         what.bold(),
         p.method,
         p.url,

@@ -269,6 +269,9 @@ pub struct ProbeView {
     pub url: String,
     /// Where the token goes: `Authorization: Bearer {token}`, `Cookie: NAME={token}`, `the body`.
     pub token_in: String,
+    /// The other headers (names only) and the body's size sent with every request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub also_sends: Option<String>,
     /// The JWS algorithm minted with; none for Auth.js cookies.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alg: Option<String>,

@@ -14,18 +14,28 @@ The secret comes from the environment at start-up, as in the incidents:
 - /open        no authentication at all.
 - /forged      decodes without verifying the signature (a backend that accepts any key).
 - /echo        a careless backend: its 401 quotes the token it got, and its secret.
+- /reqid/me    the python-jose check, every error with a fresh request id in its text.
+- /codes/me    errors as numbered codes (40101 bad signature, 40103 unknown user).
+- /msg/me      Flask-JWT-Extended's shape: 422 {"msg": "Signature verification failed"}.
+- /graphql     always 200; failures in `errors[0].message`.
+- /lockout/me  after 3 bad signatures, every request gets 403 "locked".
+- /login/me    redirects to /login on the same origin, as a web app does.
+- /leak/me     a 401 that quotes its secret base64-encoded, hex-encoded and upper-cased.
+- /sleepy/me   the python-jose check, each answer after 1 s.
 - /slow        answers after 30 s.
 - /elsewhere   redirects to another host.
 """
 
+import base64
 import os
 import sys
 import time
+import uuid
 
 import jwt as pyjwt
 import uvicorn
 from fastapi import Cookie, FastAPI, Header, HTTPException
-from fastapi.responses import RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from jose import JWTError
 from jose import jwt as jose_jwt
 
@@ -102,6 +112,73 @@ def forged(authorization: str | None = Header(default=None)):
 @app.get("/echo")
 def echo(authorization: str | None = Header(default=None)):
     raise HTTPException(401, f"Invalid token {authorization} (expected one signed with {AUTH_SECRET})")
+
+
+@app.get("/reqid/me")
+def reqid_me(authorization: str | None = Header(default=None)):
+    try:
+        return jose_user(bearer(authorization))
+    except HTTPException as e:
+        raise HTTPException(e.status_code, f"{e.detail} (request {uuid.uuid4()})")
+
+
+@app.get("/codes/me")
+def codes_me(authorization: str | None = Header(default=None)):
+    try:
+        jose_user(bearer(authorization))
+    except HTTPException as e:
+        code = "40103" if e.detail == "User not found" else "40101"
+        raise HTTPException(401, f"Error {code}")
+    return {"ok": True}
+
+
+@app.get("/msg/me")
+def msg_me(authorization: str | None = Header(default=None)):
+    try:
+        pyjwt.decode(bearer(authorization), AUTH_SECRET, algorithms=["HS256"])
+    except pyjwt.InvalidSignatureError:
+        return JSONResponse({"msg": "Signature verification failed"}, status_code=422)
+    return {"ok": True}
+
+
+@app.post("/graphql")
+def graphql(authorization: str | None = Header(default=None)):
+    try:
+        return {"data": jose_user(bearer(authorization))}
+    except HTTPException as e:
+        return {"errors": [{"message": e.detail}], "data": None}
+
+
+FAILURES = {"n": 0}
+
+
+@app.get("/lockout/me")
+def lockout_me(authorization: str | None = Header(default=None)):
+    token = bearer(authorization)
+    try:
+        jose_jwt.decode(token, AUTH_SECRET, algorithms=["HS256"])
+    except JWTError:
+        FAILURES["n"] += 1
+    if FAILURES["n"] > 3:
+        raise HTTPException(403, "Too many failed attempts: locked")
+    return jose_user(token)
+
+
+@app.get("/login/me")
+def login_me():
+    return RedirectResponse("/login", status_code=302)
+
+
+@app.get("/leak/me")
+def leak_me(authorization: str | None = Header(default=None)):
+    b64 = base64.b64encode(AUTH_SECRET.encode()).decode()
+    raise HTTPException(401, f"want {b64} hex {AUTH_SECRET.encode().hex()} or {AUTH_SECRET.upper()}")
+
+
+@app.get("/sleepy/me")
+def sleepy_me(authorization: str | None = Header(default=None)):
+    time.sleep(1)
+    return jose_user(bearer(authorization))
 
 
 @app.get("/slow")
