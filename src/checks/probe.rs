@@ -82,7 +82,9 @@ pub const AD605: Code = Code {
     explain: "Why: another candidate's token passed the backend's signature check, and this candidate's, in \
 every form tried, got the same answer as a token signed with a random key: whoever signs with this \
 source's value (a frontend, a job) is refused.\n\
-Confirm: `authdoctor compare` of the two sources explains how the bytes differ.\n\
+Confirm: `authdoctor compare` of the two sources explains how the bytes differ. Behind a load balancer, \
+replicas that hold different secrets answer each request from one of them: if another run names another \
+candidate, the replicas disagree.\n\
 Fix: set this source to the accepted value (and restart what reads it), then probe again.",
 };
 
