@@ -22,6 +22,7 @@ mod loader_fuzz;
 mod loaders;
 mod proc;
 mod redaction;
+mod resources;
 mod scale;
 mod snapshots;
 mod token_kinds;

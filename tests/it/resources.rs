@@ -1,0 +1,82 @@
+//! Resource bounds (issue 17, items 13–17): children stopped as a whole process group, child
+//! output capped, non-regular files refused, one JWKS fetch per URL, a closed pipe.
+
+use crate::common::*;
+use std::time::{Duration, Instant};
+
+/// Whether `pid` is a live process (a zombie is not: it has exited and waits to be reaped).
+fn alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| {
+        let state = s.rsplit_once(')').and_then(|(_, r)| r.split_ascii_whitespace().next());
+        !matches!(state, Some("Z" | "X") | None)
+    })
+}
+
+fn pids(file: &std::path::Path) -> Vec<u32> {
+    std::fs::read_to_string(file)
+        .unwrap_or_default()
+        .split_ascii_whitespace()
+        .filter_map(|p| p.parse().ok())
+        .collect()
+}
+
+/// Each command leaves something running its own way; after authdoctor exits (by the timeout or
+/// because the command exited), no process the command started is alive.
+#[test]
+fn no_child_outlives_the_run() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cases = [
+        // Ignores SIGTERM (the ignoring is inherited by its children) and sleeps.
+        (
+            "ignores-term",
+            "trap '' TERM; echo $$ >> {F}; sleep 30 & echo $! >> {F}; wait",
+            true,
+        ),
+        // Hands its stdout to a grandchild and exits: the read waits on the grandchild.
+        ("grandchild-stdout", "sleep 30 & echo $! >> {F}; echo partial", true),
+        // Closes its stdout and keeps running.
+        ("closes-stdout", "exec >&-; echo $$ >> {F}; sleep 30", true),
+        // Exits at once with a value, leaving a background process with other output.
+        (
+            "background",
+            "sleep 30 >/dev/null 2>&1 & echo $! >> {F}; printf value-from-cmd",
+            false,
+        ),
+    ];
+    for (name, script, times_out) in cases {
+        let f = dir.path().join(name);
+        let cmd = format!("cmd:{}", script.replace("{F}", &f.display().to_string()));
+        let started = Instant::now();
+        let r = run(ad().args(["inspect", "--timeout", "1", &cmd]));
+        let took = started.elapsed();
+        assert!(took < Duration::from_secs(5), "{name}: took {took:?}\n{}", r.stderr);
+        if times_out {
+            assert!(
+                r.stdout.contains("did not finish within 1 s"),
+                "{name}: {}\n{}",
+                r.stdout,
+                r.stderr
+            );
+        }
+        let pids = pids(&f);
+        assert!(!pids.is_empty(), "{name}: the command recorded no pid");
+        // Let init reap what was reparented to it.
+        std::thread::sleep(Duration::from_millis(200));
+        for pid in pids {
+            assert!(!alive(pid), "{name}: process {pid} outlived authdoctor");
+        }
+    }
+}
+
+/// A command flooding stdout or stderr is stopped at the 8 MiB cap and named, not read to the end.
+#[test]
+fn flooding_child_output_is_capped() {
+    for cmd in ["cmd:yes", "cmd:yes >&2", "cmd:cat /dev/zero"] {
+        let started = Instant::now();
+        let r = run(ad().args(["inspect", "--timeout", "60", cmd]));
+        assert!(started.elapsed() < Duration::from_secs(30), "{cmd}");
+        let text = format!("{}{}", r.stdout, r.stderr);
+        assert!(text.contains("more than 8 MiB"), "{cmd}: {text}");
+        assert!(text.contains("command output"), "{cmd}: {text}");
+    }
+}
