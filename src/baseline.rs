@@ -65,9 +65,13 @@ impl Lock {
 }
 
 pub fn load(path: &Path) -> Result<Lock, Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Error::new(format!("baseline {}: {e}", path.display()))
-            .hint("write one with `authdoctor check --update-baseline` once the check passes")
+    let text = crate::source::read_regular_string(path).map_err(|e| {
+        let message = format!("baseline {}: {e}", path.display());
+        if e.kind() == std::io::ErrorKind::NotFound {
+            Error::new(message).hint("write one with `authdoctor check --update-baseline` once the check passes")
+        } else {
+            Error::unreadable(message).hint("point --baseline at the regular file authdoctor.lock")
+        }
     })?;
     let lock: Lock = toml::from_str(&text).map_err(|e| {
         let at = e.span().map(|s| crate::config::position(path, &text, s.start));

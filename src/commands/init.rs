@@ -72,7 +72,7 @@ fn detect(dir: &Path, place: &mut Place) {
 }
 
 fn fly_app(path: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(path).ok()?;
+    let text = crate::source::read_regular_string(path).ok()?;
     let v: toml::Table = toml::from_str(&text).ok()?;
     v.get("app")?.as_str().map(str::to_string)
 }
@@ -122,7 +122,7 @@ fn walk(root: &Path, rel: &str, depth: usize, out: &mut Vec<Place>) {
 
 /// The keys a loader reads from one file (names only; the parsed values are dropped here).
 fn keys_of(path: &Path, loader: Loader) -> Vec<String> {
-    let Ok(bytes) = std::fs::read(path) else {
+    let Ok(bytes) = crate::source::read_regular(path) else {
         return Vec::new();
     };
     let parsed = loader.parse(&bytes, &Env::new(), &Options::default());

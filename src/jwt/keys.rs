@@ -61,7 +61,7 @@ pub fn oct_secrets(text: &str) -> Vec<(Option<String>, Vec<u8>)> {
 
 /// `--key FILE`: a PEM public key or certificate (RSA, EC, Ed25519), or a JWK/JWKS.
 pub fn from_file(path: &str) -> Result<Vec<Key>, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
+    let bytes = crate::source::read_regular(std::path::Path::new(path)).map_err(|e| format!("{path}: {e}"))?;
     let text = String::from_utf8_lossy(&bytes);
     if text.trim_start().starts_with("-----BEGIN") {
         if text.contains("PRIVATE KEY") {
@@ -102,7 +102,8 @@ pub async fn jwks(location: &str, timeout: Duration) -> Result<Vec<Key>, String>
         let text = get_text(location, timeout).await?;
         from_json(&text, location)
     } else {
-        let text = std::fs::read_to_string(location).map_err(|e| format!("{location}: {e}"))?;
+        let text = crate::source::read_regular_string(std::path::Path::new(location))
+            .map_err(|e| format!("{location}: {e}"))?;
         from_json(&text, location)
     }
 }

@@ -33,7 +33,7 @@ mod stdin;
 pub(crate) use child::run_capped;
 pub use env::read_dotenv;
 pub use fetch::{Backends, LocalCtx, Run, Shared, fetch_all};
-pub use file::read_file_sync;
+pub use file::{read_file_sync, read_regular, read_regular_string};
 pub use registry::{Access, Fetching, Remote, SCHEMES, Scheme, SchemeInfo};
 pub use spec::Spec;
 pub use value::{

@@ -80,3 +80,87 @@ fn flooding_child_output_is_capped() {
         assert!(text.contains("command output"), "{cmd}: {text}");
     }
 }
+
+fn mkfifo(path: &std::path::Path) {
+    let ok = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo")
+        .success();
+    assert!(ok, "mkfifo {}", path.display());
+}
+
+/// An RS256 token (the signature is not checked before a key is read).
+fn rs256_token() -> String {
+    use base64::Engine as _;
+    let b = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+    format!("{}.{}.c2ln", b(r#"{"alg":"RS256","typ":"JWT"}"#), b(r#"{"sub":"x"}"#))
+}
+
+/// A FIFO, a character device or a directory where a file is read is refused at once (exit 3,
+/// naming the path and "not a regular file"), never waited on or read without end.
+#[test]
+fn non_regular_files_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fifo = dir.path().join("fifo");
+    mkfifo(&fifo);
+    let f = fifo.display().to_string();
+    std::fs::write(
+        dir.path().join("authdoctor.toml"),
+        "[[secret]]\nname = \"a\"\nsources = [\"cmd:printf x\", \"cmd:printf x\"]\n",
+    )
+    .expect("config");
+    let token = rs256_token();
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (vec!["inspect".into(), format!("env:{f}#K")], "fifo"),
+        (vec!["inspect".into(), format!("file:{f}")], "fifo"),
+        (vec!["inspect".into(), "file:/dev/zero".into()], "/dev/zero"),
+        (vec!["envfile".into(), f.clone()], "fifo"),
+        (vec!["inspect".into(), format!("configjs:{f}#K")], "fifo"),
+        (vec!["inspect".into(), format!("fly-json:{f}#K")], "fifo"),
+        (
+            vec!["jwt".into(), "verify".into(), token.clone(), "--key".into(), f.clone()],
+            "fifo",
+        ),
+        (
+            vec![
+                "jwt".into(),
+                "verify".into(),
+                token.clone(),
+                "--key".into(),
+                "/dev/zero".into(),
+            ],
+            "/dev/zero",
+        ),
+        (
+            vec!["jwt".into(), "verify".into(), token.clone(), "--jwks".into(), f.clone()],
+            "fifo",
+        ),
+        (vec!["check".into(), "--config".into(), f.clone()], "fifo"),
+        (vec!["check".into(), "--baseline".into(), f.clone()], "fifo"),
+    ];
+    for (args, names) in cases {
+        let started = Instant::now();
+        let r = run(ad()
+            .current_dir(dir.path())
+            .args(&args)
+            .timeout(Duration::from_secs(20)));
+        let text = format!("{}{}", r.stdout, r.stderr);
+        assert!(started.elapsed() < Duration::from_secs(10), "{args:?} took too long");
+        assert_eq!(r.code, 3, "{args:?}: {text}");
+        assert!(text.contains("not a regular file"), "{args:?}: {text}");
+        assert!(text.contains(names), "{args:?}: {text}");
+    }
+}
+
+/// `init` over a project whose package.json (a marker it reads) is a FIFO finishes.
+#[test]
+fn init_skips_a_fifo_package_json() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join(".env"), "JWT_SECRET=abc\n").expect("env");
+    mkfifo(&dir.path().join("package.json"));
+    let started = Instant::now();
+    let r = run(ad().args(["init"]).arg(dir.path()).timeout(Duration::from_secs(20)));
+    assert!(started.elapsed() < Duration::from_secs(10), "{}", r.stderr);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+}
