@@ -301,11 +301,32 @@ pub fn run(dir: Option<&str>, write: bool, quiet: bool) -> Result<String, Error>
         return Ok(text);
     }
     let target = root.join(crate::config::FILE_NAME);
-    if target.exists() {
+    // Never through a link: a symlink there (dangling or not) is refused, and the file is created
+    // exclusively (O_CREAT|O_EXCL, which does not follow a symlink even one made meanwhile).
+    if let Ok(meta) = std::fs::symlink_metadata(&target) {
+        if meta.file_type().is_symlink() {
+            return Err(Error::new(format!(
+                "{} is a symbolic link: not writing through it",
+                target.display()
+            ))
+            .hint("remove the link or replace it with a regular file, or run without --write and save the proposal yourself"));
+        }
         return Err(Error::new(format!("{} exists: not overwriting it", target.display()))
             .hint("run without --write to print the proposal, and merge it by hand"));
     }
-    std::fs::write(&target, &text).map_err(|e| Error::new(format!("could not write {}: {e}", target.display())))?;
+    let write = || -> std::io::Result<()> {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&target)?;
+        f.write_all(text.as_bytes())
+    };
+    write().map_err(|e| {
+        let hint = if e.kind() == std::io::ErrorKind::AlreadyExists {
+            "something created it meanwhile; run again without --write and merge by hand"
+        } else {
+            "check the directory is writable"
+        };
+        Error::new(format!("could not write {}: {e}", target.display())).hint(hint)
+    })?;
     if !quiet {
         crate::report::console::note(&format!("wrote {}; run `authdoctor check` there", target.display()));
     }

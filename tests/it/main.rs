@@ -14,6 +14,7 @@ mod dotenvy_prop;
 mod ecs;
 mod envfile;
 mod expansion_bounds;
+mod file_safety;
 mod fly;
 mod init;
 mod jwt;
