@@ -164,3 +164,37 @@ fn init_skips_a_fifo_package_json() {
     assert!(started.elapsed() < Duration::from_secs(10), "{}", r.stderr);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
 }
+
+/// Five `[[token]]` checks naming one JWKS URL whose server accepts and never answers: one fetch,
+/// shared, so the run takes about one `--timeout`, not five.
+#[test]
+fn one_jwks_fetch_per_url_under_one_timeout() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = accepted.clone();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in listener.incoming().flatten() {
+            count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            held.push(s); // never answered, never closed
+        }
+    });
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("token"), rs256_token()).expect("token");
+    let config: String = (0..5)
+        .map(|i| {
+            format!("[[token]]\nname = \"t{i}\"\ntoken = \"file:token\"\njwks = \"http://127.0.0.1:{port}/jwks\"\n\n")
+        })
+        .collect();
+    std::fs::write(dir.path().join("authdoctor.toml"), config).expect("config");
+    let started = Instant::now();
+    let r = run(ad()
+        .current_dir(dir.path())
+        .args(["check", "--timeout", "2"])
+        .timeout(Duration::from_secs(30)));
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(4), "took {took:?}: {}{}", r.stdout, r.stderr);
+    assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
+    assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 1, "{}", r.stdout);
+}
