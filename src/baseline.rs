@@ -64,10 +64,21 @@ impl Lock {
     }
 }
 
+/// How to get out of a lock file this authdoctor cannot read: it is never replaced silently, since
+/// it holds the other groups' entries too.
+const RECOVER: &str = "fix the line named, or move the file away (`mv authdoctor.lock authdoctor.lock.old`) and \
+     run `authdoctor check --update-baseline` to write a new one";
+
+/// Read and parse a lock file. Errors: not found (exit 2); not a regular file or unreadable (exit
+/// 3); not TOML of this shape, or another `version` (exit 2, naming the line, saying how to recover).
 pub fn load(path: &Path) -> Result<Lock, Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Error::new(format!("baseline {}: {e}", path.display()))
-            .hint("write one with `authdoctor check --update-baseline` once the check passes")
+    let text = crate::source::read_regular_string(path).map_err(|e| {
+        let message = format!("baseline {}: {e}", path.display());
+        if e.kind() == std::io::ErrorKind::NotFound {
+            Error::new(message).hint("write one with `authdoctor check --update-baseline` once the check passes")
+        } else {
+            Error::unreadable(message).hint("point --baseline at the regular file authdoctor.lock")
+        }
     })?;
     let lock: Lock = toml::from_str(&text).map_err(|e| {
         let at = e.span().map(|s| crate::config::position(path, &text, s.start));
@@ -76,7 +87,7 @@ pub fn load(path: &Path) -> Result<Lock, Error> {
             at.unwrap_or_else(|| path.display().to_string()),
             e.message().trim()
         ))
-        .hint("regenerate it with `authdoctor check --update-baseline`")
+        .hint(RECOVER)
     })?;
     if lock.version != VERSION {
         return Err(Error::new(format!(
@@ -84,12 +95,35 @@ pub fn load(path: &Path) -> Result<Lock, Error> {
             path.display(),
             lock.version
         ))
-        .hint("regenerate it with `authdoctor check --update-baseline`"));
+        .hint(format!("a newer authdoctor may have written it: upgrade, or {RECOVER}")));
     }
     Ok(lock)
 }
 
 /// The entry for a source that was read; `None` when it could not be (nothing known-good to record).
+/// Replace the lock at `path` with `text` atomically: a temporary file with a unique name is created
+/// exclusively (`O_EXCL`) in the same directory (tempfile 3, `NamedTempFile::new_in`), written,
+/// synced, then renamed over `path`. Nothing is written through an existing symlink (a planted
+/// `authdoctor.lock.tmp` is never touched; a symlink at `path` itself is replaced, not followed),
+/// and parallel runs never share a temporary file: the last rename wins whole. The file is made
+/// readable by all (0644 before the umask), as a committed file is. Errors: the I/O error.
+pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".authdoctor.lock.").suffix(".tmp");
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    let mut tmp = builder.tempfile_in(dir)?;
+    tmp.write_all(text.as_bytes())?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
 pub fn entry_of(outcome: &Outcome) -> Option<Entry> {
     let fetched = outcome.result.as_ref().ok()?;
     let mut e = Entry {

@@ -79,6 +79,10 @@ pub fn position(path: &Path, text: &str, offset: usize) -> String {
 pub fn locate(explicit: Option<&str>) -> Result<PathBuf, Error> {
     if let Some(p) = explicit {
         let p = PathBuf::from(p);
+        if p.exists() && !p.is_file() {
+            // A directory, FIFO or device: `load` says which, and never reads it.
+            return Ok(p);
+        }
         if !p.is_file() {
             return Err(Error::new(format!("{}: no such config file", p.display()))
                 .hint("check --config, or omit it to search upwards for authdoctor.toml"));
@@ -99,7 +103,13 @@ pub fn locate(explicit: Option<&str>) -> Result<PathBuf, Error> {
 }
 
 pub fn load(path: &Path) -> Result<Config, Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::new(format!("{}: {e}", path.display())))?;
+    let text = crate::source::read_regular_string(path).map_err(|e| {
+        let message = format!("{}: {e}", path.display());
+        match e.kind() {
+            std::io::ErrorKind::NotFound => Error::new(message),
+            _ => Error::unreadable(message),
+        }
+    })?;
     let config: Config = toml::from_str(&text).map_err(|e| {
         let at = e
             .span()

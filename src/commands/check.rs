@@ -198,19 +198,19 @@ fn update(
         ));
         return Ok(());
     }
-    let mut lock = if path.exists() {
-        baseline::load(path).unwrap_or_default()
+    // A lock this run cannot read is refused (exit 2, saying how to recover), never replaced:
+    // it may hold other groups' entries, or come from a newer authdoctor.
+    let mut lock = if std::fs::symlink_metadata(path).is_ok() {
+        baseline::load(path)?
     } else {
         baseline::Lock::default()
     };
     let count = entries.len();
     lock.merge(entries);
-    let tmp = path.with_extension("lock.tmp");
     let text = lock
         .render()
         .map_err(|e| Error::new(format!("could not write {name}: {e}")))?;
-    std::fs::write(&tmp, text)
-        .and_then(|()| std::fs::rename(&tmp, path))
+    baseline::write_atomic(path, &text)
         .map_err(|e| Error::new(format!("could not write {name}: {e}")).hint("check the directory is writable"))?;
     if !global.quiet {
         crate::report::console::note(&format!("wrote {name} ({count} source fingerprints)"));

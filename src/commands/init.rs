@@ -72,7 +72,7 @@ fn detect(dir: &Path, place: &mut Place) {
 }
 
 fn fly_app(path: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(path).ok()?;
+    let text = crate::source::read_regular_string(path).ok()?;
     let v: toml::Table = toml::from_str(&text).ok()?;
     v.get("app")?.as_str().map(str::to_string)
 }
@@ -122,7 +122,7 @@ fn walk(root: &Path, rel: &str, depth: usize, out: &mut Vec<Place>) {
 
 /// The keys a loader reads from one file (names only; the parsed values are dropped here).
 fn keys_of(path: &Path, loader: Loader) -> Vec<String> {
-    let Ok(bytes) = std::fs::read(path) else {
+    let Ok(bytes) = crate::source::read_regular(path) else {
         return Vec::new();
     };
     let parsed = loader.parse(&bytes, &Env::new(), &Options::default());
@@ -301,11 +301,32 @@ pub fn run(dir: Option<&str>, write: bool, quiet: bool) -> Result<String, Error>
         return Ok(text);
     }
     let target = root.join(crate::config::FILE_NAME);
-    if target.exists() {
+    // Never through a link: a symlink there (dangling or not) is refused, and the file is created
+    // exclusively (O_CREAT|O_EXCL, which does not follow a symlink even one made meanwhile).
+    if let Ok(meta) = std::fs::symlink_metadata(&target) {
+        if meta.file_type().is_symlink() {
+            return Err(Error::new(format!(
+                "{} is a symbolic link: not writing through it",
+                target.display()
+            ))
+            .hint("remove the link or replace it with a regular file, or run without --write and save the proposal yourself"));
+        }
         return Err(Error::new(format!("{} exists: not overwriting it", target.display()))
             .hint("run without --write to print the proposal, and merge it by hand"));
     }
-    std::fs::write(&target, &text).map_err(|e| Error::new(format!("could not write {}: {e}", target.display())))?;
+    let write = || -> std::io::Result<()> {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&target)?;
+        f.write_all(text.as_bytes())
+    };
+    write().map_err(|e| {
+        let hint = if e.kind() == std::io::ErrorKind::AlreadyExists {
+            "something created it meanwhile; run again without --write and merge by hand"
+        } else {
+            "check the directory is writable"
+        };
+        Error::new(format!("could not write {}: {e}", target.display())).hint(hint)
+    })?;
     if !quiet {
         crate::report::console::note(&format!("wrote {}; run `authdoctor check` there", target.display()));
     }

@@ -28,10 +28,12 @@ pub(crate) fn read_token(arg: Option<&str>) -> Result<String, Error> {
             Ok(s)
         }
         Some(a) if !a.contains('.') && std::path::Path::new(a).is_file() => {
-            std::fs::read_to_string(a).map_err(|e| Error::unreadable(format!("{a}: {e}")))
+            crate::source::read_regular_string(std::path::Path::new(a))
+                .map_err(|e| Error::unreadable(format!("{a}: {e}")))
         }
         Some(a) if std::path::Path::new(a).is_file() && a.len() < 4096 => {
-            std::fs::read_to_string(a).map_err(|e| Error::unreadable(format!("{a}: {e}")))
+            crate::source::read_regular_string(std::path::Path::new(a))
+                .map_err(|e| Error::unreadable(format!("{a}: {e}")))
         }
         Some(a) => Ok(a.to_string()),
     }
@@ -151,7 +153,11 @@ pub async fn check_token(
     let octs: Vec<(String, Secret)> = if hmac_token {
         a.keys
             .iter()
-            .filter_map(|f| std::fs::read_to_string(f).ok().map(|t| (f, t)))
+            .filter_map(|f| {
+                crate::source::read_regular_string(std::path::Path::new(f))
+                    .ok()
+                    .map(|t| (f, t))
+            })
             .flat_map(|(f, t)| {
                 keys::oct_secrets(&t).into_iter().map(move |(kid, k)| {
                     let kid = kid.map(|k| format!(" (kid {k})")).unwrap_or_default();
@@ -489,7 +495,8 @@ pub async fn sign(a: SignArgs<'_>, global: &Global) -> Result<Signed, Error> {
         let Some(path) = a.key else {
             return Err(Error::new(format!("{} needs --key PRIVATE.pem", a.alg)));
         };
-        let pem = std::fs::read(path).map_err(|e| Error::unreadable(format!("{path}: {e}")))?;
+        let pem = crate::source::read_regular(std::path::Path::new(path))
+            .map_err(|e| Error::unreadable(format!("{path}: {e}")))?;
         let made = match alg.family() {
             jsonwebtoken::AlgorithmFamily::Rsa => jsonwebtoken::EncodingKey::from_rsa_pem(&pem),
             jsonwebtoken::AlgorithmFamily::Ec => {

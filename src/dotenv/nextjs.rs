@@ -359,7 +359,7 @@ pub fn load_dir(dir: &Path, mode: Mode, env: &Env) -> std::io::Result<DirLoad> {
     let mut errors = Vec::new();
     for name in mode.files() {
         let path = dir.join(&name);
-        let bytes = match std::fs::read(&path) {
+        let bytes = match crate::source::read_regular(&path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
             Err(e) if e.kind() == std::io::ErrorKind::IsADirectory => continue,

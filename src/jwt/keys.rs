@@ -61,7 +61,7 @@ pub fn oct_secrets(text: &str) -> Vec<(Option<String>, Vec<u8>)> {
 
 /// `--key FILE`: a PEM public key or certificate (RSA, EC, Ed25519), or a JWK/JWKS.
 pub fn from_file(path: &str) -> Result<Vec<Key>, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
+    let bytes = crate::source::read_regular(std::path::Path::new(path)).map_err(|e| format!("{path}: {e}"))?;
     let text = String::from_utf8_lossy(&bytes);
     if text.trim_start().starts_with("-----BEGIN") {
         if text.contains("PRIVATE KEY") {
@@ -89,11 +89,38 @@ pub fn from_file(path: &str) -> Result<Vec<Key>, String> {
     from_json(&text, path)
 }
 
+/// One GET of a JWKS or discovery document, shared by every caller in the process (one run): the
+/// first caller starts it, later callers (the other `[[token]]` checks of a `check`) await the same
+/// fetch and get its result, success or error, so five checks naming one URL that never answers
+/// cost one `timeout`, not five. The whole fetch (connect, headers, body) is bounded by `timeout`.
 async fn get_text(url: &str, timeout: Duration) -> Result<String, String> {
-    let doc = crate::source::configjs::get(url, timeout)
-        .await
-        .map_err(|e| e.message)?;
-    Ok(doc.text.clone())
+    use futures_util::FutureExt;
+    use futures_util::future::{BoxFuture, Shared};
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    type Fetch = Shared<BoxFuture<'static, Result<String, String>>>;
+    static FETCHES: OnceLock<Mutex<HashMap<String, Fetch>>> = OnceLock::new();
+    let fetch = {
+        let mut map = FETCHES
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        map.entry(url.to_string())
+            .or_insert_with(|| {
+                let url = url.to_string();
+                async move {
+                    match tokio::time::timeout(timeout, crate::source::configjs::get(&url, timeout)).await {
+                        Ok(Ok(doc)) => Ok(doc.text.clone()),
+                        Ok(Err(e)) => Err(e.message),
+                        Err(_) => Err(format!("{url}: no answer within {} s", timeout.as_secs_f64())),
+                    }
+                }
+                .boxed()
+                .shared()
+            })
+            .clone()
+    };
+    fetch.await
 }
 
 /// `--jwks URL|FILE`.
@@ -102,7 +129,8 @@ pub async fn jwks(location: &str, timeout: Duration) -> Result<Vec<Key>, String>
         let text = get_text(location, timeout).await?;
         from_json(&text, location)
     } else {
-        let text = std::fs::read_to_string(location).map_err(|e| format!("{location}: {e}"))?;
+        let text = crate::source::read_regular_string(std::path::Path::new(location))
+            .map_err(|e| format!("{location}: {e}"))?;
         from_json(&text, location)
     }
 }

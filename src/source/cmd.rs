@@ -3,9 +3,7 @@
 use super::registry::{Access, Fetching, Remote, Scheme, SchemeInfo};
 use super::{FetchError, Fetched, Run, Spec};
 use crate::secret::Secret;
-use std::process::Stdio;
 use std::time::Duration;
-use tokio::io::AsyncReadExt;
 
 pub const INFO: SchemeInfo = SchemeInfo {
     name: "cmd",
@@ -50,38 +48,19 @@ impl Remote for Cmd {
 }
 
 /// Run `sh -c COMMAND`: its stdout (at most [`super::MAX_SOURCE_BYTES`]); a failure names the exit
-/// status and the last line of stderr. Dropping the future kills the command.
+/// status and the last line of stderr. Dropping the future stops the command's process group.
 async fn run(command: &str) -> Result<Fetched, FetchError> {
-    let mut child = tokio::process::Command::new("sh")
-        .arg("-c")
-        .arg(command)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .map_err(|e| FetchError::unreadable(format!("could not start `sh`: {e}")))?;
-    let (Some(stdout), Some(stderr)) = (child.stdout.take(), child.stderr.take()) else {
-        return Err(FetchError::unreadable("could not capture the command's output"));
-    };
-    let run = async {
-        let mut err_buf = Vec::new();
-        let mut err_reader = stderr.take(64 * 1024);
-        let (out, _) = tokio::join!(super::read_capped(stdout), err_reader.read_to_end(&mut err_buf));
-        let (out, over) = out.map_err(|e| FetchError::unreadable(format!("reading the command's output: {e}")))?;
-        if over {
-            // Stop a command that streams without end (`yes`, `cat /dev/urandom`).
-            let _ = child.kill().await;
-            return Err(super::too_large("command output"));
-        }
-        let status = child
-            .wait()
-            .await
-            .map_err(|e| FetchError::unreadable(format!("command failed to run: {e}")))?;
-        Ok((out, err_buf, status))
-    };
-    // The caller's timeout drops this future, and kill_on_drop stops the command.
-    let (stdout, stderr, status) = run.await?;
+    let mut cmd = tokio::process::Command::new("sh");
+    cmd.arg("-c").arg(command);
+    // The command runs in its own process group, stopped whole when it is done, over the cap or
+    // past the timeout (the caller drops this future).
+    let c = super::run_capped(cmd)
+        .await
+        .map_err(|e| FetchError::unreadable(format!("could not run `sh`: {e}")))?;
+    if c.over {
+        return Err(super::too_large("command output (stdout or stderr)"));
+    }
+    let (stdout, stderr, status) = (c.stdout, c.stderr, c.status);
     if !status.success() {
         let stderr = String::from_utf8_lossy(&stderr);
         let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim();

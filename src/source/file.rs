@@ -41,10 +41,10 @@ pub fn read(spec: &Spec, _: &LocalCtx) -> Result<Fetched, FetchError> {
 
 /// Read a whole file with a plain blocking read (local files are small, and tokio's file I/O would
 /// start a thread pool just for them). Errors (all unreadable, AD001) say what to do: no such file
-/// (naming the directory relative paths start from), permission denied, a directory, larger than
-/// [`super::MAX_SOURCE_BYTES`].
+/// (naming the directory relative paths start from), permission denied, a directory, not a regular
+/// file, larger than [`super::MAX_SOURCE_BYTES`]. Reads through [`read_regular`].
 pub fn read_file_sync(path: &str) -> Result<Vec<u8>, FetchError> {
-    let io_err = |e: std::io::Error| {
+    read_regular(std::path::Path::new(path)).map_err(|e| {
         let cwd = std::env::current_dir()
             .map(|d| d.display().to_string())
             .unwrap_or_default();
@@ -53,17 +53,84 @@ pub fn read_file_sync(path: &str) -> Result<Vec<u8>, FetchError> {
                 .hint(format!("check the path; relative paths start from {cwd}")),
             std::io::ErrorKind::PermissionDenied => FetchError::unreadable(format!("{path}: permission denied"))
                 .hint("run as a user that may read it, or copy it somewhere readable"),
+            std::io::ErrorKind::IsADirectory => {
+                FetchError::unreadable(format!("{path}: is a directory")).hint("name a file inside it")
+            }
+            std::io::ErrorKind::InvalidInput => FetchError::unreadable(format!("{path}: {e}"))
+                .hint("name a regular file; to check a stream, save it to a file first"),
+            std::io::ErrorKind::FileTooLarge => super::too_large(path),
             _ => FetchError::unreadable(format!("{path}: {e}")),
         }
-    };
-    let file = std::fs::File::open(path).map_err(io_err)?;
-    let meta = file.metadata().map_err(io_err)?;
-    if meta.is_dir() {
-        return Err(FetchError::unreadable(format!("{path}: is a directory")).hint("name a file inside it"));
+    })
+}
+
+/// The one way authdoctor reads a local file it is given (sources, `--key`, `--jwks`, the lock,
+/// the config, tokens, project markers): the whole of a *regular* file of at most
+/// [`super::MAX_SOURCE_BYTES`] (8 MiB), with a plain blocking read.
+///
+/// The file is opened with `O_NONBLOCK` and checked with `fstat` before anything is read, so a FIFO
+/// (which would block the open or the read forever, whatever `--timeout` says), a character device
+/// (`/dev/zero` never ends) or a socket is refused, not read, and a path swapped between a check
+/// and the open cannot slip past. Symbolic links are followed, as every reader of these files does.
+///
+/// Errors (`std::io::Error`, the path is the caller's to add): the open's own (`NotFound`,
+/// `PermissionDenied` …); `IsADirectory` for a directory; `InvalidInput` "not a regular file (a
+/// FIFO …)" for anything else that is not a regular file; `FileTooLarge` past the cap.
+pub fn read_regular(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    use std::io::{Error, ErrorKind};
+    let mut open = std::fs::OpenOptions::new();
+    open.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut open, libc::O_NONBLOCK);
+    let file = open.open(path)?;
+    let meta = file.metadata()?;
+    let kind = meta.file_type();
+    if kind.is_dir() {
+        return Err(Error::new(ErrorKind::IsADirectory, "is a directory"));
     }
-    let (bytes, over) = super::read_capped_sync(file, meta.len() as usize).map_err(io_err)?;
+    if !kind.is_file() {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            format!(
+                "not a regular file ({}); authdoctor reads only regular files",
+                file_kind(&kind)
+            ),
+        ));
+    }
+    let (bytes, over) = super::read_capped_sync(file, meta.len() as usize)?;
     if over {
-        return Err(super::too_large(path));
+        return Err(Error::new(
+            ErrorKind::FileTooLarge,
+            format!("more than {} MiB", super::MAX_SOURCE_BYTES / (1024 * 1024)),
+        ));
     }
     Ok(bytes)
+}
+
+/// [`read_regular`] as UTF-8 text; invalid UTF-8 is an `InvalidData` error.
+pub fn read_regular_string(path: &std::path::Path) -> std::io::Result<String> {
+    String::from_utf8(read_regular(path)?)
+        .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "not valid UTF-8 text"))
+}
+
+/// What kind of non-regular file this is, in words.
+fn file_kind(kind: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO";
+        }
+        if kind.is_char_device() {
+            return "a character device";
+        }
+        if kind.is_block_device() {
+            return "a block device";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    let _ = kind;
+    "not a file"
 }

@@ -4,6 +4,7 @@
 //! yields (a value, fingerprints or a digest, with facts) or how it failed, and `fetch` reads one
 //! run's sources. Sources observe; `src/checks/` turns their facts and failures into findings.
 
+mod child;
 mod fetch;
 mod registry;
 mod spec;
@@ -29,9 +30,10 @@ mod secretsmanager;
 mod ssm;
 mod stdin;
 
+pub(crate) use child::run_capped;
 pub use env::read_dotenv;
 pub use fetch::{Backends, LocalCtx, Run, Shared, fetch_all};
-pub use file::read_file_sync;
+pub use file::{read_file_sync, read_regular, read_regular_string};
 pub use registry::{Access, Fetching, Remote, SCHEMES, Scheme, SchemeInfo};
 pub use spec::Spec;
 pub use value::{
@@ -59,45 +61,6 @@ pub(crate) async fn read_capped<R: tokio::io::AsyncRead + Unpin>(reader: R) -> s
     reader.take(MAX_SOURCE_BYTES as u64 + 1).read_to_end(&mut buf).await?;
     let over = buf.len() > MAX_SOURCE_BYTES;
     Ok((buf, over))
-}
-
-/// What a finished child process printed: stdout at most `MAX_SOURCE_BYTES` (and whether there was
-/// more), the first 64 KiB of stderr, and how it ended.
-pub(crate) struct Captured {
-    pub stdout: Vec<u8>,
-    pub over: bool,
-    pub stderr: Vec<u8>,
-    pub status: std::process::ExitStatus,
-}
-
-/// Run `cmd` with no stdin, reading its outputs under the caps. The child is killed when the
-/// future is dropped (the run's timeout) and when stdout runs over the cap.
-pub(crate) async fn run_capped(mut cmd: tokio::process::Command) -> std::io::Result<Captured> {
-    use std::process::Stdio;
-    use tokio::io::AsyncReadExt;
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()?;
-    let (Some(stdout), Some(stderr)) = (child.stdout.take(), child.stderr.take()) else {
-        return Err(std::io::Error::other("the child's output is not piped"));
-    };
-    let mut err = Vec::new();
-    let mut stderr = stderr.take(64 * 1024);
-    let (out, _) = tokio::join!(read_capped(stdout), stderr.read_to_end(&mut err));
-    let (stdout, over) = out?;
-    if over {
-        let _ = child.start_kill();
-    }
-    let status = child.wait().await?;
-    Ok(Captured {
-        stdout,
-        over,
-        stderr: err,
-        status,
-    })
 }
 
 /// The error for a file, stream or output over `MAX_SOURCE_BYTES`; `what` names it.
