@@ -328,8 +328,8 @@ pub fn key(path: &str, k: &KeyReport, env: &Env) -> Vec<Finding> {
     if let Some(v) = env.get(&k.key)
         && k.readings
             .iter()
-            .filter_map(|r| r.sha256.as_deref())
-            .all(|h| h != crate::secret::short_sha(v.as_bytes()))
+            .filter_map(|r| r.fingerprint.as_deref())
+            .all(|h| h != crate::secret::fingerprint(v.as_bytes()))
     {
         out.push(
             Finding::new(
