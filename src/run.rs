@@ -134,8 +134,9 @@ fn dispatch(cli: &Cli) -> Result<i32, Error> {
             for r in &mut reports {
                 guard(g, r, &redactor);
             }
-            let text = crate::report::render(g.format, &Output::Check(&reports), style(g));
-            console::print(&scrubbed(g, text, &redactor));
+            // Scrubbed on the model (guard): the rendered text is not scrubbed again, or a key name
+            // that occurs in some value would be.
+            console::print(&crate::report::render(g.format, &Output::Check(&reports), style(g)));
             Ok(crate::report::worst(&reports, g.strict).exit_code())
         }
         Command::Init(a) => {
@@ -194,8 +195,8 @@ fn emit(g: &Global, output: &Output, secrets: &[Secret]) {
     console::print(&scrubbed(g, text, &redactor));
 }
 
-/// `text` as rendered, with every run of a value read in this run redacted, unless `--reveal`:
-/// the last line of defence after [`guard`] scrubbed the model.
+/// `text` as rendered, with every run of a value read in this run redacted, unless `--reveal`: for
+/// the outputs that have no report model (`jwt sign`'s token, `explain`, `sources`).
 fn scrubbed(g: &Global, text: String, redactor: &Redactor) -> String {
     if g.reveal { text } else { redactor.scrub_rendered(&text) }
 }
@@ -225,7 +226,9 @@ fn checklist(g: &Global, report: &Report, secrets: &[Secret], started: Instant) 
     let checked = started.elapsed();
     let text = crate::report::render(g.format, &Output::Report(report), style(g));
     let rendered = started.elapsed();
-    console::print(&scrubbed(g, text, &redactor));
+    // Scrubbed on the model (guard): the rendered text is not scrubbed again, or a key name that
+    // occurs in some value would be.
+    console::print(&text);
     if g.verbose {
         console::timings(checked, rendered - checked, started.elapsed() - rendered);
     }

@@ -52,8 +52,14 @@ pub fn escape_controls(s: &str) -> Cow<'_, str> {
 impl Guard<'_, '_> {
     /// A string that can carry a value: scrubbed, then escaped.
     fn value(&self, s: &mut String) {
+        self.value_naming(s, &[]);
+    }
+
+    /// A string that can carry a value and names `names` (a message about keys): scrubbed except
+    /// where it names one of them, then escaped.
+    fn value_naming(&self, s: &mut String, names: &[&str]) {
         if let Some(r) = self.redactor {
-            let scrubbed = r.scrub(s);
+            let scrubbed = r.scrub_except(s, names);
             if scrubbed != *s {
                 *s = scrubbed;
             }
@@ -115,10 +121,27 @@ impl Guard<'_, '_> {
                 s.details.insert(escape_controls(&k).into_owned(), v);
             }
         }
+        // The names the report itself uses (keys it lists, loaders, variables): kept where a
+        // message names them even if some value contains them.
+        let mut owned: Vec<String> = report.keys.iter().flatten().map(|k| k.key.clone()).collect();
+        for s in &report.sources {
+            for k in ["key", "variable", "loader", "field", "name"] {
+                if let Some(v) = s.details.get(k).and_then(|v| v.as_str()) {
+                    owned.push(v.to_string());
+                }
+            }
+        }
+        owned.extend(crate::dotenv::Loader::ALL.iter().map(|l| l.name().to_string()));
+        // A "name" that looks like secret material is not protected.
+        let names: Vec<&str> = owned
+            .iter()
+            .map(String::as_str)
+            .filter(|n| crate::secret::looks_like_name(n))
+            .collect();
         for f in &mut report.findings {
-            self.value(&mut f.message);
+            self.value_naming(&mut f.message, &names);
             if let Some(h) = f.hint.as_mut() {
-                self.value(h);
+                self.value_naming(h, &names);
             }
             f.sources.iter_mut().for_each(|s| self.value(s));
             if let Some(l) = f.location.as_mut() {

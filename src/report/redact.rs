@@ -224,7 +224,18 @@ impl<'a> Redactor<'a> {
         self.scrub_with(text, true)
     }
 
+    /// [`Redactor::scrub`], except that runs inside an occurrence of one of `names` (a key, a
+    /// loader: words the report uses as names) are kept: a key name that also occurs inside some
+    /// value is still the key's name where a message names it.
+    pub fn scrub_except(&self, text: &str, names: &[&str]) -> String {
+        self.scrub_keeping(text, false, names)
+    }
+
     fn scrub_with(&self, text: &str, rendered: bool) -> String {
+        self.scrub_keeping(text, rendered, &[])
+    }
+
+    fn scrub_keeping(&self, text: &str, rendered: bool, names: &[&str]) -> String {
         if self.is_empty() || text.len() < WINDOW {
             return text.to_string();
         }
@@ -270,6 +281,26 @@ impl<'a> Redactor<'a> {
                 }
                 from = start + 1;
             }
+        }
+        if any && !names.is_empty() {
+            for name in names.iter().filter(|n| !n.is_empty()) {
+                let mut from = 0;
+                while let Some(at) = text[from..].find(name) {
+                    let start = from + at;
+                    let end = start + name.len();
+                    // Only where the name stands alone, not inside a longer word.
+                    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+                    let alone = (start == 0 || !word(bytes[start - 1])) && bytes.get(end).is_none_or(|b| !word(*b));
+                    if alone {
+                        hit[start..end].iter_mut().for_each(|h| *h = false);
+                    }
+                    from = start + 1;
+                    while !text.is_char_boundary(from) {
+                        from += 1;
+                    }
+                }
+            }
+            any = hit.contains(&true);
         }
         if !any {
             return text.to_string();
@@ -377,6 +408,22 @@ mod tests {
         let text = r#"{"length": 8000000, "loader": "docker", "alg": "HS256"}"#;
         assert_eq!(r.scrub(text), text);
         assert_eq!(r.scrub_rendered(text), text);
+    }
+
+    #[test]
+    fn names_are_kept_inside_messages() {
+        let r = Redactor::new([b"NEXTAUTH_SECRET_6-and-then-the-secret-part-0123".as_slice()]);
+        assert_eq!(
+            r.scrub_except("f.env: NEXTAUTH_SECRET_6: 28 bytes", &["NEXTAUTH_SECRET_6"]),
+            "f.env: NEXTAUTH_SECRET_6: 28 bytes"
+        );
+        assert_eq!(
+            r.scrub_except(
+                "got NEXTAUTH_SECRET_6-and-then-the-secret-part-0123",
+                &["NEXTAUTH_SECRET_6"]
+            ),
+            "got NEXTAUTH_SECRET_6[redacted]"
+        );
     }
 
     #[test]

@@ -276,6 +276,12 @@ fn no_output_contains_the_secret() {
                     panic!("{args:?} --format {format}: {stream} contains '{run6}':\n{text}");
                 }
             }
+            // Nor its base64/base64url/hex/URL-encoded forms, nor a plain SHA-256 prefix of it.
+            assert_clean(&format!("{args:?} --format {format}"), &r, KNOWN);
+            if format == "json" && !r.stdout.is_empty() && !["completions", "init"].contains(&args[0].as_str()) {
+                serde_json::from_str::<serde_json::Value>(&r.stdout)
+                    .unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}):\n{}", r.stdout));
+            }
             checked += 1;
         }
     }
@@ -740,4 +746,76 @@ fn pem_armor_does_not_scrub_key_names() {
         r.stdout
     );
     assert!(r.stdout.contains("CLERK_PEM_PUBLIC_KEY"), "{}", r.stdout);
+}
+
+/// Random `.env` files whose values share runs with key names, loader names and counts: the JSON
+/// output always parses, every key is listed by its name, and no loader name is scrubbed.
+#[test]
+fn random_env_files_keep_names_and_valid_json() {
+    let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let words = [
+        "AUTH_SECRET",
+        "DATABASE_URL",
+        "docker",
+        "nextjs",
+        "python",
+        "bytes",
+        "8000000",
+        "\"alg\"",
+        "loader",
+    ];
+    let dir = tempfile::tempdir().expect("tempdir");
+    for i in 0..24 {
+        let mut body = String::new();
+        let mut keys = Vec::new();
+        for k in 0..(3 + next() % 6) {
+            let key = format!(
+                "{}_{k}",
+                ["AUTH_SECRET", "DATABASE_URL", "API_KEY", "NEXTAUTH_SECRET"][(next() % 4) as usize]
+            );
+            let mut value = String::new();
+            for _ in 0..(1 + next() % 4) {
+                value.push_str(words[(next() % words.len() as u64) as usize]);
+                value.push(['.', '/', '-', '_'][(next() % 4) as usize]);
+            }
+            value.push_str(&format!("{:x}", next()));
+            let quoted = match next() % 3 {
+                0 => format!("\"{value}\""),
+                1 => format!("'{value}'"),
+                _ => value.replace('"', ""),
+            };
+            body.push_str(&format!("{key}={quoted}\n"));
+            keys.push(key);
+        }
+        let path = dir.path().join(format!("{i}.env"));
+        std::fs::write(&path, &body).expect("env");
+        let r = run(ad().args(["envfile"]).arg(&path).args(["--format", "json"]));
+        let v: serde_json::Value =
+            serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("not JSON ({e}) for\n{body}\n{}", r.stdout));
+        let listed: Vec<&str> = v["keys"]
+            .as_array()
+            .expect("keys")
+            .iter()
+            .filter_map(|k| k["key"].as_str())
+            .collect();
+        for k in &keys {
+            assert!(
+                listed.contains(&k.as_str()),
+                "{k} not listed by name: {listed:?}\n{body}"
+            );
+        }
+        assert!(
+            !r.stdout.contains("[redacted]"),
+            "scrubbed a name or a count:\n{body}\n{}",
+            r.stdout
+        );
+        let loaders = v["sources"][0]["details"]["loaders"].as_str().unwrap_or("");
+        assert!(loaders.contains("docker"), "{loaders}");
+    }
 }
