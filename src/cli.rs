@@ -62,6 +62,19 @@ pub struct Global {
     /// Drop findings with this code (repeat), as linters do; the verdict line counts them.
     #[arg(long = "ignore", value_name = "CODE", global = true, display_order = 108)]
     pub ignore: Vec<String>,
+    /// How value fingerprints are printed: `keyed` (default) is `fp:` + 12 hex digits of
+    /// HMAC-SHA256 under a random key made for this run, comparable within one output only;
+    /// `sha256` is `sha256:` + the first 12 hex digits of the plain SHA-256, to check by hand
+    /// (`printf %s "$V" | sha256sum`), but it lets anyone who sees it test guesses of the value.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "KIND",
+        default_value = "keyed",
+        global = true,
+        display_order = 109
+    )]
+    pub fingerprint: crate::secret::FingerprintMode,
 }
 
 impl Global {

@@ -102,6 +102,37 @@ pub fn locate(explicit: Option<&str>) -> Result<PathBuf, Error> {
     }
 }
 
+/// A TOML/serde error message without the values it quotes (`invalid type: string "…"`,
+/// ``unknown variant `…` ``): the value may be a secret pasted in the wrong place. The position and
+/// what was expected stay.
+pub fn without_values(message: &str) -> String {
+    static QUOTED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#"(?s)\b(string|character|bytes|byte array|char) ("(?:[^"\\]|\\.)*"|`[^`]*`|'[^']*')"#)
+            .expect("valid regex")
+    });
+    static VARIANT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?s)\b(unknown variant|unknown field) `[^`]*`").expect("valid regex")
+    });
+    let m = QUOTED.replace_all(message, "a $1");
+    let m = VARIANT.replace_all(&m, |c: &regex::Captures| {
+        // A field name is the config's own word when it is identifier-shaped; anything else is
+        // not echoed.
+        let whole = &c[0];
+        let inner = whole[c[1].len()..].trim().trim_matches('`');
+        if c[1].starts_with("unknown field")
+            && inner.len() <= 40
+            && inner
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        {
+            whole.to_string()
+        } else {
+            c[1].to_string()
+        }
+    });
+    m.into_owned()
+}
+
 pub fn load(path: &Path) -> Result<Config, Error> {
     let text = crate::source::read_regular_string(path).map_err(|e| {
         let message = format!("{}: {e}", path.display());
@@ -115,7 +146,8 @@ pub fn load(path: &Path) -> Result<Config, Error> {
             .span()
             .map(|s| position(path, &text, s.start))
             .unwrap_or_else(|| path.display().to_string());
-        Error::new(format!("{at}: {}", e.message().trim())).hint("see README.md for the authdoctor.toml format")
+        Error::new(format!("{at}: {}", without_values(e.message().trim())))
+            .hint("see README.md for the authdoctor.toml format")
     })?;
     let err =
         |span: std::ops::Range<usize>, msg: String| Error::new(format!("{}: {msg}", position(path, &text, span.start)));
@@ -219,5 +251,24 @@ mod tests {
         assert!(e.starts_with("F:5:8: the name \"A\" is used twice"), "{e}");
         let e = try_load("[[token]]\nname = \"t\"\ntoken = \"envvar:T\"\n").expect_err("nothing to verify with");
         assert!(e.contains("nothing to verify with"), "{e}");
+    }
+}
+
+#[cfg(test)]
+mod without_values_tests {
+    use super::without_values;
+
+    #[test]
+    fn quoted_values_are_dropped_names_kept() {
+        assert_eq!(
+            without_values(r#"invalid type: string "Zr4Tq9\"Lm2X", expected a sequence"#),
+            "invalid type: a string, expected a sequence"
+        );
+        assert_eq!(
+            without_values("unknown variant `Zr4Tq9Lm2X+/=`, expected one of `node`, `python`"),
+            "unknown variant, expected one of `node`, `python`"
+        );
+        assert_eq!(without_values("unknown field `sorces`"), "unknown field `sorces`");
+        assert_eq!(without_values("unknown field `a b c`"), "unknown field");
     }
 }

@@ -24,6 +24,7 @@ pub fn main() -> i32 {
         }
     };
     setup_color(&cli.global);
+    crate::secret::set_fingerprint_mode(cli.global.fingerprint);
     match dispatch(&cli) {
         Ok(code) => code,
         Err(e) => {
@@ -128,8 +129,14 @@ fn dispatch(cli: &Cli) -> Result<i32, Error> {
                 baseline: a.baseline.as_deref(),
                 update_baseline: a.update_baseline,
             };
-            let (reports, secrets) = block_on(commands::check::run(&opts, g))??;
-            emit(g, &Output::Check(&reports), &secrets);
+            let (mut reports, secrets) = block_on(commands::check::run(&opts, g))??;
+            let redactor = crate::report::redact::for_run(secrets.iter().map(|s| s.expose()));
+            for r in &mut reports {
+                guard(g, r, &redactor);
+            }
+            // Scrubbed on the model (guard): the rendered text is not scrubbed again, or a key name
+            // that occurs in some value would be.
+            console::print(&crate::report::render(g.format, &Output::Check(&reports), style(g)));
             Ok(crate::report::worst(&reports, g.strict).exit_code())
         }
         Command::Init(a) => {
@@ -189,32 +196,44 @@ fn style(g: &Global) -> Style {
 /// Render `output` in the chosen format, scrub it, print it.
 fn emit(g: &Global, output: &Output, secrets: &[Secret]) {
     let text = crate::report::render(g.format, output, style(g));
-    console::print(&scrubbed(g, text, secrets));
+    let redactor = crate::report::redact::for_run(secrets.iter().map(|s| s.expose()));
+    console::print(&scrubbed(g, text, &redactor));
 }
 
-/// `text` with every run of a value read in this run redacted, unless `--reveal`.
-fn scrubbed(g: &Global, text: String, secrets: &[Secret]) -> String {
-    if g.reveal {
-        text
-    } else {
-        Redactor::new(secrets.iter().map(|s| s.expose())).scrub(&text)
+/// `text` as rendered, with every run of a value read in this run redacted, unless `--reveal`: for
+/// the outputs that have no report model (`jwt sign`'s token, `explain`, `sources`).
+fn scrubbed(g: &Global, text: String, redactor: &Redactor) -> String {
+    if g.reveal { text } else { redactor.scrub_rendered(&text) }
+}
+
+/// The model pass before rendering (`report::guard`): values scrubbed and claims masked unless
+/// `--reveal`, control characters escaped always, weak values' fingerprints withheld in CI
+/// (`CI` set and not `false`/`0`) and in machine formats.
+fn guard(g: &Global, report: &mut Report, redactor: &Redactor) {
+    let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
+    crate::report::guard::Guard {
+        redactor: (!g.reveal).then_some(redactor),
+        mask_claims: !g.reveal,
+        hide_weak_fingerprints: ci || g.format != crate::report::Format::Human,
     }
+    .apply(report);
 }
 
 /// One checklist report: printed, timed under `-v`, its verdict as the exit code.
 fn checklist(g: &Global, report: &Report, secrets: &[Secret], started: Instant) -> Result<i32, Error> {
-    let mut kept;
-    let report = if g.ignore.is_empty() {
-        report
-    } else {
-        kept = report.clone();
+    let mut kept = report.clone();
+    if !g.ignore.is_empty() {
         kept.ignore(&g.ignored()?);
-        &kept
-    };
+    }
+    let redactor = crate::report::redact::for_run(secrets.iter().map(|s| s.expose()));
+    guard(g, &mut kept, &redactor);
+    let report = &kept;
     let checked = started.elapsed();
     let text = crate::report::render(g.format, &Output::Report(report), style(g));
     let rendered = started.elapsed();
-    console::print(&scrubbed(g, text, secrets));
+    // Scrubbed on the model (guard): the rendered text is not scrubbed again, or a key name that
+    // occurs in some value would be.
+    console::print(&text);
     if g.verbose {
         console::timings(checked, rendered - checked, started.elapsed() - rendered);
     }

@@ -8,7 +8,17 @@ use std::fmt;
 pub struct Secret(SecretSlice<u8>);
 
 impl Secret {
+    /// A secret; its bytes are also remembered for this run's redaction ([`seen`]), so an error
+    /// or note printed later is scrubbed of it whichever command or source read it.
     pub fn new(bytes: Vec<u8>) -> Self {
+        remember(&bytes);
+        Secret(SecretSlice::from(bytes))
+    }
+
+    /// Bytes that hold values rather than being one (a process's whole environment, `NAME=value`
+    /// pairs): not remembered for redaction as a whole, or every name in it would be scrubbed from
+    /// the report; the value taken out of it is a [`Secret::new`] and is remembered.
+    pub fn container(bytes: Vec<u8>) -> Self {
         Secret(SecretSlice::from(bytes))
     }
 
@@ -25,9 +35,9 @@ impl Secret {
         self.expose().is_empty()
     }
 
-    /// `sha256:` + first 12 hex digits, the short fingerprint SPEC allows in output.
-    pub fn short_sha(&self) -> String {
-        short_sha(self.expose())
+    /// The fingerprint to print for this value: see [`fingerprint`].
+    pub fn fingerprint(&self) -> String {
+        fingerprint(self.expose())
     }
 }
 
@@ -46,6 +56,160 @@ impl fmt::Debug for Secret {
 impl PartialEq for Secret {
     fn eq(&self, other: &Self) -> bool {
         self.expose() == other.expose()
+    }
+}
+
+/// Every value read in this run (zeroized on exit), for scrubbing what is printed.
+static SEEN: std::sync::Mutex<Vec<zeroize::Zeroizing<Vec<u8>>>> = std::sync::Mutex::new(Vec::new());
+/// How many values [`SEEN`] holds, read without the lock.
+static SEEN_COUNT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Remembers `bytes` as a value of this run (values under 6 bytes are not scrubbed, so not kept).
+pub fn remember(bytes: &[u8]) {
+    if bytes.len() < crate::report::redact::WINDOW {
+        return;
+    }
+    let mut seen = SEEN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if !seen.iter().any(|s| s.as_slice() == bytes) {
+        seen.push(zeroize::Zeroizing::new(bytes.to_vec()));
+        SEEN_COUNT.store(seen.len(), std::sync::atomic::Ordering::Release);
+    }
+}
+
+/// How many distinct values this run has read so far.
+pub fn seen_count() -> usize {
+    SEEN_COUNT.load(std::sync::atomic::Ordering::Acquire)
+}
+
+/// Calls `f` with every value this run has read.
+pub fn seen<R>(f: impl FnOnce(&[zeroize::Zeroizing<Vec<u8>>]) -> R) -> R {
+    let seen = SEEN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    f(&seen)
+}
+
+/// Whether `name` (a key found in a file or store) may be listed by name: shaped like a variable
+/// name (a letter or `_` first, then letters, digits, `_`, `.` or `-`; at most 128 bytes) and not
+/// like secret material (a 16+ character mix of upper case, lower case and digits with no `_`
+/// separator, or a token-like string). A base64 line pasted alone into a `.env`
+/// (`Wq3x…hE=`) parses as a key; it is a value, and is not listed.
+pub fn looks_like_name(name: &str) -> bool {
+    let shaped = !name.is_empty()
+        && name.len() <= 128
+        && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'));
+    let mixed = name.len() >= 16
+        && !name.contains('_')
+        && name.bytes().any(|b| b.is_ascii_uppercase())
+        && name.bytes().any(|b| b.is_ascii_lowercase())
+        && name.bytes().any(|b| b.is_ascii_digit());
+    shaped && !mixed && !crate::report::guard::token_like(name)
+}
+
+/// How fingerprints are printed (`--fingerprint`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum FingerprintMode {
+    /// `fp:` + 12 hex digits of HMAC-SHA256 under this run's random key.
+    #[default]
+    Keyed,
+    /// `sha256:` + the first 12 hex digits of the plain SHA-256 (an offline guessing oracle).
+    Sha256,
+}
+
+/// This run's fingerprint key and salt: random unless `--fingerprint sha256`.
+struct RunKeys {
+    mode: FingerprintMode,
+    /// HMAC-SHA256 key (RFC 2104) of the printed `fp:` fingerprints, 32 random bytes.
+    key: [u8; 32],
+    /// Prefix hashed before a value in [`digest`]: 32 lowercase hex digits (16 random bytes), so it
+    /// travels inside a quoted shell script; empty with `--fingerprint sha256`.
+    salt: String,
+}
+
+static RUN_KEYS: std::sync::OnceLock<RunKeys> = std::sync::OnceLock::new();
+
+fn run_keys() -> &'static RunKeys {
+    RUN_KEYS.get_or_init(|| keys_for(FingerprintMode::Keyed))
+}
+
+fn keys_for(mode: FingerprintMode) -> RunKeys {
+    let mut key = [0u8; 32];
+    let mut salt = [0u8; 16];
+    // The OS generator (getrandom 0.3); without one, no fingerprint could be trusted to be unguessable.
+    getrandom::fill(&mut key)
+        .and_then(|()| getrandom::fill(&mut salt))
+        .expect("the operating system's random number generator failed");
+    RunKeys {
+        mode,
+        key,
+        salt: match mode {
+            FingerprintMode::Keyed => hex::encode(salt),
+            FingerprintMode::Sha256 => String::new(),
+        },
+    }
+}
+
+/// Chooses how this process prints fingerprints. Call once, before anything is fingerprinted
+/// (`run::main` does, from `--fingerprint`); later calls, and calls after the first fingerprint,
+/// are ignored and return false.
+pub fn set_fingerprint_mode(mode: FingerprintMode) -> bool {
+    RUN_KEYS.set(keys_for(mode)).is_ok()
+}
+
+/// The run's fingerprint mode.
+pub fn fingerprint_mode() -> FingerprintMode {
+    run_keys().mode
+}
+
+/// The run's salt: 32 hex digits, random per run (empty with `--fingerprint sha256`). Remote
+/// fingerprint scripts hash it before the value, so the digests they post are not plain SHA-256
+/// of the secret.
+pub fn salt() -> &'static str {
+    &run_keys().salt
+}
+
+/// Full lowercase hex SHA-256 of this run's [`salt`] followed by `bytes`: the digest values are
+/// compared by within a run (the plain SHA-256 with `--fingerprint sha256`).
+pub fn digest(bytes: &[u8]) -> String {
+    let mut h = Sha256::new();
+    h.update(salt().as_bytes());
+    h.update(bytes);
+    hex::encode(h.finalize())
+}
+
+/// The printable fingerprint of a value whose [`digest`] is `digest_hex`: `fp:` + 12 hex digits of
+/// HMAC-SHA256(run key, digest) (RFC 2104, `hmac` 0.12), or with `--fingerprint sha256`
+/// `sha256:` + the digest's first 12 hex digits. Equal values give equal fingerprints within a run;
+/// keyed ones change from run to run.
+pub fn fingerprint_of_digest(digest_hex: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let keys = run_keys();
+    match keys.mode {
+        FingerprintMode::Sha256 => format!("sha256:{}", digest_hex.get(..12).unwrap_or(digest_hex)),
+        FingerprintMode::Keyed => {
+            let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&keys.key).expect("HMAC takes any key length");
+            mac.update(digest_hex.as_bytes());
+            let tag = mac.finalize().into_bytes();
+            format!("fp:{}", hex::encode(&tag[..6]))
+        }
+    }
+}
+
+/// The printable fingerprint of `bytes` (see [`fingerprint_of_digest`]).
+pub fn fingerprint(bytes: &[u8]) -> String {
+    fingerprint_of_digest(&digest(bytes))
+}
+
+/// What a report says about its fingerprints, for the JSON `fingerprints` field and the human note.
+pub fn fingerprint_note() -> &'static str {
+    match fingerprint_mode() {
+        FingerprintMode::Keyed => {
+            "fp: fingerprints are keyed with a random key made for this run: equal values show equal fingerprints in this output only, and they change every run (--fingerprint sha256 prints plain SHA-256 prefixes to check by hand)"
+        }
+        FingerprintMode::Sha256 => {
+            "sha256: fingerprints are the first 12 hex digits of the plain SHA-256 of the bytes (--fingerprint sha256)"
+        }
     }
 }
 

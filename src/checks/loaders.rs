@@ -330,8 +330,8 @@ pub fn key(path: &str, k: &KeyReport, env: &Env) -> Vec<Finding> {
         && k.readings
             .iter()
             .filter(|r| r.loaders.iter().any(|l| keepers.contains(l)))
-            .filter_map(|r| r.sha256.as_deref())
-            .any(|h| h != crate::secret::short_sha(v.as_bytes()))
+            .filter_map(|r| r.fingerprint.as_deref())
+            .any(|h| h != crate::secret::fingerprint(v.as_bytes()))
     {
         out.push(shadowed(path, &k.key, &and_list(&keepers), location));
     }

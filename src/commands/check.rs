@@ -50,14 +50,29 @@ pub async fn run(opts: &Options<'_>, global: &Global) -> Result<(Vec<Report>, Ve
         .collect();
     for o in only {
         if !names.contains(o) {
-            return Err(Error::new(format!(
-                "--only {o:?}: no such [[secret]] or [[token]] in {}",
-                path.display()
-            ))
-            .hint(format!("names: {}", names.join(", "))));
+            // Echoed only when name-shaped: anything else may be a secret pasted in the wrong place.
+            let shaped = o.len() <= 40
+                && o.chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ' '))
+                && !crate::report::guard::token_like(o);
+            let what = if shaped {
+                format!("--only {o:?}")
+            } else {
+                "--only".to_string()
+            };
+            return Err(
+                Error::new(format!("{what}: no such [[secret]] or [[token]] in {}", path.display()))
+                    .hint(format!("names: {}", names.join(", "))),
+            );
         }
     }
     let wanted = |n: &str| only.is_empty() || only.iter().any(|o| o == n);
+    // The entries being replaced, so an unchanged value keeps its hash (and salt) in the lock.
+    let previous_lock = match (&lock, &lock_path) {
+        (None, Some(p)) if opts.update_baseline && p.exists() => baseline::load(p).ok(),
+        _ => None,
+    };
+    let previous = |spec: &str| lock.as_ref().or(previous_lock.as_ref()).and_then(|l| l.get(spec));
     // Sources are relative to the config file, as a project's paths are; locations in findings are
     // given back relative to where authdoctor was started, so annotations land on the right file.
     let prefix = path
@@ -103,7 +118,11 @@ pub async fn run(opts: &Options<'_>, global: &Global) -> Result<(Vec<Report>, Ve
                 &lock_name,
             ));
         }
-        lock_entries.extend(group.iter().filter_map(|o| baseline::entry_of(o)));
+        lock_entries.extend(
+            group
+                .iter()
+                .filter_map(|o| baseline::entry_of(o, previous(&o.spec.raw))),
+        );
         r.ignore(&crate::config::ignore_codes(&g.ignore));
         r.ignore(&global.ignored()?);
         reports.push(r);
@@ -136,7 +155,11 @@ pub async fn run(opts: &Options<'_>, global: &Global) -> Result<(Vec<Report>, Ve
                 &lock_name,
             ));
         }
-        lock_entries.extend(candidates.iter().filter_map(|o| baseline::entry_of(o)));
+        lock_entries.extend(
+            candidates
+                .iter()
+                .filter_map(|o| baseline::entry_of(o, previous(&o.spec.raw))),
+        );
         // config::load checked the name.
         let verifier = t.verifier.as_ref().and_then(|v| v.get_ref().parse().ok());
         let args = super::jwt::VerifyArgs {

@@ -46,7 +46,7 @@ pub fn run(
             }
         };
         row.length = Some(bytes.len());
-        row.sha256_prefix = Some(crate::secret::short_sha(&bytes));
+        row.fingerprint = Some(crate::secret::fingerprint(&bytes));
         report.findings.extend(loaders::file_hazards(path, &bytes));
         let analysis = diagnose::analyze(&bytes, &loaders, &env, &opts);
         // Every distinct value any loader read, for the redaction pass.
@@ -61,8 +61,15 @@ pub fn run(
         report.findings.extend(loaders::loader_errors(path, &analysis.errors));
         let text = crate::dotenv::lossy(&bytes);
         let mut keys = 0;
+        let mut hidden = 0usize;
         for k in analysis.keys {
             if key.is_some_and(|want| want != k.key) {
+                continue;
+            }
+            // A line that parses as a key but looks like secret material (a base64 value pasted
+            // alone) is not listed, nor are its findings (they would name it), unless asked for.
+            if key.is_none() && !crate::secret::looks_like_name(&k.key) {
+                hidden += 1;
                 continue;
             }
             keys += 1;
@@ -82,10 +89,14 @@ pub fn run(
             row.status = SourceStatus::Error;
             let defs = diagnose::definitions(&text);
             let mut names: Vec<&str> = defs.keys().copied().collect();
+            names.retain(|n| crate::secret::looks_like_name(n));
             names.sort();
             report.findings.push(sources::key_not_in_file(path, want, &names));
         }
         row.details.insert("keys".into(), keys.into());
+        if hidden > 0 {
+            row.details.insert("hidden_keys".into(), hidden.into());
+        }
         row.details.insert("lines".into(), text.lines().count().into());
         row.details.insert(
             "loaders".into(),

@@ -15,8 +15,14 @@ pub fn run(code: &str) -> Result<Explained, Error> {
         return Ok(Explained::All(registry::all().map(doc).collect()));
     }
     let Some(e) = registry::lookup(code) else {
-        return Err(Error::new(format!("unknown finding code '{code}'"))
-            .hint("codes look like AD102; `authdoctor explain all` lists every one"));
+        // Echoed only when code-shaped: anything else may be a secret pasted in the wrong place.
+        let shaped = code.len() <= 8 && code.bytes().all(|b| b.is_ascii_alphanumeric());
+        let what = if shaped {
+            format!("unknown finding code '{code}'")
+        } else {
+            "that is not a finding code".to_string()
+        };
+        return Err(Error::new(what).hint("codes look like AD102; `authdoctor explain all` lists every one"));
     };
     Ok(Explained::One(doc(e)))
 }

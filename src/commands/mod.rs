@@ -85,14 +85,14 @@ pub fn source_rows(outcomes: &[&Outcome], report: &mut Report, reveal: bool) {
                 match &f.yielded {
                     Yield::Value(s) => {
                         row.length = Some(s.len());
-                        row.sha256_prefix = Some(s.short_sha());
+                        row.fingerprint = Some(s.fingerprint());
                         if reveal {
                             row.hex = Some(hex::encode(s.expose()));
                         }
                     }
                     Yield::Fingerprints(fp) => {
                         row.length = Some(fp.length);
-                        row.sha256_prefix = Some(fp.sha256.chars().take(12).collect());
+                        row.fingerprint = Some(crate::secret::fingerprint_of_digest(&fp.sha256));
                     }
                     Yield::Digest(d) => {
                         row.details.insert("digest".into(), d.digest.clone().into());
@@ -119,7 +119,7 @@ pub fn source_rows(outcomes: &[&Outcome], report: &mut Report, reveal: bool) {
                                 r.kind = y.kind().into();
                                 if let Yield::Fingerprints(fp) = y {
                                     r.length = Some(fp.length);
-                                    r.sha256_prefix = Some(fp.sha256.chars().take(12).collect());
+                                    r.fingerprint = Some(crate::secret::fingerprint_of_digest(&fp.sha256));
                                 }
                             }
                             Err(e) => {

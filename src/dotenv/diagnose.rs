@@ -2,7 +2,7 @@
 //! Only shapes and causes leave this module: fingerprints and lengths, never values.
 
 use super::{Env, LoadError, Loader, Options, Parsed, Wins};
-use crate::secret::short_sha;
+use crate::secret::fingerprint;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 
@@ -12,20 +12,21 @@ pub struct Reading {
     pub loaders: Vec<&'static str>,
     /// None: these loaders do not set the key at all.
     pub length: Option<usize>,
-    pub sha256: Option<String>,
+    /// The value's fingerprint ([`crate::secret::fingerprint`]: `fp:…` keyed per run, or `sha256:…`).
+    pub fingerprint: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unresolved: Option<&'static str>,
 }
 
 impl Reading {
-    /// `node, python: 64 bytes sha256:…` — shape and fingerprint only.
+    /// `node, python: 64 bytes fp:…` — shape and fingerprint only.
     pub fn describe(&self) -> String {
         let who = self.loaders.join(", ");
-        match (self.length, &self.sha256, self.unresolved) {
+        match (self.length, &self.fingerprint, self.unresolved) {
             (Some(n), Some(h), Some(what)) => {
-                format!("{who}: a {what}; compared as written ({n} bytes sha256:{h})")
+                format!("{who}: a {what}; compared as written ({n} bytes {h})")
             }
-            (Some(n), Some(h), None) => format!("{who}: {n} bytes sha256:{h}"),
+            (Some(n), Some(h), None) => format!("{who}: {n} bytes {h}"),
             _ => format!("{who}: not set"),
         }
     }
@@ -268,7 +269,7 @@ fn key_report<'p, 'a>(
                         v
                     },
                     length: value.0.map(<[u8]>::len),
-                    sha256: value.0.map(short_sha),
+                    fingerprint: value.0.map(fingerprint),
                     unresolved: entry.and_then(|e| e.unresolved),
                 },
             )),
@@ -537,7 +538,7 @@ mod tests {
                 let readings = groups
                     .into_iter()
                     .map(|(v, unresolved, who)| {
-                        (who, v.as_ref().map(Vec::len), v.as_deref().map(short_sha), unresolved)
+                        (who, v.as_ref().map(Vec::len), v.as_deref().map(fingerprint), unresolved)
                     })
                     .collect();
                 (key, line, on, readings)
@@ -552,7 +553,14 @@ mod tests {
                 let readings = k
                     .readings
                     .iter()
-                    .map(|r| (r.loaders.clone(), r.length, r.sha256.clone(), r.unresolved.is_some()))
+                    .map(|r| {
+                        (
+                            r.loaders.clone(),
+                            r.length,
+                            r.fingerprint.clone(),
+                            r.unresolved.is_some(),
+                        )
+                    })
                     .collect();
                 (k.key.clone(), k.line, k.defined_on.clone(), readings)
             })

@@ -11,19 +11,26 @@ pub fn print(text: &str) {
     let _ = out.flush();
 }
 
-/// `authdoctor: MESSAGE` on stderr: what was written, what was left alone, timings.
+/// `authdoctor: MESSAGE` on stderr: what was written, what was left alone, timings. The message is
+/// scrubbed of every value this run read (an error from a backend or a command may echo one) and
+/// its control characters escaped (it may quote a name from input).
 pub fn note(message: &str) {
-    let _ = writeln!(std::io::stderr().lock(), "authdoctor: {message}");
+    let clean = super::redact::scrub_run(message);
+    let clean = super::guard::escape_controls(&clean);
+    let _ = writeln!(std::io::stderr().lock(), "authdoctor: {clean}");
 }
 
 /// The error that stopped a command on stderr, `error` in red when colour is on.
 pub fn error(e: &crate::error::Error) {
-    let prefix = if colored::control::SHOULD_COLORIZE.should_colorize() {
-        "\x1b[31merror\x1b[0m"
+    let red = colored::control::SHOULD_COLORIZE.should_colorize();
+    let clean = super::redact::scrub_run(&e.to_string());
+    let clean = super::guard::escape_controls(&clean);
+    let line = if red {
+        format!("\x1b[31merror\x1b[0m: {clean}")
     } else {
-        "error"
+        format!("error: {clean}")
     };
-    note(&format!("{prefix}: {e}"));
+    let _ = writeln!(std::io::stderr().lock(), "authdoctor: {line}");
 }
 
 /// `-v`: where a checklist command's time went.

@@ -137,10 +137,7 @@ pub(super) fn report(report: &Report, style: Style) -> String {
         let label = format!("{:width$}", s.label);
         if ok {
             let size = s.length.map_or_else(|| s.kind.to_string(), |l| plural(l, "byte"));
-            let sha = s
-                .sha256_prefix
-                .as_ref()
-                .map_or_else(String::new, |h| format!("sha256:{h}"));
+            let sha = s.fingerprint.as_ref().map_or_else(String::new, String::clone);
             let mut prov = Vec::new();
             if let Some(l) = s.details.get("loader").and_then(|v| v.as_str()) {
                 match s.details.get("loader_from").and_then(|v| v.as_str()) {
@@ -174,6 +171,13 @@ pub(super) fn report(report: &Report, style: Style) -> String {
         if let Some(f) = &s.facts {
             render_facts(&mut out, f);
         }
+    }
+    if !style.quiet && report.has_keyed_fingerprints() {
+        let _ = writeln!(
+            out,
+            "  {}",
+            "fp: keyed for this run only: equal values show equal fp here, not across runs (--fingerprint sha256 prints plain hashes)".dimmed()
+        );
     }
     for f in report.findings.iter().filter(|f| f.topic() == Topic::Sources) {
         finding_line(&mut out, f, style);
@@ -286,8 +290,8 @@ fn render_keys(out: &mut String, keys: &[super::KeyRow], style: Style) {
         .filter(|w| *w <= 30)
         .max()
         .unwrap_or(0);
-    let reading = |r: &crate::dotenv::diagnose::Reading| match (r.length, &r.sha256) {
-        (Some(n), Some(h)) => format!("{n} bytes  sha256:{h}"),
+    let reading = |r: &crate::dotenv::diagnose::Reading| match (r.length, &r.fingerprint) {
+        (Some(n), Some(h)) => format!("{n} bytes  {h}"),
         _ => "not set".to_string(),
     };
     let agreeing = keys.iter().filter(|k| k.agree).count();

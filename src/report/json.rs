@@ -61,6 +61,9 @@ struct JsonReport<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     probe: Option<&'a super::ProbeView>,
     findings: &'a [crate::findings::Finding],
+    /// How to read the fingerprints (`fp:` keyed per run), when there are any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fingerprints: Option<&'static str>,
     next_steps: Vec<String>,
     #[serde(skip_serializing_if = "is_zero")]
     ignored: usize,
@@ -85,6 +88,13 @@ impl<'a> JsonReport<'a> {
             token: report.token.as_ref(),
             probe: report.probe.as_ref(),
             findings: &report.findings,
+            fingerprints: (report.sources.iter().any(|s| s.fingerprint.is_some())
+                || report
+                    .keys
+                    .iter()
+                    .flatten()
+                    .any(|k| k.readings.iter().any(|r| r.fingerprint.is_some())))
+            .then(crate::secret::fingerprint_note),
             next_steps: report.next_steps().into_iter().map(|(_, h)| h).collect(),
             ignored: report.ignored,
         }

@@ -4,6 +4,7 @@
 
 pub mod console;
 pub mod github;
+pub mod guard;
 pub mod human;
 pub mod json;
 pub mod redact;
@@ -198,9 +199,10 @@ pub struct SourceRow {
     /// Bytes of the value (or of the file, for `envfile`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub length: Option<usize>,
-    /// The first 12 hex digits of the SHA-256 of the value (or file).
-    #[serde(rename = "sha256", skip_serializing_if = "Option::is_none")]
-    pub sha256_prefix: Option<String>,
+    /// The value's (or file's) fingerprint, `fp:` + 12 hex (keyed per run) or `sha256:` + 12 hex
+    /// (`--fingerprint sha256`): [`crate::secret::fingerprint`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
     pub details: BTreeMap<String, serde_json::Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub facts: Option<Facts>,
@@ -218,7 +220,7 @@ impl SourceRow {
             kind,
             status: SourceStatus::Ok,
             length: None,
-            sha256_prefix: None,
+            fingerprint: None,
             details: BTreeMap::new(),
             facts: None,
             hex: None,
@@ -358,6 +360,19 @@ impl Report {
             Severity::Warning => Verdict::Warn,
             _ => Verdict::Pass,
         }
+    }
+
+    /// Whether any fingerprint in the report is keyed (`fp:`), so the output should say they only
+    /// compare within this run.
+    pub fn has_keyed_fingerprints(&self) -> bool {
+        let keyed = |f: &Option<String>| f.as_deref().is_some_and(|f| f.starts_with("fp:"));
+        self.sources.iter().any(|s| keyed(&s.fingerprint))
+            || self
+                .keys
+                .iter()
+                .flatten()
+                .flat_map(|k| k.readings.iter())
+                .any(|r| keyed(&r.fingerprint))
     }
 
     pub fn count(&self, severity: Severity) -> usize {

@@ -150,7 +150,9 @@ pub fn sdk_error<E: ProvideErrorMetadata + std::error::Error + 'static, R: std::
     e: &aws_sdk_ssm::error::SdkError<E, R>,
 ) -> FetchError {
     use aws_sdk_ssm::error::SdkError;
-    let full = {
+    // Matched in lower case, shown as written (a lower-cased echo of a value would slip past the
+    // redactor, which knows the value as written).
+    let shown = {
         use std::error::Error as _;
         let mut s = e.to_string();
         let mut src = e.source();
@@ -159,8 +161,9 @@ pub fn sdk_error<E: ProvideErrorMetadata + std::error::Error + 'static, R: std::
             s.push_str(&x.to_string());
             src = x.source();
         }
-        s.to_ascii_lowercase()
+        s
     };
+    let full = shown.to_ascii_lowercase();
     let login = match profile {
         Some(p) => format!("aws sso login --profile {p}"),
         None => "aws sso login".to_string(),
@@ -195,10 +198,10 @@ pub fn sdk_error<E: ProvideErrorMetadata + std::error::Error + 'static, R: std::
             .hint("raise --timeout, or check the network and the endpoint"),
         SdkError::DispatchFailure(_) => FetchError::unreadable(format!(
             "{what}: could not reach AWS ({})",
-            full.chars().take(160).collect::<String>()
+            shown.chars().take(160).collect::<String>()
         ))
         .hint("check the region, ?endpoint= / AWS_ENDPOINT_URL and the network"),
-        _ => FetchError::unreadable(format!("{what}: {}", full.chars().take(200).collect::<String>())),
+        _ => FetchError::unreadable(format!("{what}: {}", shown.chars().take(200).collect::<String>())),
     }
 }
 

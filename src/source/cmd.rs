@@ -65,6 +65,20 @@ async fn run(command: &str) -> Result<Fetched, FetchError> {
         let stderr = String::from_utf8_lossy(&stderr);
         let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
         let last: String = last.chars().take(200).collect();
+        // A command that fails may print the value it was about to output; words that look like
+        // secret material are masked even when no source of the run read that value.
+        let last = last
+            .split(' ')
+            .map(|w| {
+                let bare = w.trim_matches(|c: char| matches!(c, '"' | '\'' | ',' | ';' | ':' | '(' | ')'));
+                if crate::report::guard::token_like(bare) {
+                    "[redacted]"
+                } else {
+                    w
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
         let status = match status.code() {
             Some(c) => format!("exit status {c}"),
             None => "killed by a signal".to_string(),

@@ -150,6 +150,10 @@ pub fn read(spec: &Spec, _: &LocalCtx) -> Result<Fetched, FetchError> {
         let mut names: Vec<&str> = parsed.entries.iter().map(|e| &*e.key).collect();
         names.sort();
         names.dedup();
+        // Lines that parse as a key but look like a value pasted alone are not listed.
+        let hidden = names.len();
+        names.retain(|n| crate::secret::looks_like_name(n));
+        let hidden = hidden - names.len();
         let mut list = if names.is_empty() {
             format!("the {} loader found no assignments in it", loader.name())
         } else {
@@ -161,6 +165,11 @@ pub fn read(spec: &Spec, _: &LocalCtx) -> Result<Fetched, FetchError> {
             }
             s
         };
+        if hidden > 0 {
+            list.push_str(&format!(
+                "; {hidden} more line(s) parse as a key but look like a value, not a name (not shown)"
+            ));
+        }
         let skipped: Vec<String> = parsed.errors.iter().map(|e| e.line.to_string()).collect();
         if !skipped.is_empty() {
             list.push_str(&format!("; the loader skipped line(s) {}", skipped.join(", ")));

@@ -39,10 +39,12 @@ impl Remote for FlyRuntime {
     }
 }
 
-/// The POSIX script run inside the machine: whether NAME is set, its length and SHA-256 digests of
-/// the raw value and of the normalised variants. It prints digests and counts only, never the value,
-/// and contains no single quote, so it travels inside `sh -c '…'`.
+/// The POSIX script run inside the machine: whether NAME is set, its length and salted SHA-256
+/// digests ([`crate::secret::digest`]: the run's random salt, then the bytes) of the raw value and
+/// of the normalised variants. It prints digests and counts only, never the value nor a plain hash
+/// of it, and contains no single quote, so it travels inside `sh -c '…'` (the salt is hex digits).
 pub fn runtime_script(name: &str) -> String {
+    let salt = crate::secret::salt();
     format!(
         r#"if [ -z "${{{name}+x}}" ]; then echo set=0; exit 0; fi
 if command -v sha256sum >/dev/null 2>&1; then H=sha256sum; T=sha256sum
@@ -50,7 +52,8 @@ elif command -v openssl >/dev/null 2>&1; then H="openssl dgst -sha256 -r"; T=ope
 elif command -v busybox >/dev/null 2>&1; then H="busybox sha256sum"; T=busybox
 else echo set=1; echo tool=none; exit 0; fi
 echo set=1; echo tool=$T
-fp() {{ n=$(printf %s "$1" | wc -c); set -- $(printf %s "$1" | $H); echo "$n $1"; }}
+S={salt}
+fp() {{ n=$(printf %s "$1" | wc -c); set -- $({{ printf %s "$S"; printf %s "$1"; }} | $H); echo "$n $1"; }}
 v=${name}
 echo raw=$(fp "$v")
 t=$v; while case $t in *[[:space:]]) true;; *) false;; esac; do t=${{t%?}}; done
@@ -350,6 +353,8 @@ mod tests {
             .output()
             .expect("sh");
         let text = String::from_utf8_lossy(&out.stdout);
+        let plain = crate::secret::sha256_hex(secret.as_bytes());
+        assert!(!text.contains(&plain[..12]), "a plain SHA-256 was posted: {text}");
         for w in secret.trim().as_bytes().windows(6) {
             assert!(!text.as_bytes().windows(6).any(|x| x == w), "value leaked: {text}");
         }

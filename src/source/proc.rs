@@ -197,7 +197,7 @@ fn read_in(root: &Path, spec: &Spec) -> Result<Fetched, FetchError> {
     let who = format!("{name} (pid {pid})");
     let environ = match std::fs::File::open(dir.join("environ")).and_then(|f| super::read_capped_sync(f, 16 * 1024)) {
         Ok((_, true)) => return Err(super::too_large(&format!("{who}: environment"))),
-        Ok((b, false)) => Secret::new(b),
+        Ok((b, false)) => Secret::container(b),
         Err(e) => {
             let hint = if e.kind() == std::io::ErrorKind::PermissionDenied {
                 "only the process's user (or root) can read its environment: run authdoctor as that user, e.g. with sudo -u"

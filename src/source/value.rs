@@ -9,13 +9,15 @@ use crate::secret::Secret;
 use crate::transform::Transform;
 use std::collections::BTreeMap;
 
-/// Fingerprints of a value computed where it lives: length and SHA-256 of the raw bytes and of
-/// normalised variants, so a value that never leaves its machine can still be compared and explained.
+/// Fingerprints of a value computed where it lives: length and salted SHA-256 ([`crate::secret::digest`]:
+/// SHA-256 of the run's random salt then the bytes) of the raw bytes and of normalised variants, so a
+/// value that never leaves its machine can still be compared and explained within the run, and the
+/// digest it posts is not a plain hash of the secret.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fingerprints {
     /// Length of the raw value, in bytes.
     pub length: usize,
-    /// Full lowercase hex SHA-256 (64 digits) of the raw value.
+    /// Full lowercase hex salted SHA-256 (64 digits) of the raw value ([`crate::secret::digest`]).
     pub sha256: String,
     /// Each of [`FINGERPRINT_FORMS`] → (length in bytes, full SHA-256 hex) of the value after that
     /// normalisation (the raw value's where it does not apply).
@@ -32,12 +34,12 @@ impl Fingerprints {
             .iter()
             .map(|v| {
                 let b = v.apply(bytes).unwrap_or_else(|| bytes.to_vec());
-                (*v, (b.len(), crate::secret::sha256_hex(&b)))
+                (*v, (b.len(), crate::secret::digest(&b)))
             })
             .collect();
         Fingerprints {
             length: bytes.len(),
-            sha256: crate::secret::sha256_hex(bytes),
+            sha256: crate::secret::digest(bytes),
             variants,
         }
     }
@@ -338,10 +340,9 @@ mod tests {
         assert_eq!(Transform::StripCr.apply(b"a\r\nb").as_deref(), Some(&b"a\nb"[..]));
         let f = Fingerprints::of(b"abc\n");
         assert_eq!(f.length, 4);
-        assert_eq!(
-            f.variants[&Transform::TrimTrailing].1,
-            crate::secret::sha256_hex(b"abc")
-        );
+        assert_eq!(f.variants[&Transform::TrimTrailing].1, crate::secret::digest(b"abc"));
+        // Salted with the run's random salt: not the plain SHA-256 anyone could check a guess with.
+        assert_ne!(f.sha256, crate::secret::sha256_hex(b"abc\n"));
     }
 
     #[test]

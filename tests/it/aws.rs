@@ -51,7 +51,7 @@ fn versions_labels_and_arns() {
     assert_eq!(v["sources"][0]["length"], 38, "{v}");
     assert_eq!(v["sources"][1]["length"], 38);
     assert_ne!(
-        v["sources"][0]["sha256"], v["sources"][1]["sha256"],
+        v["sources"][0]["fingerprint"], v["sources"][1]["fingerprint"],
         "version 1 is the old value"
     );
     let arn = "arn:aws:ssm:us-east-1:123456789012:parameter/versions/key";

@@ -14,6 +14,8 @@ fn settings() -> insta::Settings {
         "[relative]",
     );
     s.add_filter(r#""(iat|exp|nbf)": \d+"#, r#""$1": [time]"#);
+    // Keyed fingerprints change every run (`--fingerprint sha256` snapshots would not).
+    s.add_filter(r"fp:[0-9a-f]{12}", "fp:[keyed]");
     s.set_snapshot_path("snapshots");
     s.set_prepend_module_to_snapshot(false);
     s

@@ -1,6 +1,6 @@
 //! AD112/AD113: what changed in a group's sources since the known-good lock (`authdoctor.lock`).
 
-use crate::baseline::{Lock, entry_of};
+use crate::baseline::{Entry, Lock, entry_of, holds};
 use crate::findings::{Code, Finding, Severity};
 use crate::source::{Outcome, Yield};
 use crate::transform::Transform;
@@ -11,7 +11,7 @@ pub const AD112: Code = Code {
     title: "source changed since the baseline",
     hint: "If the change was meant (a rotation), record it: `authdoctor check --update-baseline`.",
     explain: "Why: `authdoctor check --baseline authdoctor.lock` compares each source's fingerprint (length \
-and the first 12 hex digits of SHA-256, or the store's digest and status) with the last known-good run. A \
+and a salted scrypt hash of the value, or the store's digest and status) with the last known-good run. A \
 source that changed while the others did not is how drift starts: someone set the secret again in one place, \
 an editor added a newline, a deploy staged a new Fly secret.\n\
 Confirm: the message says what changed (length, hash, digest, status) and, where the fingerprints show it, \
@@ -32,28 +32,27 @@ Confirm: look for the spec in authdoctor.lock.\n\
 Fix: once the check passes, run `authdoctor check --update-baseline` to record it.",
 };
 
-/// How a value changed, where its fingerprints show it: the old value was the new one with a
-/// normalisation undone, or the new one is the old one with something added.
-fn how(old_sha: &str, outcome: &Outcome) -> Option<&'static str> {
+/// How a value changed, where the lock's hash shows it: the old value was the new one with a
+/// normalisation undone, or the new one is the old one with something added. Each try costs one
+/// slow hash (see [`crate::baseline::hash_value`]); remote fingerprints are salted per run and
+/// cannot be tried.
+fn how(then: &Entry, outcome: &Outcome) -> Option<&'static str> {
     let fetched = outcome.result.as_ref().ok()?;
-    let prefix = |h: &str| h.get(..12).map(str::to_string).unwrap_or_default();
-    let variants = match &fetched.yielded {
-        Yield::Value(s) => crate::source::Fingerprints::of(s.expose()).variants,
-        Yield::Fingerprints(f) => f.variants.clone(),
-        Yield::Digest(_) => return None,
-    };
-    for (v, (_, sha)) in &variants {
-        if prefix(sha) == old_sha {
-            return Some(match v {
-                Transform::TrimTrailing => "trailing whitespace or a newline was added",
-                Transform::TrimStripQuotes => "surrounding quotes were added",
-                Transform::StripCr => "CR bytes were added (CR LF line endings)",
-                _ => "the value was transformed",
-            });
-        }
-    }
     if let Yield::Value(s) = &fetched.yielded {
         let b = s.expose();
+        for v in crate::source::FINGERPRINT_FORMS {
+            if let Some(old) = v.apply(b)
+                && old != b
+                && holds(then, &old) == Some(true)
+            {
+                return Some(match v {
+                    Transform::TrimTrailing => "trailing whitespace or a newline was added",
+                    Transform::TrimStripQuotes => "surrounding quotes were added",
+                    Transform::StripCr => "CR bytes were added (CR LF line endings)",
+                    _ => "the value was transformed",
+                });
+            }
+        }
         let grown: [(&[u8], &[u8], &'static str); 4] = [
             (b"", b"\n", "a trailing newline was removed"),
             (b"", b"\r\n", "a trailing CR LF was removed"),
@@ -62,7 +61,7 @@ fn how(old_sha: &str, outcome: &Outcome) -> Option<&'static str> {
         ];
         for (pre, post, what) in grown {
             let old: Vec<u8> = [pre, b, post].concat();
-            if crate::secret::short_sha(&old) == old_sha {
+            if holds(then, &old) == Some(true) {
                 return Some(what);
             }
         }
@@ -76,8 +75,10 @@ pub fn drift(group: &str, outcomes: &[&Outcome], lock: &Lock, lock_name: &str) -
     let mut changed: Vec<(String, String)> = Vec::new();
     let mut compared = 0;
     for o in outcomes {
-        let Some(now) = entry_of(o) else { continue };
         let name = o.spec.name().to_string();
+        let Some(now) = entry_of(o, lock.get(&o.spec.raw)) else {
+            continue;
+        };
         let Some(then) = lock.get(&now.spec) else {
             findings.push(
                 Finding::new(&AD113, format!("{name}: not in {lock_name}"))
@@ -89,9 +90,6 @@ pub fn drift(group: &str, outcomes: &[&Outcome], lock: &Lock, lock_name: &str) -
             continue;
         };
         compared += 1;
-        if *then == now {
-            continue;
-        }
         let mut what = Vec::new();
         if then.kind != now.kind {
             what.push(format!("it now yields a {} instead of a {}", now.kind, then.kind));
@@ -101,11 +99,20 @@ pub fn drift(group: &str, outcomes: &[&Outcome], lock: &Lock, lock_name: &str) -
             {
                 what.push(format!("length {a} → {b} bytes"));
             }
-            if then.sha256 != now.sha256
-                && let (Some(a), Some(b)) = (&then.sha256, &now.sha256)
-            {
-                what.push(format!("sha256:{a} → sha256:{b}"));
-                if let Some(h) = how(a, o) {
+            let value = o.result.as_ref().ok().and_then(|f| match &f.yielded {
+                Yield::Value(s) => Some(s.expose()),
+                _ => None,
+            });
+            // entry_of kept the lock's hash when it still holds the value; a pre-scrypt lock is
+            // compared by its SHA-256 prefix.
+            let differs = match value {
+                Some(_) if then.hash.is_some() => now.hash != then.hash,
+                Some(v) => holds(then, v) == Some(false),
+                None => false,
+            };
+            if differs {
+                what.push("the value's hash no longer matches".to_string());
+                if let Some(h) = how(then, o) {
                     what.push(h.to_string());
                 }
             }
@@ -119,6 +126,9 @@ pub fn drift(group: &str, outcomes: &[&Outcome], lock: &Lock, lock_name: &str) -
                     now.status.as_deref().unwrap_or("none")
                 ));
             }
+        }
+        if what.is_empty() {
+            continue;
         }
         changed.push((name, what.join("; ")));
     }

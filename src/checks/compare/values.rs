@@ -4,7 +4,7 @@ use super::chain;
 use super::{AD100, AD101, AD104, AD105, AD111, AD120};
 use crate::findings::Code;
 use crate::findings::Finding;
-use crate::secret::{describe_at, describe_run, is_invisible, sha256_hex};
+use crate::secret::{describe_at, describe_run, is_invisible};
 use crate::source::{FINGERPRINT_FORMS, Fingerprints, Yield};
 use crate::transform::Transform as Step;
 use base64::Engine as _;
@@ -32,7 +32,7 @@ pub struct Comparison {
 /// The identity a member is grouped by: equal identities are equal values.
 fn identity(item: &Yield) -> String {
     match item {
-        Yield::Value(s) => format!("sha256:{}", sha256_hex(s.expose())),
+        Yield::Value(s) => format!("sha256:{}", crate::secret::digest(s.expose())),
         Yield::Fingerprints(f) => format!("sha256:{}", f.sha256),
         Yield::Digest(d) => format!("digest:{}:{}", d.scope, d.digest),
     }

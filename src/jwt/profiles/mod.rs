@@ -98,7 +98,13 @@ impl std::str::FromStr for Verifier {
     fn from_str(s: &str) -> Result<Self, String> {
         Verifier::ALL.iter().copied().find(|v| v.name() == s).ok_or_else(|| {
             let names: Vec<&str> = Verifier::ALL.iter().map(|v| v.name()).collect();
-            format!("unknown verifier {s:?}: use one of {}", names.join(", "))
+            // Echoed only when name-shaped: it may be a secret pasted in the wrong place.
+            let what = if s.len() <= 32 && crate::secret::looks_like_name(s) {
+                format!("unknown verifier {s:?}")
+            } else {
+                "unknown verifier".to_string()
+            };
+            format!("{what}: use one of {}", names.join(", "))
         })
     }
 }
