@@ -28,11 +28,12 @@ mod proc;
 mod secretsmanager;
 mod ssm;
 mod stdin;
+mod vercel;
 
 pub use env::read_dotenv;
 pub use fetch::{Backends, LocalCtx, Run, Shared, fetch_all};
 pub use file::read_file_sync;
-pub use registry::{Access, Fetching, Remote, SCHEMES, Scheme, SchemeInfo};
+pub use registry::{Access, Fetching, Recipe, Remote, SCHEMES, Scheme, SchemeInfo};
 pub use spec::Spec;
 pub use value::{
     Digest, FINGERPRINT_FORMS, Fact, FailureKind, FetchError, Fetched, Fingerprints, InvalidUtf8, MachineNote, Outcome,
