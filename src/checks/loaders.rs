@@ -204,7 +204,8 @@ pub fn from_facts(name: &str, fetched: &Fetched, peers: &[(Loader, String)]) -> 
             | Fact::ProcessStartedBefore { .. }
             | Fact::EcsStartedBefore { .. }
             | Fact::K8sPodsStartedBefore { .. }
-            | Fact::FlyMachines { .. } => {}
+            | Fact::FlyMachines { .. }
+            | Fact::VercelChangedAfterDeploy { .. } => {}
         }
     }
     out

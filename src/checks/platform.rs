@@ -5,7 +5,7 @@ use crate::findings::{Code, Finding, Severity};
 use crate::source::{Fact, Fetched};
 
 /// Every code of this family, for the registry (`crate::findings::registry`).
-pub const CODES: &[&Code] = &[&AD501, &AD502, &AD503, &AD504, &AD505];
+pub const CODES: &[&Code] = &[&AD501, &AD502, &AD503, &AD504, &AD505, &AD506];
 
 pub const AD501: Code = Code {
     id: "AD501",
@@ -82,6 +82,21 @@ Confirm: `fly machines list` shows each machine's release (`fly_release_version`
 machine holds.\n\
 Fix: `fly deploy` (or `fly secrets deploy`) to bring every machine to the newest release, or \
 `fly machine update ID` / `fly machine destroy ID` for a stray one; then check again.",
+};
+
+pub const AD506: Code = Code {
+    id: "AD506",
+    severity: Severity::Error,
+    title: "Vercel variable changed after the last deployment",
+    hint: "Redeploy (`vercel deploy --prod`, or Redeploy in the dashboard) so the deployment gets the new value.",
+    explain: "Why: Vercel bakes a project's environment variables into a deployment when it is built. Editing a \
+variable (including a sensitive one, whose value no one can read back) changes nothing in the deployments \
+that already exist: the live deployment keeps the previous value until a new deployment of that target is \
+built, while `vercel env pull` and the dashboard show the new one.\n\
+Confirm: the variable's `updatedAt` (`GET /v10/projects/PROJECT/env`, or the dashboard's \"Updated\" column) \
+against the newest ready deployment of the target (`vercel ls --prod`, or `GET /v6/deployments?projectId=PROJECT\
+&target=production&state=READY&limit=1`, its `created`).\n\
+Fix: redeploy the target (`vercel deploy --prod`, or Redeploy on the latest deployment), then check again.",
 };
 
 /// A time of day for a message: `14:02:05 UTC`, with the date when it is not today's.
@@ -249,6 +264,32 @@ pub fn from_facts(name: &str, fetched: &Fetched) -> Vec<Finding> {
                     .hint(format!(
                         "run `fly deploy -a {app}` (or `fly secrets deploy -a {app}`) so every machine runs the newest release"
                     )),
+                )
+            }
+            Fact::VercelChangedAfterDeploy {
+                project,
+                key,
+                target,
+                updated_ms,
+                deployment,
+                deployed_ms,
+            } => {
+                let redeploy = if target == "production" {
+                    "vercel deploy --prod".to_string()
+                } else {
+                    format!("vercel deploy --target={target}")
+                };
+                Some(
+                    Finding::new(
+                        &AD506,
+                        format!(
+                            "{name}: {key} of Vercel project {project} changed {}, after the newest ready {target} deployment {deployment} ({}): it runs with the previous value",
+                            clock(*updated_ms, now),
+                            clock(*deployed_ms, now)
+                        ),
+                    )
+                    .sources([name])
+                    .hint(format!("redeploy {project} ({redeploy}, or Redeploy in the dashboard), then check again")),
                 )
             }
             _ => None,

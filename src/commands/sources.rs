@@ -7,12 +7,15 @@ use crate::source::SCHEMES;
 pub fn run() -> (Vec<SchemeDoc>, String) {
     let schemes = SCHEMES
         .iter()
-        .map(|s| s.info())
-        .map(|s| SchemeDoc {
-            scheme: s.name,
-            example: s.example,
-            yields: s.yields,
-            options: s.options,
+        .map(|scheme| {
+            let s = scheme.info();
+            SchemeDoc {
+                scheme: s.name,
+                example: s.example,
+                yields: s.yields,
+                options: s.options,
+                recipes: scheme.recipes(),
+            }
         })
         .collect();
     (schemes, crate::dotenv::Loader::names())

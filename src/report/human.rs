@@ -63,6 +63,9 @@ fn sources(schemes: &[SchemeDoc], loaders: &str) -> String {
         if !s.options.is_empty() {
             let _ = writeln!(out, "          options: {}", s.options.join(", "));
         }
+        for r in s.recipes {
+            let _ = writeln!(out, "          {}: {}\n            {}", r.store, r.spec, r.newline);
+        }
     }
     let _ = writeln!(out, "\n.env loaders for env: {loaders}");
     out

@@ -32,7 +32,7 @@ pub fn render(output: &Output, style: Style) -> String {
             let list: Vec<serde_json::Value> = schemes
                 .iter()
                 .map(|s: &SchemeDoc| {
-                    serde_json::json!({"scheme": s.scheme, "example": s.example, "yields": s.yields, "options": s.options})
+                    serde_json::json!({"scheme": s.scheme, "example": s.example, "yields": s.yields, "options": s.options, "recipes": s.recipes})
                 })
                 .collect();
             line(serde_json::json!({"schema": SCHEMA, "command": "sources", "schemes": list}))

@@ -99,6 +99,8 @@ pub struct SchemeDoc {
     pub example: &'static str,
     pub yields: &'static str,
     pub options: &'static [&'static str],
+    /// Ready-made specs for common stores (`cmd:` recipes).
+    pub recipes: &'static [crate::source::Recipe],
 }
 
 /// The verdict over several reports (`check`): the worst of theirs, `pass` for none.

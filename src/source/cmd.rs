@@ -1,6 +1,6 @@
 //! `cmd:COMMAND`: the exact stdout of the user's own command, run by `sh -c` under the timeout.
 
-use super::registry::{Access, Fetching, Remote, Scheme, SchemeInfo};
+use super::registry::{Access, Fetching, Recipe, Remote, Scheme, SchemeInfo};
 use super::{FetchError, Fetched, Run, Spec};
 use crate::secret::Secret;
 use std::time::Duration;
@@ -14,6 +14,39 @@ pub const INFO: SchemeInfo = SchemeInfo {
 };
 
 pub struct Cmd;
+
+/// `cmd:` specs for stores that have a CLI. `cmd:` yields the command's exact stdout and takes no
+/// options, so a tool that ends its output with a newline is wrapped in `v=$(…) && printf %s "$v"`:
+/// the shell's command substitution drops every trailing newline (a newline that is part of the
+/// stored value too), and `&&` keeps the tool's failure a failure (a bare `printf %s "$(…)"` would
+/// exit 0 with an empty value).
+pub const RECIPES: &[Recipe] = &[
+    Recipe {
+        store: "1Password",
+        spec: "cmd:op read --no-newline 'op://VAULT/ITEM/FIELD'",
+        newline: "--no-newline: the field's exact bytes (without it, `op read` adds one newline)",
+    },
+    Recipe {
+        store: "GCP Secret Manager",
+        spec: "cmd:gcloud secrets versions access latest --secret=NAME --project=PROJECT",
+        newline: "adds nothing: the payload's bytes as stored",
+    },
+    Recipe {
+        store: "Azure Key Vault",
+        spec: "cmd:v=$(az keyvault secret show --vault-name VAULT --name NAME --query value -o tsv) && printf %s \"$v\"",
+        newline: "`-o tsv` ends the value with a newline; `v=$(…) && printf %s \"$v\"` removes it and keeps az's exit status",
+    },
+    Recipe {
+        store: "HashiCorp Vault",
+        spec: "cmd:vault kv get -mount=secret -field=KEY PATH",
+        newline: "-field= prints the value without a trailing newline",
+    },
+    Recipe {
+        store: "Doppler",
+        spec: "cmd:v=$(doppler secrets get NAME --plain --project PROJECT --config CONFIG) && printf %s \"$v\"",
+        newline: "--plain prints the value and a newline; `v=$(…) && printf %s \"$v\"` removes it and keeps doppler's exit status",
+    },
+];
 
 impl Scheme for Cmd {
     fn info(&self) -> &'static SchemeInfo {
@@ -30,6 +63,10 @@ impl Scheme for Cmd {
     /// Remote: it waits on another program, so it runs under the timeout.
     fn access(&self) -> Access<'_> {
         Access::Remote(self)
+    }
+
+    fn recipes(&self) -> &'static [Recipe] {
+        RECIPES
     }
 }
 

@@ -29,12 +29,13 @@ mod proc;
 mod secretsmanager;
 mod ssm;
 mod stdin;
+mod vercel;
 
 pub(crate) use child::run_capped;
 pub use env::read_dotenv;
 pub use fetch::{Backends, LocalCtx, Run, Shared, fetch_all};
 pub use file::{read_file_sync, read_regular, read_regular_string};
-pub use registry::{Access, Fetching, Remote, SCHEMES, Scheme, SchemeInfo};
+pub use registry::{Access, Fetching, Recipe, Remote, SCHEMES, Scheme, SchemeInfo};
 pub use spec::Spec;
 pub use value::{
     Digest, FINGERPRINT_FORMS, Fact, FailureKind, FetchError, Fetched, Fingerprints, InvalidUtf8, MachineNote, Outcome,

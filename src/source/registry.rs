@@ -26,6 +26,7 @@ pub const SCHEMES: &[&dyn Scheme] = &[
     &super::k8s::K8s,
     &super::k8s_runtime::K8sRuntime,
     &super::proc::Proc,
+    &super::vercel::Vercel,
 ];
 
 /// The scheme called `name` (`env`, `fly-json`, `-` …).
@@ -45,6 +46,18 @@ pub struct SchemeInfo {
     pub options: &'static [&'static str],
     /// The rest after `SCHEME:` is taken whole: no `#key`, no `?options` (a command line).
     pub verbatim: bool,
+}
+
+/// A ready-made spec of a scheme for one store (`cmd:op read --no-newline …`), as `authdoctor
+/// sources` and README list it.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct Recipe {
+    /// The store or tool (`1Password`, `Vault` …).
+    pub store: &'static str,
+    /// The whole source spec, with placeholders in capitals.
+    pub spec: &'static str,
+    /// What the tool adds after the value (a newline or nothing), and what the spec does about it.
+    pub newline: &'static str,
 }
 
 /// A source scheme. One implementation per scheme, listed once in [`SCHEMES`].
@@ -67,6 +80,11 @@ pub trait Scheme: Sync {
 
     fn name(&self) -> &'static str {
         self.info().name
+    }
+
+    /// Specs of this scheme for common stores, listed by `authdoctor sources` (most have none).
+    fn recipes(&self) -> &'static [Recipe] {
+        &[]
     }
 
     /// Sources that wait on a network or another program: read under the run's timeout, on an async
@@ -142,6 +160,10 @@ mod tests {
         for s in SCHEMES {
             let spec = Spec::parse(s.info().example).unwrap_or_else(|e| panic!("{}: {}", s.name(), e.message));
             assert_eq!(spec.scheme.name(), s.name());
+            for r in s.recipes() {
+                let spec = Spec::parse(r.spec).unwrap_or_else(|e| panic!("{}: {}", r.store, e.message));
+                assert_eq!(spec.scheme.name(), s.name(), "{}", r.store);
+            }
         }
     }
 }

@@ -195,6 +195,17 @@ pub enum Fact {
         machines: usize,
         off: Vec<MachineNote>,
     },
+    /// A Vercel variable (`key` of `project`, for `target`) changed at `updated_ms`, after the
+    /// newest ready deployment of that target (`deployment`, created at `deployed_ms`): the running
+    /// deployment has the previous value. Times in milliseconds since the Unix epoch.
+    VercelChangedAfterDeploy {
+        project: String,
+        key: String,
+        target: String,
+        updated_ms: i64,
+        deployment: String,
+        deployed_ms: i64,
+    },
 }
 
 /// One Fly machine that is off ([`Fact::FlyMachines`]).

@@ -20,19 +20,36 @@ fn all_forms() -> Vec<String> {
     v
 }
 
-/// The known secret served in a config.js over HTTP, stored in SSM and in Secrets Manager (moto).
-fn remote_forms() -> Vec<String> {
+/// The HTTP server of the remote forms: a config.js, and the Vercel REST API (`VERCEL_API_URL`)
+/// for project `red` holding the secret as an encrypted, a plain and a sensitive variable.
+fn server() -> &'static crate::common::http::Server {
     use std::sync::OnceLock;
     static SERVER: OnceLock<crate::common::http::Server> = OnceLock::new();
-    let server = SERVER.get_or_init(|| {
-        crate::common::http::serve(|path| match path {
+    SERVER.get_or_init(|| {
+        let json = |body: String| crate::common::http::Response::ok("application/json", body);
+        crate::common::http::serve(move |path| match path.split_once('?').map_or(path, |(p, _)| p) {
             "/config.js" => crate::common::http::Response::ok(
                 "application/javascript",
                 format!("window.C = {{ jwt: '{KNOWN}', n: 1 }};"),
             ),
+            "/v10/projects/red/env" => json(format!(
+                r#"{{"envs":[{{"id":"e1","key":"ENC","type":"encrypted","value":"x","decrypted":false,"target":["production"],"updatedAt":1}},
+                {{"id":"e2","key":"PLAIN","type":"plain","value":"{KNOWN}","target":["production"],"updatedAt":9999999999999}},
+                {{"id":"e3","key":"SENS","type":"sensitive","target":["production"],"updatedAt":9999999999999}}]}}"#
+            )),
+            "/v1/projects/red/env/e1" => json(format!(
+                r#"{{"decrypted":true,"type":"encrypted","key":"ENC","value":"{KNOWN}","id":"e1"}}"#
+            )),
+            "/v6/deployments" => json(r#"{"deployments":[{"uid":"dpl_1","created":2}]}"#.to_string()),
             _ => crate::common::http::Response::status(404),
         })
-    });
+    })
+}
+
+/// The known secret served in a config.js over HTTP, stored in SSM and in Secrets Manager (moto),
+/// and in Vercel.
+fn remote_forms() -> Vec<String> {
+    let server = server();
     let m = crate::common::moto::moto();
     m.put_parameter("/redaction/jwt", &format!("{KNOWN}\n"));
     m.put_secret("redaction/api", &format!("{{\"jwt\": \"{KNOWN}\"}}"));
@@ -66,6 +83,10 @@ fn remote_forms() -> Vec<String> {
         ),
         format!("ecs:redaction/api#MISSING?region=us-east-1&endpoint={}", m.endpoint),
         format!("ecs:redaction/api#NOPE?region=us-east-1&endpoint={}", m.endpoint),
+        "vercel-enc=vercel:red#ENC".into(),
+        "vercel-plain=vercel:red#PLAIN".into(),
+        "vercel-sens=vercel:red#SENS".into(),
+        "vercel:red#NOPE".into(),
     ]
 }
 
@@ -264,6 +285,8 @@ fn no_output_contains_the_secret() {
                 .env("FAKE_KUBECTL_POD_ENV", root().join("tests/fixtures/k8s/pods"))
                 .env("FAKE_FLY_MACHINE_ENV", root().join(format!("{D}/machine.env")))
                 .env("FAKE_FLY_MACHINES_ENV", root().join("tests/fixtures/fly/machine-env"))
+                .env("VERCEL_API_URL", &server().base)
+                .env("VERCEL_TOKEN", "vercel-test-token")
                 .args(&args)
                 .args(["--format", format])
                 .env("AD_REDACTION_SECRET", KNOWN)
