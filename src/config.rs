@@ -16,6 +16,21 @@ pub struct Config {
     pub secret: Vec<SecretGroup>,
     #[serde(default)]
     pub token: Vec<TokenCheck>,
+    /// The file's text, for [`Config::location_of`].
+    #[serde(skip)]
+    pub text: String,
+}
+
+impl Config {
+    /// The line of a byte offset of the file, as a location whose `file` is the config file's
+    /// name (callers place it relative to the repository).
+    pub fn location_of(&self, span: std::ops::Range<usize>) -> crate::findings::Location {
+        let before = self.text.get(..span.start.min(self.text.len())).unwrap_or("");
+        crate::findings::Location {
+            file: FILE_NAME.to_string(),
+            line: before.matches('\n').count() + 1,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -93,19 +108,21 @@ pub fn locate(explicit: Option<&str>) -> Result<PathBuf, Error> {
         }
         if !dir.pop() {
             return Err(Error::new(format!("no {FILE_NAME} in this directory or any parent"))
-                .hint("give --config PATH, or write one: README.md shows the format"));
+                .hint("give --config PATH, or write one with `authdoctor init --write`"));
         }
     }
 }
 
 pub fn load(path: &Path) -> Result<Config, Error> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::new(format!("{}: {e}", path.display())))?;
-    let config: Config = toml::from_str(&text).map_err(|e| {
+    let mut config: Config = toml::from_str(&text).map_err(|e| {
         let at = e
             .span()
             .map(|s| position(path, &text, s.start))
             .unwrap_or_else(|| path.display().to_string());
-        Error::new(format!("{at}: {}", e.message().trim())).hint("see README.md for the authdoctor.toml format")
+        Error::new(format!("{at}: {}", e.message().trim())).hint(
+            "`authdoctor check --help` describes authdoctor.toml; `authdoctor init` proposes one for this project",
+        )
     })?;
     let err =
         |span: std::ops::Range<usize>, msg: String| Error::new(format!("{}: {msg}", position(path, &text, span.start)));
@@ -176,6 +193,7 @@ pub fn load(path: &Path) -> Result<Config, Error> {
             ));
         }
     }
+    config.text = text;
     Ok(config)
 }
 

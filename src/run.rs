@@ -78,9 +78,33 @@ fn unicode_locale() -> bool {
     false
 }
 
+/// SARIF and JUnit carry findings: a command that prints something else refuses them (exit 2)
+/// rather than print a log with nothing in it. `explain` may print the rule catalog as SARIF.
+fn refuse_format(cli: &Cli) -> Result<(), Error> {
+    let f = cli.global.format;
+    let name = match &cli.command {
+        Command::Jwt(JwtCommand::Sign(_)) => "jwt sign",
+        Command::Init(_) => "init",
+        Command::Sources => "sources",
+        Command::Completions(_) => "completions",
+        Command::Explain(_) if f == crate::report::Format::Junit => "explain",
+        _ => return Ok(()),
+    };
+    if f.findings_only() {
+        return Err(Error::new(format!(
+            "--format {} applies to commands that report findings (check, compare, inspect, envfile, jwt); \
+             `{name}` has none",
+            f.name()
+        ))
+        .hint(format!("use --format json (or human) with `authdoctor {name}`")));
+    }
+    Ok(())
+}
+
 fn dispatch(cli: &Cli) -> Result<i32, Error> {
     let g = &cli.global;
     g.ignored()?;
+    refuse_format(cli)?;
     match &cli.command {
         Command::Compare(a) => {
             let sources = commands::parse_sources(&a.sources)?;

@@ -60,6 +60,7 @@ pub async fn run(opts: &Options<'_>, global: &Global) -> Result<(Vec<Report>, Ve
     let wanted = |n: &str| only.is_empty() || only.iter().any(|o| o == n);
     // Sources are relative to the config file, as a project's paths are; locations in findings are
     // given back relative to where authdoctor was started, so annotations land on the right file.
+    let started_in = std::env::current_dir().map_err(|e| Error::new(format!("no current directory: {e}")))?;
     let prefix = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -95,6 +96,7 @@ pub async fn run(opts: &Options<'_>, global: &Global) -> Result<(Vec<Report>, Ve
         let group = pick(&list);
         let mut r = super::compare::build(&group, global.reveal, "check");
         r.title = Some(g.name.get_ref().clone());
+        r.origin = Some(cfg.location_of(g.name.span()));
         if let Some(lock) = &lock {
             r.findings.extend(crate::checks::compare::drift(
                 g.name.get_ref(),
@@ -115,6 +117,7 @@ pub async fn run(opts: &Options<'_>, global: &Global) -> Result<(Vec<Report>, Ve
             None => {
                 let mut r = Report::new("check");
                 r.title = Some(t.name.get_ref().clone());
+                r.origin = Some(cfg.location_of(t.name.span()));
                 super::source_rows(&token_outcome, &mut r, false);
                 reports.push(r);
                 continue;
@@ -126,6 +129,7 @@ pub async fn run(opts: &Options<'_>, global: &Global) -> Result<(Vec<Report>, Ve
         });
         let (mut r, parsed, intake) = super::jwt::examine(intake, "check");
         r.title = Some(t.name.get_ref().clone());
+        r.origin = Some(cfg.location_of(t.name.span()));
         let secrets: Vec<String> = t.secrets.iter().map(|s| s.get_ref().clone()).collect();
         let candidates = pick(&secrets);
         if let Some(lock) = &lock {
@@ -157,21 +161,23 @@ pub async fn run(opts: &Options<'_>, global: &Global) -> Result<(Vec<Report>, Ve
             verifier,
         };
         super::jwt::check_token(&mut r, parsed, &intake, &candidates, &args, global.timeout).await;
+        super::locate(&mut r.findings, &candidates);
         r.ignore(&crate::config::ignore_codes(&t.ignore));
         r.ignore(&global.ignored()?);
         reports.push(r);
     }
-    if let Some(dir) = &prefix {
-        for r in &mut reports {
-            for f in &mut r.findings {
-                if let Some(loc) = f.location.as_mut()
-                    && std::path::Path::new(&loc.file).is_relative()
-                {
-                    loc.file = dir.join(&loc.file).display().to_string();
-                }
-            }
+    // Locations as the repository shows them (GitHub annotations, SARIF): relative to its root.
+    let config_dir = started_in.join(prefix.as_deref().unwrap_or(std::path::Path::new("")));
+    let config_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    for r in &mut reports {
+        if let Some(o) = r.origin.as_mut() {
+            o.file = config_name.clone();
         }
     }
+    super::relocate(&mut reports, &config_dir, &started_in);
     if opts.update_baseline
         && let Some(p) = &lock_path
     {

@@ -295,7 +295,7 @@ pub fn run(dir: Option<&str>, write: bool, quiet: bool) -> Result<String, Error>
             "no .env files under {} (searched {MAX_DEPTH} levels deep, skipping dependencies and build output)",
             root.display()
         ))
-        .hint("write authdoctor.toml by hand: README.md shows the format"));
+        .hint("write authdoctor.toml by hand: `authdoctor check --help` describes it"));
     };
     if !write {
         return Ok(text);

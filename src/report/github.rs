@@ -35,7 +35,8 @@ fn annotated(report: &Report, style: Style) -> String {
             Severity::Ok => continue,
         };
         let mut props = Vec::new();
-        if let Some(l) = &f.location {
+        // A finding with no file of its own lands on its group in authdoctor.toml.
+        if let Some(l) = f.location.as_ref().or(report.origin.as_ref()) {
             props.push(format!("file={}", prop(&l.file)));
             props.push(format!("line={}", l.line));
         }

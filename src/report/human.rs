@@ -133,6 +133,21 @@ pub(super) fn report(report: &Report, style: Style) -> String {
         if style.quiet && ok {
             continue;
         }
+        if s.status == super::SourceStatus::Skipped {
+            let why = s
+                .details
+                .get("skipped")
+                .and_then(|v| v.as_str())
+                .unwrap_or("local-only");
+            let _ = writeln!(
+                out,
+                "  {} {:width$}  skipped ({why})  {}",
+                style.mark(Severity::Info),
+                s.label,
+                s.spec.dimmed()
+            );
+            continue;
+        }
         let mark = style.mark(if ok { Severity::Ok } else { Severity::Error });
         let label = format!("{:width$}", s.label);
         if ok {
@@ -237,8 +252,18 @@ pub(super) fn report(report: &Report, style: Style) -> String {
 
     let verdict = report.verdict(style.strict);
     let (e, w) = (report.count(Severity::Error), report.count(Severity::Warning));
-    let unread = report.sources.iter().filter(|s| !s.status.is_ok()).count();
+    let unread = report
+        .sources
+        .iter()
+        .filter(|s| s.status == super::SourceStatus::Error)
+        .count();
+    let skipped = report
+        .sources
+        .iter()
+        .filter(|s| s.status == super::SourceStatus::Skipped)
+        .count();
     let summary = match verdict {
+        _ if report.skipped() => "SKIPPED".cyan().bold(),
         Verdict::Pass => "PASS".green().bold(),
         Verdict::Warn => "PASS with warnings".yellow().bold(),
         Verdict::Fail => "FAIL".red().bold(),
@@ -249,6 +274,15 @@ pub(super) fn report(report: &Report, style: Style) -> String {
         counts.insert(
             0,
             format!("{unread} source{} unreadable", if unread == 1 { "" } else { "s" }),
+        );
+    }
+    if skipped > 0 {
+        counts.insert(
+            0,
+            format!(
+                "{skipped} local-only source{} skipped",
+                if skipped == 1 { "" } else { "s" }
+            ),
         );
     }
     if report.ignored > 0 {

@@ -6,7 +6,9 @@ pub mod console;
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
 pub mod redact;
+pub mod sarif;
 
 use crate::findings::{Finding, Severity};
 use serde::Serialize;
@@ -21,24 +23,42 @@ pub enum Format {
     Human,
     Json,
     Github,
+    /// SARIF 2.1.0 ([`sarif`]).
+    Sarif,
+    /// JUnit XML ([`junit`]).
+    Junit,
 }
 
 impl Format {
-    pub const ALL: &'static [Format] = &[Format::Human, Format::Json, Format::Github];
+    pub const ALL: &'static [Format] = &[
+        Format::Human,
+        Format::Json,
+        Format::Github,
+        Format::Sarif,
+        Format::Junit,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Format::Human => "human",
             Format::Json => "json",
             Format::Github => "github",
+            Format::Sarif => "sarif",
+            Format::Junit => "junit",
         }
+    }
+
+    /// Whether the format carries a checklist's findings (SARIF, JUnit): commands that print
+    /// something else (`jwt sign`, `sources`, `init`, `completions`, `man`) refuse them.
+    pub fn findings_only(self) -> bool {
+        matches!(self, Format::Sarif | Format::Junit)
     }
 
     /// Whether the output may carry terminal colour: text for people does, machine formats never.
     pub fn allows_colour(self) -> bool {
         match self {
             Format::Human | Format::Github => true,
-            Format::Json => false,
+            Format::Json | Format::Sarif | Format::Junit => false,
         }
     }
 }
@@ -76,6 +96,8 @@ pub fn render(format: Format, output: &Output, style: Style) -> String {
         Format::Human => human::render(output, style),
         Format::Json => json::render(output, style),
         Format::Github => github::render(output, style),
+        Format::Sarif => sarif::render(output, style),
+        Format::Junit => junit::render(output, style),
     }
 }
 
@@ -175,12 +197,14 @@ impl From<crate::source::YieldKind> for SourceKind {
     }
 }
 
-/// Whether a source was read (`ok`) or not (`error`: its finding says why).
+/// Whether a source was read (`ok`) or not (`error`: its finding says why), or not looked for
+/// (`skipped`: a local-only source absent here, in CI or gitignored; `details.skipped` says why).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SourceStatus {
     Ok,
     Error,
+    Skipped,
 }
 
 impl SourceStatus {
@@ -275,6 +299,9 @@ pub struct Report {
     /// jwt decode/verify: the token's header, claims and times.
     pub token: Option<TokenView>,
     pub dumps: Vec<Dump>,
+    /// check: where the group is defined (its `name` line in authdoctor.toml), the location SARIF
+    /// gives a finding that has none of its own.
+    pub origin: Option<crate::findings::Location>,
     /// How many findings `--ignore` or the group's `ignore` list dropped.
     pub ignored: usize,
 }
@@ -294,8 +321,13 @@ impl Report {
         self.ignored += before - self.findings.len();
     }
 
+    /// Whether every source of this report was skipped (local-only and absent): nothing was checked.
+    pub fn skipped(&self) -> bool {
+        !self.sources.is_empty() && self.sources.iter().all(|s| s.status == SourceStatus::Skipped)
+    }
+
     pub fn verdict(&self, strict: bool) -> Verdict {
-        if self.sources.iter().any(|s| !s.status.is_ok()) {
+        if self.sources.iter().any(|s| s.status == SourceStatus::Error) {
             return Verdict::Error;
         }
         let worst = self.findings.iter().map(|f| f.severity).max().unwrap_or(Severity::Ok);

@@ -36,7 +36,13 @@ impl Scheme for File {
 
 pub fn read(spec: &Spec, _: &LocalCtx) -> Result<Fetched, FetchError> {
     let bytes = read_file_sync(&spec.locator)?;
-    Ok(Fetched::value(Secret::new(bytes)).detail("path", spec.locator.clone()))
+    let mut fetched = Fetched::value(Secret::new(bytes)).detail("path", spec.locator.clone());
+    // A secret file is one value: annotations about it point at its first line.
+    fetched.location = Some(crate::findings::Location {
+        file: spec.locator.clone(),
+        line: 1,
+    });
+    Ok(fetched)
 }
 
 /// Read a whole file with a plain blocking read (local files are small, and tokio's file I/O would

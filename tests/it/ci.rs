@@ -1,0 +1,268 @@
+//! CI on a real checkout: SARIF and JUnit output, repository-relative annotation paths.
+
+use crate::common::*;
+
+fn sarif_validator() -> jsonschema::Validator {
+    let text = std::fs::read_to_string(root().join("tests/fixtures/sarif/sarif-schema-2.1.0.json")).expect("schema");
+    let schema: serde_json::Value = serde_json::from_str(&text).expect("schema JSON");
+    jsonschema::validator_for(&schema).expect("valid schema")
+}
+
+fn sarif(cmd: &mut assert_cmd::Command) -> (i32, serde_json::Value) {
+    let r = run(cmd);
+    let v = serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", r.stdout, r.stderr));
+    (r.code, v)
+}
+
+fn assert_valid(v: &serde_json::Value) {
+    let validator = sarif_validator();
+    let errors: Vec<String> = validator
+        .iter_errors(v)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "SARIF schema errors: {errors:#?}\n{v:#}");
+}
+
+#[test]
+fn sarif_validates_and_carries_rules_and_located_results() {
+    let (code, v) = sarif(ad().args(["--format", "sarif", "check", "--config", "examples/authdoctor.toml"]));
+    assert_eq!(code, 1, "{v}");
+    assert_valid(&v);
+    let run = &v["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    let ad102 = rules.iter().find(|r| r["id"] == "AD102").expect("AD102 rule");
+    assert_eq!(ad102["defaultConfiguration"]["level"], "error");
+    assert!(
+        ad102["shortDescription"]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("trailing"))
+    );
+    assert!(ad102["help"]["text"].as_str().is_some_and(|t| t.contains("Fix:")));
+    let results = run["results"].as_array().expect("results");
+    let r = results.iter().find(|r| r["ruleId"] == "AD102").expect("AD102 result");
+    assert_eq!(r["level"], "error");
+    let idx = r["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+    assert_eq!(rules[idx]["id"], "AD102");
+    let loc = &r["locations"][0]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], "examples/secrets/auth_secret", "{r}");
+    assert_eq!(loc["region"]["startLine"], 1);
+    // Every result has a location (GitHub code scanning needs one): its own, or its group's.
+    assert!(
+        results
+            .iter()
+            .all(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].is_string())
+    );
+    // No `ok` finding becomes a result.
+    assert!(results.iter().all(|r| r["ruleId"] != "AD100"), "{results:?}");
+}
+
+#[test]
+fn sarif_of_other_commands_validates_too() {
+    for args in [
+        vec!["compare", "a=file:tests/fixtures/redaction/exact", "b=file:missing"],
+        vec!["inspect", "file:tests/fixtures/redaction/exact"],
+        vec!["envfile", "tests/fixtures/redaction/frontend.env"],
+        vec!["explain", "all"],
+        vec!["explain", "AD301"],
+    ] {
+        let (_, v) = sarif(ad().arg("--format").arg("sarif").args(&args));
+        assert_valid(&v);
+    }
+    // A missing file is AD001 at no file: still a valid log, the result without a location.
+    let (code, v) = sarif(ad().args([
+        "--format",
+        "sarif",
+        "compare",
+        "a=file:tests/fixtures/redaction/exact",
+        "b=file:missing",
+    ]));
+    assert_eq!(code, 3);
+    assert!(
+        v["runs"][0]["results"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|r| r["ruleId"] == "AD001"))
+    );
+}
+
+#[test]
+fn sarif_and_junit_are_refused_where_there_are_no_findings() {
+    for args in [vec!["sources"], vec!["completions", "bash"], vec!["init"]] {
+        for f in ["sarif", "junit"] {
+            let r = run(ad().arg("--format").arg(f).args(&args));
+            assert_eq!(r.code, 2, "{args:?} {f}: {}", r.stdout);
+            assert!(
+                r.stderr.contains("applies to commands that report findings"),
+                "{}",
+                r.stderr
+            );
+        }
+    }
+}
+
+/// One parsed `<testcase>`: its name and what it holds (`failure`, `error`, `skipped` or nothing).
+#[derive(Debug, Default)]
+struct Case {
+    name: String,
+    outcome: Option<String>,
+    message: String,
+    text: String,
+}
+
+/// Parses JUnit XML with quick-xml (a reader independent of the writer).
+fn junit_cases(xml: &str) -> (Vec<(String, String)>, Vec<Case>) {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut suites = Vec::new();
+    let mut cases: Vec<Case> = Vec::new();
+    let mut in_outcome = false;
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            Event::Start(e) | Event::Empty(e) => {
+                let attr = |k: &str| {
+                    e.attributes()
+                        .flatten()
+                        .find(|a| a.key.as_ref() == k.as_bytes())
+                        .map(|a| {
+                            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                                .expect("attribute")
+                                .into_owned()
+                        })
+                        .unwrap_or_default()
+                };
+                match e.name().as_ref() {
+                    b"testsuites" => suites.push(("testsuites".into(), attr("tests"))),
+                    b"testsuite" => suites.push((attr("name"), attr("tests"))),
+                    b"testcase" => cases.push(Case {
+                        name: attr("name"),
+                        ..Case::default()
+                    }),
+                    n @ (b"failure" | b"error" | b"skipped") => {
+                        let c = cases.last_mut().expect("outcome inside a testcase");
+                        c.outcome = Some(String::from_utf8_lossy(n).into_owned());
+                        c.message = attr("message");
+                        in_outcome = true;
+                    }
+                    _ => {}
+                }
+            }
+            Event::Text(t) if in_outcome => {
+                if let Some(c) = cases.last_mut() {
+                    c.text.push_str(&t.xml10_content().expect("text"));
+                }
+            }
+            Event::GeneralRef(r) if in_outcome => {
+                if let Some(c) = cases.last_mut() {
+                    let name = String::from_utf8_lossy(r.as_ref()).into_owned();
+                    c.text.push_str(match name.as_str() {
+                        "quot" => "\"",
+                        "apos" => "'",
+                        "amp" => "&",
+                        "lt" => "<",
+                        "gt" => ">",
+                        _ => "?",
+                    });
+                }
+            }
+            Event::End(e) if matches!(e.name().as_ref(), b"failure" | b"error" | b"skipped") => in_outcome = false,
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    (suites, cases)
+}
+
+#[test]
+fn junit_parses_back_one_case_per_group() {
+    let r = run(ad().args(["--format", "junit", "check", "--config", "examples/authdoctor.toml"]));
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let (suites, cases) = junit_cases(&r.stdout);
+    assert_eq!(suites[0], ("testsuites".to_string(), "3".to_string()));
+    assert_eq!(suites[1].0, "authdoctor check");
+    let names: Vec<&str> = cases.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["AUTH_SECRET", "AUTH_SYNC_SECRET", "api-token"]);
+    assert_eq!(cases[0].outcome.as_deref(), Some("failure"));
+    assert!(cases[0].message.starts_with("AD102:"), "{:?}", cases[0]);
+    assert!(
+        cases[0].text.contains("examples/secrets/auth_secret:1"),
+        "{:?}",
+        cases[0]
+    );
+    assert!(cases[0].text.contains("printf %s \"$VALUE\""), "{:?}", cases[0]);
+    assert_eq!(cases[1].outcome, None, "{:?}", cases[1]);
+    assert_eq!(cases[2].outcome.as_deref(), Some("failure"));
+    assert!(cases[2].message.starts_with("AD415:"));
+    // An unreadable source is an <error>.
+    let r = run(ad().args([
+        "--format",
+        "junit",
+        "compare",
+        "a=file:tests/fixtures/redaction/exact",
+        "b=file:missing",
+    ]));
+    assert_eq!(r.code, 3);
+    let (_, cases) = junit_cases(&r.stdout);
+    assert_eq!(cases.len(), 1);
+    assert_eq!(cases[0].outcome.as_deref(), Some("error"));
+    assert!(cases[0].text.contains("AD001"), "{:?}", cases[0]);
+}
+
+/// A project in its own git repository, checked from a subdirectory: annotations are relative to
+/// the repository root, not to where authdoctor ran, and hold no absolute path.
+#[test]
+fn annotations_are_relative_to_the_repository_root() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let repo = d.path();
+    std::fs::create_dir_all(repo.join(".git")).expect("git dir");
+    std::fs::create_dir_all(repo.join("web")).expect("web");
+    std::fs::create_dir_all(repo.join("api")).expect("api");
+    std::fs::write(
+        repo.join("web/.env"),
+        "A=1\nAUTH_SECRET=x8Kq2Lm9Vb4Nc7Xz1Tr5Wy3Hs6Jd0Fg8Pq\n",
+    )
+    .expect("write");
+    std::fs::write(
+        repo.join("api/.env"),
+        "AUTH_SECRET=\"x8Kq2Lm9Vb4Nc7Xz1Tr5Wy3Hs6Jd0Fg8Pq \"\n",
+    )
+    .expect("write");
+    std::fs::write(
+        repo.join("web/authdoctor.toml"),
+        "[[secret]]\nname = \"AUTH_SECRET\"\nsources = [\"api=env:../api/.env#AUTH_SECRET\", \"web=env:.env#AUTH_SECRET\"]\n",
+    )
+    .expect("write");
+    let abs = repo.canonicalize().expect("canonical").display().to_string();
+    for (cwd, ws) in [
+        (repo.join("web"), None),
+        (repo.to_path_buf(), None),
+        (repo.join("api"), Some(repo)),
+    ] {
+        let config = if cwd.ends_with("web") {
+            "authdoctor.toml"
+        } else if cwd == repo {
+            "web/authdoctor.toml"
+        } else {
+            "../web/authdoctor.toml"
+        };
+        let cmd = |format: &str| {
+            let mut c = ad();
+            c.current_dir(&cwd).env_remove("GITHUB_WORKSPACE");
+            if let Some(ws) = ws {
+                c.env("GITHUB_WORKSPACE", ws);
+            }
+            c.args(["--format", format, "check", "--config", config]);
+            c
+        };
+        let r = run(&mut cmd("github"));
+        assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+        assert!(
+            r.stdout.contains("::error file=api/.env,line=1,title=AD102::"),
+            "{cwd:?}: {}",
+            r.stdout
+        );
+        assert!(!r.stdout.contains(&abs), "absolute path in output: {}", r.stdout);
+        let (_, v) = sarif(&mut cmd("sarif"));
+        assert_valid(&v);
+        let uri = &v["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
+        assert_eq!(uri, "api/.env", "{v}");
+    }
+}
