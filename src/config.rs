@@ -41,6 +41,9 @@ pub struct SecretGroup {
     /// Finding codes this group drops (`ignore = ["AD301"]`), as `--ignore` does.
     #[serde(default)]
     pub ignore: Vec<Spanned<String>>,
+    /// Every source of the group exists only on developer machines, as `?local` on each.
+    #[serde(default)]
+    pub local: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -70,6 +73,9 @@ pub struct TokenCheck {
     /// Finding codes this check drops (`ignore = ["AD411"]`), as `--ignore` does.
     #[serde(default)]
     pub ignore: Vec<Spanned<String>>,
+    /// The token and secret sources exist only on developer machines, as `?local` on each.
+    #[serde(default)]
+    pub local: bool,
 }
 
 /// The codes of a validated `ignore` list ([`load`] refused any other).

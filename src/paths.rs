@@ -64,6 +64,45 @@ pub fn relative_to(target: &Path, base: &Path) -> String {
     }
 }
 
+/// Whether git would ignore `path` (relative to the current directory): the `.gitignore` files
+/// from the repository root (nearest directory with `.git`) down to the file's directory, and
+/// `.git/info/exclude`, matched by the `ignore` crate (ripgrep's gitignore semantics; the deepest
+/// file that matches decides, `!pattern` re-includes). Outside a repository, `false`. The file need
+/// not exist: this is how a missing `.env.local` is told from a missing committed file.
+pub fn gitignored(path: &Path) -> bool {
+    let Ok(cwd) = std::env::current_dir() else {
+        return false;
+    };
+    let abs = normalise(&cwd.join(path));
+    let Some(root) = abs.ancestors().skip(1).find(|d| d.join(".git").exists()) else {
+        return false;
+    };
+    let is_dir = abs.is_dir();
+    let dirs: Vec<&Path> = abs.ancestors().skip(1).take_while(|d| d.starts_with(root)).collect();
+    // Deepest first: a nested .gitignore overrides its parents'.
+    for dir in &dirs {
+        if let Some(m) = matcher(dir, &[dir.join(".gitignore")]) {
+            match m.matched_path_or_any_parents(&abs, is_dir) {
+                ignore::Match::Ignore(_) => return true,
+                ignore::Match::Whitelist(_) => return false,
+                ignore::Match::None => {}
+            }
+        }
+    }
+    matcher(root, &[root.join(".git/info/exclude")])
+        .is_some_and(|m| m.matched_path_or_any_parents(&abs, is_dir).is_ignore())
+}
+
+/// The patterns of those files that exist, rooted at `dir`; `None` if there are none.
+fn matcher(dir: &Path, files: &[PathBuf]) -> Option<ignore::gitignore::Gitignore> {
+    let mut b = ignore::gitignore::GitignoreBuilder::new(dir);
+    let mut any = false;
+    for f in files.iter().filter(|f| f.is_file()) {
+        any |= b.add(f).is_none();
+    }
+    any.then(|| b.build().ok()).flatten()
+}
+
 /// `./a/../b` → `b`, without touching the file system (the file may not exist).
 fn normalise(p: &Path) -> PathBuf {
     let mut out = PathBuf::new();
@@ -107,6 +146,23 @@ mod tests {
             display("/repo/a/.env", Path::new("/tmp"), "/repo/a/.env", Some(root)),
             "a/.env"
         );
+    }
+
+    #[test]
+    fn gitignore_decides_from_the_deepest_file() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let r = d.path();
+        std::fs::create_dir_all(r.join(".git/info")).expect("git");
+        std::fs::create_dir_all(r.join("web")).expect("web");
+        std::fs::write(r.join(".gitignore"), ".env*.local\n.env\n").expect("write");
+        std::fs::write(r.join("web/.gitignore"), "!.env\n").expect("write");
+        std::fs::write(r.join(".git/info/exclude"), "secret.txt\n").expect("write");
+        assert!(gitignored(&r.join("web/.env.local")));
+        assert!(gitignored(&r.join(".env")));
+        assert!(!gitignored(&r.join("web/.env")), "re-included by web/.gitignore");
+        assert!(!gitignored(&r.join("web/config.toml")));
+        assert!(gitignored(&r.join("web/secret.txt")));
+        assert!(!gitignored(Path::new("/nonexistent-root-dir/.env.local")));
     }
 
     #[test]

@@ -24,10 +24,21 @@ pub(super) fn check(reports: &[Report], style: Style, each: impl Fn(&Report) -> 
         out.push_str(&each(r));
         out.push('\n');
     }
-    let count = |v: Verdict| reports.iter().filter(|r| r.verdict(style.strict) == v).count();
+    let count = |v: Verdict| {
+        reports
+            .iter()
+            .filter(|r| !r.skipped() && r.verdict(style.strict) == v)
+            .count()
+    };
+    let skipped = reports.iter().filter(|r| r.skipped()).count();
+    let skipped = if skipped > 0 {
+        format!(", {skipped} skipped (local-only)")
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         out,
-        "check: {} group(s): {} pass, {} with warnings, {} failing, {} unreadable (exit {})",
+        "check: {} group(s): {} pass, {} with warnings, {} failing, {} unreadable{skipped} (exit {})",
         reports.len(),
         count(Verdict::Pass),
         count(Verdict::Warn),

@@ -55,8 +55,10 @@ pub fn read_file_sync(path: &str) -> Result<Vec<u8>, FetchError> {
             .map(|d| d.display().to_string())
             .unwrap_or_default();
         match e.kind() {
-            std::io::ErrorKind::NotFound => FetchError::unreadable(format!("{path}: no such file"))
-                .hint(format!("check the path; relative paths start from {cwd}")),
+            std::io::ErrorKind::NotFound => {
+                FetchError::new(super::FailureKind::Missing, format!("{path}: no such file"))
+                    .hint(format!("check the path; relative paths start from {cwd}"))
+            }
             std::io::ErrorKind::PermissionDenied => FetchError::unreadable(format!("{path}: permission denied"))
                 .hint("run as a user that may read it, or copy it somewhere readable"),
             _ => FetchError::unreadable(format!("{path}: {e}")),

@@ -266,3 +266,112 @@ fn annotations_are_relative_to_the_repository_root() {
         assert_eq!(uri, "api/.env", "{v}");
     }
 }
+
+/// Copies `from` to `to` without the files its `.gitignore` names, as a CI checkout has it.
+fn checkout_without_ignored(from: &std::path::Path, to: &std::path::Path) {
+    let mut b = ignore::gitignore::GitignoreBuilder::new(from);
+    b.add(from.join(".gitignore"));
+    let gi = b.build().expect("gitignore");
+    fn walk(dir: &std::path::Path, from: &std::path::Path, to: &std::path::Path, gi: &ignore::gitignore::Gitignore) {
+        for e in std::fs::read_dir(dir).expect("read dir").flatten() {
+            let p = e.path();
+            let is_dir = p.is_dir();
+            if gi.matched(&p, is_dir).is_ignore() {
+                continue;
+            }
+            let dest = to.join(p.strip_prefix(from).expect("under"));
+            if is_dir {
+                std::fs::create_dir_all(&dest).expect("mkdir");
+                walk(&p, from, to, gi);
+            } else {
+                std::fs::copy(&p, &dest).expect("copy");
+            }
+        }
+    }
+    std::fs::create_dir_all(to).expect("mkdir");
+    walk(from, from, to, &gi);
+}
+
+/// The README's CI command on the example project as a CI checkout has it (no gitignored `.env`
+/// files): the local-only sources are skipped, never exit 3; the token check still fails (AD415).
+#[test]
+fn the_example_project_on_a_ci_checkout() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let repo = d.path();
+    std::fs::create_dir_all(repo.join(".git")).expect("git");
+    checkout_without_ignored(&root().join("examples"), &repo.join("examples"));
+    assert!(!repo.join("examples/frontend/.env.local").exists());
+    assert!(!repo.join("examples/backend/.env").exists());
+    assert!(repo.join("examples/secrets/auth_secret").exists());
+    for ci in ["true", ""] {
+        // In CI (CI=true), and on a machine without the files, where git ignores them.
+        let r = run(ad()
+            .current_dir(repo.join("examples"))
+            .env("CI", ci)
+            .env_remove("GITHUB_WORKSPACE")
+            .args(["--format", "github", "check"]));
+        assert_eq!(r.code, 1, "CI={ci}: {}{}", r.stdout, r.stderr);
+        assert!(r.stdout.contains("title=AD415::"), "{}", r.stdout);
+        assert!(
+            !r.stdout.contains("AD001") && !r.stdout.contains("AD002"),
+            "{}",
+            r.stdout
+        );
+        let why = if ci.is_empty() {
+            "absent and gitignored"
+        } else {
+            "absent in CI"
+        };
+        assert!(
+            r.stdout.contains(&format!("skipped (local-only, {why})")),
+            "{}",
+            r.stdout
+        );
+        assert!(r.stdout.contains("1 skipped (local-only)"), "{}", r.stdout);
+        let (_, v) = json(ad().current_dir(repo.join("examples")).env("CI", ci).args(["check"]));
+        assert_eq!(v["checks"][0]["sources"][1]["status"], "skipped", "{v}");
+        assert_eq!(v["checks"][0]["verdict"], "pass", "{v}");
+        let r = run(ad()
+            .current_dir(repo.join("examples"))
+            .env("CI", ci)
+            .args(["--format", "junit", "check"]));
+        let (_, cases) = junit_cases(&r.stdout);
+        assert_eq!(cases[1].outcome.as_deref(), Some("skipped"), "{}", r.stdout);
+    }
+    // Not in CI and not gitignored: a missing file is still unreadable (exit 3).
+    std::fs::remove_dir_all(repo.join(".git")).expect("rm .git");
+    let r = run(ad().current_dir(repo.join("examples")).env("CI", "").args(["check"]));
+    assert_eq!(r.code, 3, "{}", r.stdout);
+    // Unmarked sources are never skipped, even in CI.
+    std::fs::write(
+        repo.join("examples/authdoctor.toml"),
+        "[[secret]]\nname = \"S\"\nsources = [\"env:frontend/.env.local#AUTH_SECRET\", \"file:secrets/auth_secret\"]\n",
+    )
+    .expect("write");
+    let r = run(ad()
+        .current_dir(repo.join("examples"))
+        .env("CI", "true")
+        .args(["check"]));
+    assert_eq!(r.code, 3, "{}", r.stdout);
+}
+
+/// A Next.js project directory with none of its .env files: AD001 naming the files, not AD002
+/// with an empty key list.
+#[test]
+fn nextjs_directory_without_env_files_is_missing_not_key_not_found() {
+    let d = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(d.path().join("web")).expect("web");
+    let (code, v) =
+        json(
+            ad().current_dir(d.path())
+                .args(["compare", "a=env:web#AUTH_SECRET?loader=nextjs", "b=envvar:HOME"]),
+        );
+    assert_eq!(code, 3, "{v}");
+    let m = messages(&v, "AD001");
+    assert!(
+        m.iter()
+            .any(|m| m.contains("none of Next.js's development files exists")),
+        "{v}"
+    );
+    assert!(messages(&v, "AD002").is_empty(), "{v}");
+}
