@@ -5,6 +5,7 @@ pub mod compare;
 pub mod envfile;
 pub mod explain;
 pub mod init;
+pub mod init_stores;
 pub mod inspect;
 pub mod jwt;
 pub mod sources;
