@@ -87,6 +87,7 @@ fn refuse_format(cli: &Cli) -> Result<(), Error> {
         Command::Init(_) => "init",
         Command::Sources => "sources",
         Command::Completions(_) => "completions",
+        Command::Man => "man",
         Command::Explain(_) if f == crate::report::Format::Junit => "explain",
         _ => return Ok(()),
     };
@@ -170,6 +171,14 @@ fn dispatch(cli: &Cli) -> Result<i32, Error> {
         Command::Sources => {
             let (schemes, loaders) = commands::sources::run();
             emit(g, &Output::Sources(&schemes, &loaders), &[]);
+            Ok(0)
+        }
+        Command::Man => {
+            let mut buf = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut buf)
+                .map_err(|e| Error::new(format!("could not render the manual page: {e}")))?;
+            console::print(&String::from_utf8_lossy(&buf));
             Ok(0)
         }
         Command::Completions(a) => {

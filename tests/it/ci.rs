@@ -375,3 +375,91 @@ fn nextjs_directory_without_env_files_is_missing_not_key_not_found() {
     );
     assert!(messages(&v, "AD002").is_empty(), "{v}");
 }
+
+#[test]
+fn man_page_renders_as_roff() {
+    let r = run(ad().arg("man"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.starts_with(".ie \\n(.g .ds Aq"),
+        "{}",
+        &r.stdout[..r.stdout.len().min(200)]
+    );
+    for part in [
+        ".TH authdoctor 1",
+        ".SH NAME",
+        ".SH SYNOPSIS",
+        ".SH SUBCOMMANDS",
+        "authdoctor\\-check",
+        "\\-\\-format",
+    ] {
+        assert!(r.stdout.contains(part), "{part}: {}", r.stdout);
+    }
+    // If man is installed, it formats the page without complaint.
+    if let Ok(out) = std::process::Command::new("man").arg("--version").output()
+        && out.status.success()
+    {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let page = dir.path().join("authdoctor.1");
+        std::fs::write(&page, &r.stdout).expect("write");
+        let out = std::process::Command::new("man")
+            .args(["-l", "-P", "cat"])
+            .arg(&page)
+            .env("MANWIDTH", "100")
+            .output()
+            .expect("man");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success() && text.contains("SUBCOMMANDS"), "{text}");
+    }
+}
+
+#[test]
+fn completions_offer_codes_loaders_and_algorithms() {
+    let r = run(ad().args(["completions", "fish"]));
+    assert_eq!(r.code, 0);
+    for want in [
+        "AD102", "AD421", "all", "nextjs", "dotenvy", "HS256", "EdDSA", "sarif", "junit",
+    ] {
+        assert!(r.stdout.contains(want), "{want}: {}", r.stdout);
+    }
+    let r = run(ad().args(["completions", "bash"]));
+    assert!(r.stdout.contains("AD301"), "{}", r.stdout);
+    // The code list is for completion only: help stays short, and a bad code keeps its message.
+    let r = run(ad().args(["explain", "--help"]));
+    assert!(!r.stdout.contains("AD421"), "{}", r.stdout);
+    let r = run(ad().args(["--ignore", "hunter2-secret", "explain", "all"]));
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("not a finding code") && !r.stderr.contains("hunter2"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// An installed user has no README: config errors point at `check --help`, which has the format.
+#[test]
+fn config_errors_point_at_help_not_the_readme() {
+    let d = tempfile::tempdir().expect("tempdir");
+    std::fs::write(d.path().join("authdoctor.toml"), "[[secret]]\nnme = \"x\"\n").expect("write");
+    let r = run(ad().current_dir(d.path()).arg("check"));
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("authdoctor check --help") && !r.stderr.contains("README"),
+        "{}",
+        r.stderr
+    );
+    let r = run(ad().args(["check", "--help"]));
+    assert!(
+        r.stdout.contains("[[secret]]") && r.stdout.contains("local = true"),
+        "{}",
+        r.stdout
+    );
+    let e = tempfile::tempdir().expect("tempdir");
+    let r = run(ad().current_dir(e.path()).arg("check"));
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("authdoctor init --write") && !r.stderr.contains("README"),
+        "{}",
+        r.stderr
+    );
+}
