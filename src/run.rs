@@ -153,12 +153,20 @@ fn dispatch(cli: &Cli) -> Result<i32, Error> {
                 baseline: a.baseline.as_deref(),
                 update_baseline: a.update_baseline,
             };
+            let started = Instant::now();
             let (reports, secrets) = block_on(commands::check::run(&opts, g))??;
-            emit(g, &Output::Check(&reports), &secrets);
+            let checked = started.elapsed();
+            let text = crate::report::render(g.format, &Output::Check(&reports), style(g));
+            let rendered = started.elapsed();
+            console::print(&scrubbed(g, text, &secrets));
+            if g.verbose {
+                console::timings(checked, rendered - checked, started.elapsed() - rendered);
+            }
             Ok(crate::report::worst(&reports, g.strict).exit_code())
         }
         Command::Init(a) => {
-            console::print(&commands::init::run(a.dir.as_deref(), a.write, g.quiet)?);
+            let doc = commands::init::run(a.dir.as_deref(), a.write, g.quiet)?;
+            emit(g, &Output::Init(&doc), &[]);
             Ok(0)
         }
         Command::Explain(a) => {

@@ -82,7 +82,21 @@ pub async fn run(opts: &Options<'_>, global: &Global) -> Result<(Vec<Report>, Ve
         t.secrets.iter().for_each(|s| add(s.get_ref()));
     }
     let specs = raw.iter().map(|s| Spec::parse(s)).collect::<Result<Vec<_>, _>>()?;
-    let outcomes = crate::source::fetch_all(specs, global.timeout, None).await?;
+    if global.verbose {
+        crate::report::console::note(&format!(
+            "config {}: {} secret group(s), {} token check(s), {} distinct source(s){}",
+            path.display(),
+            cfg.secret.len(),
+            cfg.token.len(),
+            specs.len(),
+            if crate::checks::sources::in_ci() {
+                "; CI=true: local-only sources may be skipped"
+            } else {
+                ""
+            }
+        ));
+    }
+    let outcomes = super::fetch(specs, global).await?;
     let pick = |list: &[String]| -> Vec<&Outcome> {
         list.iter()
             .filter_map(|s| raw.iter().position(|r| r == s).map(|i| &outcomes[i]))
@@ -215,6 +229,25 @@ pub async fn run(opts: &Options<'_>, global: &Global) -> Result<(Vec<Report>, Ve
         }
     }
     super::relocate(&mut reports, &config_dir, &started_in);
+    if global.verbose {
+        for r in &reports {
+            for s in r
+                .sources
+                .iter()
+                .filter(|s| s.status == crate::report::SourceStatus::Skipped)
+            {
+                crate::report::console::note(&format!(
+                    "{}: skipped {} ({})",
+                    r.title.as_deref().unwrap_or("check"),
+                    s.label,
+                    s.details
+                        .get("skipped")
+                        .and_then(|v| v.as_str())
+                        .unwrap_or("local-only")
+                ));
+            }
+        }
+    }
     if opts.update_baseline
         && let Some(p) = &lock_path
     {

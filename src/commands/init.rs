@@ -426,7 +426,10 @@ pub fn propose(root: &Path) -> Option<String> {
     Some(out)
 }
 
-pub fn run(dir: Option<&str>, write: bool, quiet: bool) -> Result<String, Error> {
+/// The proposal for `dir` (default `.`), written to DIR/authdoctor.toml with `write` (never over
+/// an existing file). Errors (exit 2): not a directory, nothing found, the file exists or cannot
+/// be written.
+pub fn run(dir: Option<&str>, write: bool, quiet: bool) -> Result<crate::report::InitDoc, Error> {
     let root = PathBuf::from(dir.unwrap_or("."));
     if !root.is_dir() {
         return Err(Error::new(format!("{}: not a directory", root.display()))
@@ -440,7 +443,10 @@ pub fn run(dir: Option<&str>, write: bool, quiet: bool) -> Result<String, Error>
         .hint("write authdoctor.toml by hand: `authdoctor check --help` describes it"));
     };
     if !write {
-        return Ok(text);
+        return Ok(crate::report::InitDoc {
+            toml: text,
+            written: None,
+        });
     }
     let target = root.join(crate::config::FILE_NAME);
     if target.exists() {
@@ -451,7 +457,10 @@ pub fn run(dir: Option<&str>, write: bool, quiet: bool) -> Result<String, Error>
     if !quiet {
         crate::report::console::note(&format!("wrote {}; run `authdoctor check` there", target.display()));
     }
-    Ok(String::new())
+    Ok(crate::report::InitDoc {
+        toml: text,
+        written: Some(target.display().to_string()),
+    })
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ pub fn render(output: &Output, style: Style) -> String {
         Output::Report(r) => annotated(r, style),
         Output::Check(reports) => super::human::check(reports, style, |r| annotated(r, style)),
         // Nothing to annotate: the human text.
-        Output::Token(_) | Output::Explain(_) | Output::Codes(_) | Output::Sources(..) => {
+        Output::Token(_) | Output::Explain(_) | Output::Codes(_) | Output::Sources(..) | Output::Init(_) => {
             super::human::render(output, style)
         }
     }

@@ -13,7 +13,7 @@ pub fn render(output: &Output, style: Style) -> String {
         Output::Report(r) => (r.command, std::slice::from_ref(*r)),
         Output::Check(reports) => ("check", reports),
         // Nothing to test: `run.rs` refuses these with junit; JSON if called anyway.
-        Output::Token(_) | Output::Explain(_) | Output::Codes(_) | Output::Sources(..) => {
+        Output::Token(_) | Output::Explain(_) | Output::Codes(_) | Output::Sources(..) | Output::Init(_) => {
             return super::json::render(output, style);
         }
     };

@@ -88,6 +88,17 @@ pub enum Output<'a> {
     Codes(&'a [CodeDoc]),
     /// `sources`: every scheme, and the loader names `env:` takes.
     Sources(&'a [SchemeDoc], &'a str),
+    /// `init`: the proposed authdoctor.toml, or where `--write` put it.
+    Init(&'a InitDoc),
+}
+
+/// What `init` produced: the proposal's text, and the file it was written to (`--write`).
+#[derive(Debug, Clone, Serialize)]
+pub struct InitDoc {
+    /// The proposed authdoctor.toml (TOML text, key names only).
+    pub toml: String,
+    /// `--write`: the path written, as given (relative to where authdoctor was started).
+    pub written: Option<String>,
 }
 
 /// `output` as text in `format`. Adding a format: one renderer file and one line here.

@@ -19,7 +19,7 @@ pub fn render(output: &Output, style: Style) -> String {
         Output::Codes(docs) => (docs.iter().map(rule).collect(), Vec::new()),
         Output::Explain(doc) => (vec![rule(doc)], Vec::new()),
         // No findings to carry: `run.rs` refuses these with sarif; JSON if called anyway.
-        Output::Token(_) | Output::Sources(..) => return super::json::render(output, style),
+        Output::Token(_) | Output::Sources(..) | Output::Init(_) => return super::json::render(output, style),
     };
     let log = json!({
         "$schema": SCHEMA_URI,

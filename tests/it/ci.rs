@@ -463,3 +463,71 @@ fn config_errors_point_at_help_not_the_readme() {
         r.stderr
     );
 }
+
+#[test]
+fn verbose_adds_detail_to_check() {
+    let args = ["check", "--config", "examples/authdoctor.toml"];
+    let plain = run(ad().args(args));
+    let v = run(ad().arg("-v").args(args));
+    assert_eq!(plain.code, v.code);
+    assert!(v.stdout.len() > plain.stdout.len(), "{}", v.stdout);
+    assert!(v.stdout.contains("file=frontend/.env.local"), "{}", v.stdout);
+    assert!(plain.stderr.is_empty(), "{}", plain.stderr);
+    for part in [
+        "config examples/authdoctor.toml: 2 secret group(s), 1 token check(s)",
+        "fetched 6 source(s)",
+        "checks ",
+    ] {
+        assert!(v.stderr.contains(part), "{part}: {}", v.stderr);
+    }
+}
+
+#[test]
+fn init_prints_json_with_format_json() {
+    let (code, v) = json(ad().args(["init", "examples"]));
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["command"], "init");
+    assert_eq!(v["written"], serde_json::Value::Null);
+    let toml_text = v["toml"].as_str().expect("toml text");
+    let parsed: toml::Table = toml::from_str(toml_text).expect("the proposal is TOML");
+    assert!(
+        parsed["secret"].as_array().is_some_and(|a| !a.is_empty()),
+        "{toml_text}"
+    );
+    let d = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(d.path().join("a")).expect("mkdir");
+    std::fs::create_dir_all(d.path().join("b")).expect("mkdir");
+    std::fs::write(d.path().join("a/.env"), "AUTH_SECRET=1\n").expect("write");
+    std::fs::write(d.path().join("b/.env"), "AUTH_SECRET=2\n").expect("write");
+    let (code, v) = json(ad().current_dir(d.path()).args(["init", "--write"]));
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["written"], "./authdoctor.toml");
+    assert!(d.path().join("authdoctor.toml").is_file());
+}
+
+/// `sources`: every example starts in one column, and every description line in the next.
+#[test]
+fn sources_columns_align() {
+    let r = run(ad().arg("sources"));
+    assert_eq!(r.code, 0);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    let entries: Vec<&str> = lines
+        .iter()
+        .copied()
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+        .collect();
+    assert!(entries.len() >= 10, "{}", r.stdout);
+    let column = |l: &str| {
+        let name_end = 2 + l[2..].find(' ').expect("a name then the example");
+        name_end + l[name_end..].chars().take_while(|c| *c == ' ').count()
+    };
+    let col = column(entries[0]);
+    for e in &entries {
+        assert_eq!(column(e), col, "misaligned: {e:?}\n{}", r.stdout);
+    }
+    for l in lines.iter().filter(|l| l.starts_with("   ")) {
+        let indent = l.chars().take_while(|c| *c == ' ').count();
+        assert_eq!(indent, col, "description not under the example: {l:?}");
+        assert!(l.chars().count() <= 100 || !l.trim().contains(' '), "too wide: {l:?}");
+    }
+}
