@@ -60,7 +60,14 @@ pub struct Global {
     #[arg(short, long, global = true, display_order = 107)]
     pub verbose: bool,
     /// Drop findings with this code (repeat), as linters do; the verdict line counts them.
-    #[arg(long = "ignore", value_name = "CODE", global = true, display_order = 108)]
+    #[arg(
+        long = "ignore",
+        value_name = "CODE",
+        value_parser = CodeCompletion { all: false },
+        hide_possible_values = true,
+        global = true,
+        display_order = 108
+    )]
     pub ignore: Vec<String>,
     /// How value fingerprints are printed: `keyed` (default) is `fp:` + 12 hex digits of
     /// HMAC-SHA256 under a random key made for this run, comparable within one output only;
@@ -100,6 +107,34 @@ pub fn parse_code(s: &str) -> Result<&'static crate::findings::Code, String> {
     } else {
         "not a finding code (codes look like AD301; `authdoctor explain all` lists them)".to_string()
     })
+}
+
+/// Takes any text (checked later by [`parse_code`], which never echoes a value that may be a
+/// secret) and offers every finding code (and `all` for `explain`) to shell completions, which
+/// clap_complete reads from `possible_values`.
+#[derive(Clone)]
+pub struct CodeCompletion {
+    /// Also offer `all` (`explain all`).
+    pub all: bool,
+}
+
+impl clap::builder::TypedValueParser for CodeCompletion {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        _cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        Ok(value.to_string_lossy().into_owned())
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        let codes = crate::findings::registry::all().map(|c| PossibleValue::new(c.id).help(c.title));
+        let all = self.all.then(|| PossibleValue::new("all").help("every code"));
+        Some(Box::new(all.into_iter().chain(codes)))
+    }
 }
 
 /// `--timeout SECS`: a number of seconds in (0, 3600], fractions allowed.
@@ -187,6 +222,26 @@ impl Alg {
     }
 }
 
+/// `check --help`: the config file's format, for users without the README.
+const CONFIG_HELP: &str = "authdoctor.toml (paths relative to the file; `authdoctor init` proposes one):
+
+  [[secret]]                      # one secret in every place it lives; at least two sources
+  name = \"AUTH_SECRET\"
+  sources = [\"frontend=env:web/.env.local#AUTH_SECRET?loader=nextjs&local\",
+             \"backend=ssm:/app/auth-secret?region=us-east-1\"]
+  ignore = [\"AD301\"]              # optional: codes to drop
+  local = true                    # optional: every source exists only on developer machines
+
+  [[token]]                       # a token checked against candidate secrets or keys
+  name = \"session\"
+  token = \"envvar:TEST_TOKEN\"
+  secrets = [\"backend=ssm:/app/auth-secret\"]   # or keys, jwks, discover
+  audience = \"api\"                # optional: issuer, require = [claims], leeway = SECS,
+                                  # algorithms = [\"HS256\"], salt, verifier, ignore, local
+
+`?local` / `local = true`: absent in CI (CI=true) or gitignored, the source is skipped, not unreadable.
+`authdoctor sources` lists every source scheme; `authdoctor explain CODE` tells a finding's story.";
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// One secret, many places: are the bytes equal? Explains every difference.
@@ -196,6 +251,7 @@ pub enum Command {
     /// How each .env loader reads every key of the files; where they disagree, and why.
     Envfile(EnvfileArgs),
     /// Every secret group and token check of authdoctor.toml (found here or in a parent): for CI.
+    #[command(after_long_help = CONFIG_HELP)]
     Check(CheckArgs),
     /// Find a project's .env files and fly.toml apps and propose an authdoctor.toml (key names only).
     Init(InitArgs),
@@ -209,8 +265,10 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Every source scheme with an example.
     Sources,
-    /// Shell completion script on stdout.
+    /// Shell completion script on stdout (commands, options, finding codes, loaders, algorithms).
     Completions(CompletionsArgs),
+    /// The manual page (roff) on stdout: `authdoctor man > authdoctor.1`, or `authdoctor man | man -l -`.
+    Man,
 }
 
 #[derive(Args, Debug)]
@@ -330,6 +388,7 @@ pub struct ProbeArgs {
 #[derive(Args, Debug)]
 pub struct ExplainArgs {
     /// A code such as AD102; `all` lists every code.
+    #[arg(value_parser = CodeCompletion { all: true }, hide_possible_values = true)]
     pub code: String,
 }
 

@@ -16,6 +16,21 @@ pub struct Config {
     pub secret: Vec<SecretGroup>,
     #[serde(default)]
     pub token: Vec<TokenCheck>,
+    /// The file's text, for [`Config::location_of`].
+    #[serde(skip)]
+    pub text: String,
+}
+
+impl Config {
+    /// The line of a byte offset of the file, as a location whose `file` is the config file's
+    /// name (callers place it relative to the repository).
+    pub fn location_of(&self, span: std::ops::Range<usize>) -> crate::findings::Location {
+        let before = self.text.get(..span.start.min(self.text.len())).unwrap_or("");
+        crate::findings::Location {
+            file: FILE_NAME.to_string(),
+            line: before.matches('\n').count() + 1,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -26,6 +41,9 @@ pub struct SecretGroup {
     /// Finding codes this group drops (`ignore = ["AD301"]`), as `--ignore` does.
     #[serde(default)]
     pub ignore: Vec<Spanned<String>>,
+    /// Every source of the group exists only on developer machines, as `?local` on each.
+    #[serde(default)]
+    pub local: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -55,6 +73,9 @@ pub struct TokenCheck {
     /// Finding codes this check drops (`ignore = ["AD411"]`), as `--ignore` does.
     #[serde(default)]
     pub ignore: Vec<Spanned<String>>,
+    /// The token and secret sources exist only on developer machines, as `?local` on each.
+    #[serde(default)]
+    pub local: bool,
 }
 
 /// The codes of a validated `ignore` list ([`load`] refused any other).
@@ -97,7 +118,7 @@ pub fn locate(explicit: Option<&str>) -> Result<PathBuf, Error> {
         }
         if !dir.pop() {
             return Err(Error::new(format!("no {FILE_NAME} in this directory or any parent"))
-                .hint("give --config PATH, or write one: README.md shows the format"));
+                .hint("give --config PATH, or write one with `authdoctor init --write`"));
         }
     }
 }
@@ -141,13 +162,14 @@ pub fn load(path: &Path) -> Result<Config, Error> {
             _ => Error::unreadable(message),
         }
     })?;
-    let config: Config = toml::from_str(&text).map_err(|e| {
+    let mut config: Config = toml::from_str(&text).map_err(|e| {
         let at = e
             .span()
             .map(|s| position(path, &text, s.start))
             .unwrap_or_else(|| path.display().to_string());
-        Error::new(format!("{at}: {}", without_values(e.message().trim())))
-            .hint("see README.md for the authdoctor.toml format")
+        Error::new(format!("{at}: {}", without_values(e.message().trim()))).hint(
+            "`authdoctor check --help` describes authdoctor.toml; `authdoctor init` proposes one for this project",
+        )
     })?;
     let err =
         |span: std::ops::Range<usize>, msg: String| Error::new(format!("{}: {msg}", position(path, &text, span.start)));
@@ -218,6 +240,7 @@ pub fn load(path: &Path) -> Result<Config, Error> {
             ));
         }
     }
+    config.text = text;
     Ok(config)
 }
 

@@ -10,6 +10,7 @@ pub mod dotenv;
 pub mod error;
 pub mod findings;
 pub mod jwt;
+pub mod paths;
 pub mod report;
 pub mod run;
 pub mod secret;

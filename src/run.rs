@@ -79,9 +79,34 @@ fn unicode_locale() -> bool {
     false
 }
 
+/// SARIF and JUnit carry findings: a command that prints something else refuses them (exit 2)
+/// rather than print a log with nothing in it. `explain` may print the rule catalog as SARIF.
+fn refuse_format(cli: &Cli) -> Result<(), Error> {
+    let f = cli.global.format;
+    let name = match &cli.command {
+        Command::Jwt(JwtCommand::Sign(_)) => "jwt sign",
+        Command::Init(_) => "init",
+        Command::Sources => "sources",
+        Command::Completions(_) => "completions",
+        Command::Man => "man",
+        Command::Explain(_) if f == crate::report::Format::Junit => "explain",
+        _ => return Ok(()),
+    };
+    if f.findings_only() {
+        return Err(Error::new(format!(
+            "--format {} applies to commands that report findings (check, compare, inspect, envfile, jwt); \
+             `{name}` has none",
+            f.name()
+        ))
+        .hint(format!("use --format json (or human) with `authdoctor {name}`")));
+    }
+    Ok(())
+}
+
 fn dispatch(cli: &Cli) -> Result<i32, Error> {
     let g = &cli.global;
     g.ignored()?;
+    refuse_format(cli)?;
     match &cli.command {
         Command::Compare(a) => {
             let sources = commands::parse_sources(&a.sources)?;
@@ -129,18 +154,26 @@ fn dispatch(cli: &Cli) -> Result<i32, Error> {
                 baseline: a.baseline.as_deref(),
                 update_baseline: a.update_baseline,
             };
+            let started = Instant::now();
             let (mut reports, secrets) = block_on(commands::check::run(&opts, g))??;
             let redactor = crate::report::redact::for_run(secrets.iter().map(|s| s.expose()));
             for r in &mut reports {
                 guard(g, r, &redactor);
             }
+            let checked = started.elapsed();
             // Scrubbed on the model (guard): the rendered text is not scrubbed again, or a key name
             // that occurs in some value would be.
-            console::print(&crate::report::render(g.format, &Output::Check(&reports), style(g)));
+            let text = crate::report::render(g.format, &Output::Check(&reports), style(g));
+            let rendered = started.elapsed();
+            console::print(&text);
+            if g.verbose {
+                console::timings(checked, rendered - checked, started.elapsed() - rendered);
+            }
             Ok(crate::report::worst(&reports, g.strict).exit_code())
         }
         Command::Init(a) => {
-            console::print(&commands::init::run(a.dir.as_deref(), a.write, g.quiet)?);
+            let doc = commands::init::run(a.dir.as_deref(), a.write, g.quiet)?;
+            emit(g, &Output::Init(&doc), &[]);
             Ok(0)
         }
         Command::Probe(a) => {
@@ -158,6 +191,14 @@ fn dispatch(cli: &Cli) -> Result<i32, Error> {
         Command::Sources => {
             let (schemes, loaders) = commands::sources::run();
             emit(g, &Output::Sources(&schemes, &loaders), &[]);
+            Ok(0)
+        }
+        Command::Man => {
+            let mut buf = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut buf)
+                .map_err(|e| Error::new(format!("could not render the manual page: {e}")))?;
+            console::print(&String::from_utf8_lossy(&buf));
             Ok(0)
         }
         Command::Completions(a) => {

@@ -61,11 +61,44 @@ Fix: extend the path (`.key`, `[0]`) to the string.",
 /// The code for a way a source can fail.
 pub fn code_of(kind: FailureKind) -> &'static Code {
     match kind {
-        FailureKind::Unreadable => &AD001,
+        FailureKind::Unreadable | FailureKind::Missing => &AD001,
         FailureKind::NotFound => &AD002,
         FailureKind::HtmlNotScript => &AD003,
         FailureKind::NotAString => &AD004,
     }
+}
+
+/// Whether this run is in CI: `CI` set to anything but empty, `0` or `false` (GitHub Actions,
+/// GitLab, CircleCI, Travis, Buildkite and others set `CI=true`).
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && !v.eq_ignore_ascii_case("false"))
+}
+
+/// Why a local-only source (`?local`, or `local = true` on its group) is skipped rather than
+/// reported unreadable: it failed because its file is missing ([`FailureKind::Missing`]), and
+/// this is CI (`ci`) or git ignores the file (`gitignored`, asked only then), so no checkout has it.
+/// `None`: not local, not missing, or missing where it should exist (AD001 as usual).
+pub fn skip_reason(
+    spec: &crate::source::Spec,
+    group_local: bool,
+    error: &FetchError,
+    ci: bool,
+    gitignored: impl Fn(&std::path::Path) -> bool,
+) -> Option<&'static str> {
+    if !(spec.local() || group_local) || error.kind != FailureKind::Missing {
+        return None;
+    }
+    if ci {
+        return Some("local-only, absent in CI");
+    }
+    let path = std::path::Path::new(&spec.locator);
+    // A Next.js project directory: its `.env.local` stands for the files it would read.
+    let path = if path.is_dir() {
+        path.join(".env.local")
+    } else {
+        path.to_path_buf()
+    };
+    gitignored(&path).then_some("local-only, absent and gitignored")
 }
 
 /// The finding for a source named `name` in the report that yielded nothing: `NAME: message`, the

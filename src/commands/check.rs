@@ -75,6 +75,7 @@ pub async fn run(opts: &Options<'_>, global: &Global) -> Result<(Vec<Report>, Ve
     let previous = |spec: &str| lock.as_ref().or(previous_lock.as_ref()).and_then(|l| l.get(spec));
     // Sources are relative to the config file, as a project's paths are; locations in findings are
     // given back relative to where authdoctor was started, so annotations land on the right file.
+    let started_in = std::env::current_dir().map_err(|e| Error::new(format!("no current directory: {e}")))?;
     let prefix = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -96,20 +97,49 @@ pub async fn run(opts: &Options<'_>, global: &Global) -> Result<(Vec<Report>, Ve
         t.secrets.iter().for_each(|s| add(s.get_ref()));
     }
     let specs = raw.iter().map(|s| Spec::parse(s)).collect::<Result<Vec<_>, _>>()?;
-    let outcomes = crate::source::fetch_all(specs, global.timeout, None).await?;
+    if global.verbose {
+        crate::report::console::note(&format!(
+            "config {}: {} secret group(s), {} token check(s), {} distinct source(s){}",
+            path.display(),
+            cfg.secret.len(),
+            cfg.token.len(),
+            specs.len(),
+            if crate::checks::sources::in_ci() {
+                "; CI=true: local-only sources may be skipped"
+            } else {
+                ""
+            }
+        ));
+    }
+    let outcomes = super::fetch(specs, global).await?;
     let pick = |list: &[String]| -> Vec<&Outcome> {
         list.iter()
             .filter_map(|s| raw.iter().position(|r| r == s).map(|i| &outcomes[i]))
             .collect()
+    };
+    // Local-only sources absent here (CI, or gitignored) are skipped, not unreadable.
+    let ci = crate::checks::sources::in_ci();
+    let skip = |o: &Outcome, group_local: bool| -> Option<&'static str> {
+        let e = o.result.as_ref().err()?;
+        crate::checks::sources::skip_reason(&o.spec, group_local, e, ci, crate::paths::gitignored)
     };
     let mut reports = Vec::new();
     // Tokens are minted again and again, so only secret sources go into the lock file.
     let mut lock_entries = Vec::new();
     for g in cfg.secret.iter().filter(|g| wanted(g.name.get_ref())) {
         let list: Vec<String> = g.sources.iter().map(|s| s.get_ref().clone()).collect();
-        let group = pick(&list);
+        let all = pick(&list);
+        let skipped: Vec<Option<&str>> = all.iter().map(|o| skip(o, g.local)).collect();
+        let group: Vec<&Outcome> = all
+            .iter()
+            .zip(&skipped)
+            .filter(|(_, s)| s.is_none())
+            .map(|(o, _)| *o)
+            .collect();
         let mut r = super::compare::build(&group, global.reveal, "check");
+        skipped_rows(&mut r, &all, &skipped);
         r.title = Some(g.name.get_ref().clone());
+        r.origin = Some(cfg.location_of(g.name.span()));
         if let Some(lock) = &lock {
             r.findings.extend(crate::checks::compare::drift(
                 g.name.get_ref(),
@@ -129,11 +159,30 @@ pub async fn run(opts: &Options<'_>, global: &Global) -> Result<(Vec<Report>, Ve
     }
     for t in cfg.token.iter().filter(|t| wanted(t.name.get_ref())) {
         let token_outcome = pick(std::slice::from_ref(t.token.get_ref()));
+        let secrets: Vec<String> = t.secrets.iter().map(|s| s.get_ref().clone()).collect();
+        let all = pick(&secrets);
+        let skipped: Vec<Option<&str>> = all.iter().map(|o| skip(o, t.local)).collect();
+        let only_secrets = t.keys.is_empty() && t.jwks.is_none() && !t.discover;
+        let token_skipped = token_outcome.first().and_then(|o| skip(o, t.local));
+        if token_skipped.is_some() || (only_secrets && !all.is_empty() && skipped.iter().all(Option::is_some)) {
+            let mut r = Report::new("check");
+            r.title = Some(t.name.get_ref().clone());
+            r.origin = Some(cfg.location_of(t.name.span()));
+            let everything: Vec<&Outcome> = token_outcome.iter().chain(all.iter()).copied().collect();
+            let reasons: Vec<Option<&str>> =
+                std::iter::once(token_skipped.or(Some("local-only; its secrets are absent")))
+                    .chain(skipped.iter().map(|s| s.or(Some("local-only; the token is absent"))))
+                    .collect();
+            skipped_rows(&mut r, &everything, &reasons);
+            reports.push(r);
+            continue;
+        }
         let text = match token_outcome.first().and_then(|o| o.secret()) {
             Some(s) => String::from_utf8_lossy(s.expose()).into_owned(),
             None => {
                 let mut r = Report::new("check");
                 r.title = Some(t.name.get_ref().clone());
+                r.origin = Some(cfg.location_of(t.name.span()));
                 super::source_rows(&token_outcome, &mut r, false);
                 reports.push(r);
                 continue;
@@ -145,8 +194,13 @@ pub async fn run(opts: &Options<'_>, global: &Global) -> Result<(Vec<Report>, Ve
         });
         let (mut r, parsed, intake) = super::jwt::examine(intake, "check");
         r.title = Some(t.name.get_ref().clone());
-        let secrets: Vec<String> = t.secrets.iter().map(|s| s.get_ref().clone()).collect();
-        let candidates = pick(&secrets);
+        r.origin = Some(cfg.location_of(t.name.span()));
+        let candidates: Vec<&Outcome> = all
+            .iter()
+            .zip(&skipped)
+            .filter(|(_, s)| s.is_none())
+            .map(|(o, _)| *o)
+            .collect();
         if let Some(lock) = &lock {
             r.findings.extend(crate::checks::compare::drift(
                 t.name.get_ref(),
@@ -180,18 +234,40 @@ pub async fn run(opts: &Options<'_>, global: &Global) -> Result<(Vec<Report>, Ve
             verifier,
         };
         super::jwt::check_token(&mut r, parsed, &intake, &candidates, &args, global.timeout).await;
+        super::locate(&mut r.findings, &candidates);
+        skipped_rows(&mut r, &all, &skipped);
         r.ignore(&crate::config::ignore_codes(&t.ignore));
         r.ignore(&global.ignored()?);
         reports.push(r);
     }
-    if let Some(dir) = &prefix {
-        for r in &mut reports {
-            for f in &mut r.findings {
-                if let Some(loc) = f.location.as_mut()
-                    && std::path::Path::new(&loc.file).is_relative()
-                {
-                    loc.file = dir.join(&loc.file).display().to_string();
-                }
+    // Locations as the repository shows them (GitHub annotations, SARIF): relative to its root.
+    let config_dir = started_in.join(prefix.as_deref().unwrap_or(std::path::Path::new("")));
+    let config_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    for r in &mut reports {
+        if let Some(o) = r.origin.as_mut() {
+            o.file = config_name.clone();
+        }
+    }
+    super::relocate(&mut reports, &config_dir, &started_in);
+    if global.verbose {
+        for r in &reports {
+            for s in r
+                .sources
+                .iter()
+                .filter(|s| s.status == crate::report::SourceStatus::Skipped)
+            {
+                crate::report::console::note(&format!(
+                    "{}: skipped {} ({})",
+                    r.title.as_deref().unwrap_or("check"),
+                    s.label,
+                    s.details
+                        .get("skipped")
+                        .and_then(|v| v.as_str())
+                        .unwrap_or("local-only")
+                ));
             }
         }
     }
@@ -202,6 +278,19 @@ pub async fn run(opts: &Options<'_>, global: &Global) -> Result<(Vec<Report>, Ve
     }
     let secrets = outcomes.iter().filter_map(|o| o.secret().cloned()).collect();
     Ok((reports, secrets))
+}
+
+/// Adds a `skipped` row for each outcome with a reason (a local-only source absent here), after
+/// the rows of the sources that were read.
+fn skipped_rows(report: &mut Report, outcomes: &[&Outcome], reasons: &[Option<&str>]) {
+    for (o, why) in outcomes.iter().zip(reasons) {
+        let Some(why) = why else { continue };
+        let mut row =
+            crate::report::SourceRow::new(o.spec.name(), o.spec.raw.clone(), crate::report::SourceKind::Value);
+        row.status = crate::report::SourceStatus::Skipped;
+        row.details.insert("skipped".into(), (*why).into());
+        report.sources.push(row);
+    }
 }
 
 /// Write the lock file from a passing run, merged with the entries of groups this run left out.

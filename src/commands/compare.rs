@@ -13,7 +13,10 @@ pub async fn run(
         return Err(Error::new("compare needs at least two sources").hint("use `authdoctor inspect` for one"));
     }
     let outcomes = super::fetch(sources, global).await?;
-    let report = build(&outcomes.iter().collect::<Vec<_>>(), global.reveal, "compare");
+    let mut report = build(&outcomes.iter().collect::<Vec<_>>(), global.reveal, "compare");
+    if let Ok(cwd) = std::env::current_dir() {
+        super::relocate(std::slice::from_mut(&mut report), &cwd, &cwd);
+    }
     Ok((report, outcomes))
 }
 
@@ -76,6 +79,7 @@ pub fn build(outcomes: &[&crate::source::Outcome], reveal: bool, command: &'stat
         }
         crate::checks::compare::drop_repeated(&mut report.findings);
     }
+    super::locate(&mut report.findings, outcomes);
     if reveal {
         report.dumps = super::dumps(outcomes, &marks);
     }

@@ -1,5 +1,7 @@
-//! `authdoctor init [DIR]`: find a project's `.env*` files and `fly.toml` apps, group the secrets of
-//! the same name across them and propose an authdoctor.toml (printed; written with `--write`).
+//! `authdoctor init [DIR]`: find a project's `.env*` files, `fly.toml` apps and the stores its
+//! infrastructure files name (`init_stores`), group the secrets of the same name across them and
+//! propose an authdoctor.toml (printed; written with `--write`). `.env` sources are marked
+//! `?local`: a CI checkout does not have them.
 //! Reads key names only: values are parsed (to know which keys a loader sees) and dropped.
 
 use crate::dotenv::{Env, Loader, Options};
@@ -43,6 +45,36 @@ struct Place {
     fly_app: Option<String>,
     loader: Option<Loader>,
     nextjs: bool,
+    /// Stores named in this directory's infrastructure files (ECS, CloudFormation, serverless,
+    /// Terraform).
+    stores: Vec<super::init_stores::StoreRef>,
+    /// `env_file:` entries of its compose files, relative to the scanned root.
+    compose_env: Vec<String>,
+    /// `.vercel/project.json`: the project and its team.
+    vercel: Option<(String, Option<String>)>,
+}
+
+/// Infrastructure files read for store names: at most this many bytes each.
+const MAX_INFRA_BYTES: u64 = 1 << 20;
+
+fn is_infra_file(name: &str) -> bool {
+    [".json", ".yml", ".yaml", ".tf", ".template"]
+        .iter()
+        .any(|x| name.ends_with(x))
+        && !["package.json", "package-lock.json", "tsconfig.json", "composer.lock"].contains(&name)
+}
+
+fn is_compose_file(name: &str) -> bool {
+    (name.starts_with("docker-compose") || name.starts_with("compose"))
+        && (name.ends_with(".yml") || name.ends_with(".yaml"))
+}
+
+fn read_small(path: &Path) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    if meta.len() > MAX_INFRA_BYTES {
+        return None;
+    }
+    std::fs::read_to_string(path).ok()
 }
 
 fn is_env_file(name: &str) -> bool {
@@ -100,8 +132,33 @@ fn walk(root: &Path, rel: &str, depth: usize, out: &mut Vec<Place>) {
         if kind.is_file() && name == "fly.toml" {
             place.fly_app = fly_app(&dir.join(name));
         }
+        if kind.is_file()
+            && is_compose_file(name)
+            && let Some(text) = read_small(&dir.join(name))
+        {
+            for f in super::init_stores::compose_env_files(&text) {
+                let f = f.trim_start_matches("./");
+                place.compose_env.push(join(rel, f));
+            }
+        }
+        if kind.is_file()
+            && is_infra_file(name)
+            && let Some(text) = read_small(&dir.join(name))
+        {
+            place
+                .stores
+                .extend(super::init_stores::scan(name, &join(rel, name), &text));
+        }
     }
-    if !place.env_files.is_empty() || place.fly_app.is_some() {
+    if let Some(text) = read_small(&dir.join(".vercel/project.json")) {
+        place.vercel = super::init_stores::vercel_project(&text);
+    }
+    if !place.env_files.is_empty()
+        || place.fly_app.is_some()
+        || !place.stores.is_empty()
+        || !place.compose_env.is_empty()
+        || place.vercel.is_some()
+    {
         detect(&dir, &mut place);
         out.push(place);
     }
@@ -169,7 +226,10 @@ fn quote(s: &str) -> String {
 pub fn propose(root: &Path) -> Option<String> {
     let mut places = Vec::new();
     walk(root, "", 0, &mut places);
-    if places.iter().all(|p| p.env_files.is_empty()) {
+    if places
+        .iter()
+        .all(|p| p.env_files.is_empty() && p.stores.is_empty() && p.compose_env.is_empty())
+    {
         return None;
     }
     // key → [(label, spec)], one source per directory per key.
@@ -178,7 +238,11 @@ pub fn propose(root: &Path) -> Option<String> {
     for p in places.iter().filter(|p| !p.env_files.is_empty()) {
         let label = label_of(&p.rel);
         let loader = p.loader.unwrap_or(Loader::Node);
-        let opt = p.loader.map(|l| format!("?loader={}", l.name())).unwrap_or_default();
+        // `.env` files stay on developer machines: local-only, skipped where a CI checkout lacks them.
+        let opt = p
+            .loader
+            .map(|l| format!("?loader={}&local", l.name()))
+            .unwrap_or_else(|| "?local".to_string());
         if p.nextjs {
             // One source for the directory: Next.js's own file order decides (development mode).
             let mut keys: Vec<String> = Vec::new();
@@ -219,6 +283,63 @@ pub fn propose(root: &Path) -> Option<String> {
                 .push((label.clone(), format!("env:{path}#{k}{opt}")));
         }
     }
+    // Files compose passes with `env_file:` (compose's own parser), unless already proposed.
+    for p in &places {
+        for file in &p.compose_env {
+            let already = groups
+                .values()
+                .flatten()
+                .any(|(_, spec)| spec.starts_with(&format!("env:{file}#")));
+            if already {
+                continue;
+            }
+            let label = label_of(&format!("compose-{file}"));
+            for k in keys_of(&root.join(file), Loader::Compose) {
+                groups
+                    .entry(k.clone())
+                    .or_default()
+                    .push((label.clone(), format!("env:{file}#{k}?loader=compose&local")));
+            }
+        }
+    }
+    // Stores the infrastructure files name, under the variable they feed.
+    let mut unnamed: Vec<String> = Vec::new();
+    for p in &places {
+        for r in &p.stores {
+            let Some(key) = &r.key else {
+                unnamed.push(format!("{} ({})", r.spec, r.found_in));
+                continue;
+            };
+            let sources = groups.entry(key.clone()).or_default();
+            if sources.iter().any(|(_, s)| *s == r.spec) {
+                continue;
+            }
+            let scheme = r.spec.split(':').next().unwrap_or("store");
+            let mut label = scheme.to_string();
+            let mut n = 1;
+            while sources.iter().any(|(l, _)| *l == label) {
+                n += 1;
+                label = format!("{scheme}{n}");
+            }
+            sources.push((label, r.spec.clone()));
+        }
+    }
+    // A Vercel project's variables, for the keys its directory's .env files name (production).
+    for p in &places {
+        let Some((project, team)) = &p.vercel else { continue };
+        let under = |rel: &str| p.rel.is_empty() || rel == p.rel || rel.starts_with(&format!("{}/", p.rel));
+        let label = label_of(&format!("vercel-{project}"));
+        let team = team.as_ref().map(|t| format!("&team={t}")).unwrap_or_default();
+        for (k, sources) in groups.iter_mut() {
+            let here = places
+                .iter()
+                .filter(|q| under(&q.rel))
+                .any(|q| sources.iter().any(|(l, _)| *l == label_of(&q.rel)));
+            if here && !sources.iter().any(|(l, _)| *l == label) {
+                sources.push((label.clone(), format!("vercel:{project}#{k}?target=production{team}")));
+            }
+        }
+    }
     // A Fly app's secrets are the runtime values of the keys its directory's .env files name.
     for p in &places {
         let Some(app) = &p.fly_app else { continue };
@@ -245,6 +366,15 @@ pub fn propose(root: &Path) -> Option<String> {
             "# Fly apps (from fly.toml): {}. Their secrets are read with `fly secrets list` (digests).\n",
             apps.join(", ")
         ));
+    }
+    if groups
+        .values()
+        .flatten()
+        .any(|(_, s)| s.ends_with("local") || s.contains("local&"))
+    {
+        out.push_str(
+            "# `.env` sources are marked ?local: absent in CI (CI=true) or gitignored, they are skipped, not unreadable.\n",
+        );
     }
     if places.iter().any(|p| p.nextjs) {
         out.push_str("# Next.js directories are read in development mode; add &mode=production to check a build.\n");
@@ -275,6 +405,18 @@ pub fn propose(root: &Path) -> Option<String> {
             others.join(", ")
         ));
     }
+    let single: Vec<String> = groups
+        .iter()
+        .filter(|(_, s)| s.len() == 1 && !s[0].1.starts_with("env:"))
+        .map(|(k, s)| format!("{k}={}", s[0].1))
+        .chain(unnamed)
+        .collect();
+    if !single.is_empty() {
+        out.push_str(&format!(
+            "# Stores found in the repository with nothing to compare them with yet: {}\n",
+            single.join(", ")
+        ));
+    }
     if !skipped.is_empty() {
         out.push_str(&format!(
             "# Not proposed (another environment's values): {}\n",
@@ -284,7 +426,10 @@ pub fn propose(root: &Path) -> Option<String> {
     Some(out)
 }
 
-pub fn run(dir: Option<&str>, write: bool, quiet: bool) -> Result<String, Error> {
+/// The proposal for `dir` (default `.`), written to DIR/authdoctor.toml with `write` (never over
+/// an existing file). Errors (exit 2): not a directory, nothing found, the file exists or cannot
+/// be written.
+pub fn run(dir: Option<&str>, write: bool, quiet: bool) -> Result<crate::report::InitDoc, Error> {
     let root = PathBuf::from(dir.unwrap_or("."));
     if !root.is_dir() {
         return Err(Error::new(format!("{}: not a directory", root.display()))
@@ -295,10 +440,13 @@ pub fn run(dir: Option<&str>, write: bool, quiet: bool) -> Result<String, Error>
             "no .env files under {} (searched {MAX_DEPTH} levels deep, skipping dependencies and build output)",
             root.display()
         ))
-        .hint("write authdoctor.toml by hand: README.md shows the format"));
+        .hint("write authdoctor.toml by hand: `authdoctor check --help` describes it"));
     };
     if !write {
-        return Ok(text);
+        return Ok(crate::report::InitDoc {
+            toml: text,
+            written: None,
+        });
     }
     let target = root.join(crate::config::FILE_NAME);
     // Never through a link: a symlink there (dangling or not) is refused, and the file is created
@@ -330,7 +478,10 @@ pub fn run(dir: Option<&str>, write: bool, quiet: bool) -> Result<String, Error>
     if !quiet {
         crate::report::console::note(&format!("wrote {}; run `authdoctor check` there", target.display()));
     }
-    Ok(String::new())
+    Ok(crate::report::InitDoc {
+        toml: text,
+        written: Some(target.display().to_string()),
+    })
 }
 
 #[cfg(test)]

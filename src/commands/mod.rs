@@ -5,6 +5,7 @@ pub mod compare;
 pub mod envfile;
 pub mod explain;
 pub mod init;
+pub mod init_stores;
 pub mod inspect;
 pub mod jwt;
 pub mod probe;
@@ -138,6 +139,58 @@ pub fn source_rows(outcomes: &[&Outcome], report: &mut Report, reveal: bool) {
             }
         }
         report.sources.push(row);
+    }
+}
+
+/// Gives every finding without a location that of the first of its sources that has one (AD102 on
+/// an `.env` value points at the key's line, or at a secret file), so annotations land on the
+/// file. A finding names the source it blames first.
+pub fn locate(findings: &mut [crate::findings::Finding], outcomes: &[&Outcome]) {
+    // `ok` findings (all equal, verified) point at nothing to fix.
+    let unplaced =
+        |f: &&mut crate::findings::Finding| f.location.is_none() && f.severity != crate::findings::Severity::Ok;
+    for f in findings.iter_mut().filter(unplaced) {
+        // The source the message blames comes first in it ("mounted has a trailing LF …").
+        let mut named: Vec<&String> = f.sources.iter().collect();
+        named.sort_by_key(|n| f.message.find(n.as_str()).unwrap_or(usize::MAX));
+        f.location = named.iter().find_map(|who| {
+            outcomes
+                .iter()
+                .find(|o| {
+                    let name = o.spec.name();
+                    // Token checks name a candidate as `LABEL (SPEC)`.
+                    who.as_str() == name || who.strip_prefix(name).is_some_and(|rest| rest.starts_with(" ("))
+                })
+                .and_then(|o| o.result.as_ref().ok())
+                .and_then(|r| r.location.clone())
+        });
+    }
+}
+
+/// Rewrites finding locations (and `origin`) as [`crate::paths::display`] shows them: relative to
+/// the repository root. `base` is the absolute directory the paths were given relative to; `cwd`
+/// the absolute directory authdoctor was started in (paths outside the repository are shown
+/// relative to it, or absolute when the user gave them so).
+pub fn relocate(reports: &mut [Report], base: &std::path::Path, cwd: &std::path::Path) {
+    let root = crate::paths::repo_root(base);
+    let show = |file: &str| -> String {
+        let p = std::path::Path::new(file);
+        let shown = if p.is_absolute() {
+            file.to_string()
+        } else {
+            crate::paths::relative_to(&base.join(p), cwd)
+        };
+        crate::paths::display(file, base, &shown, root.as_deref())
+    };
+    for r in reports {
+        for f in &mut r.findings {
+            if let Some(loc) = f.location.as_mut() {
+                loc.file = show(&loc.file);
+            }
+        }
+        if let Some(loc) = r.origin.as_mut() {
+            loc.file = show(&loc.file);
+        }
     }
 }
 

@@ -8,7 +8,7 @@ pub fn render(output: &Output, style: Style) -> String {
         Output::Report(r) => annotated(r, style),
         Output::Check(reports) => super::human::check(reports, style, |r| annotated(r, style)),
         // Nothing to annotate: the human text.
-        Output::Token(_) | Output::Explain(_) | Output::Codes(_) | Output::Sources(..) => {
+        Output::Token(_) | Output::Explain(_) | Output::Codes(_) | Output::Sources(..) | Output::Init(_) => {
             super::human::render(output, style)
         }
     }
@@ -35,7 +35,8 @@ fn annotated(report: &Report, style: Style) -> String {
             Severity::Ok => continue,
         };
         let mut props = Vec::new();
-        if let Some(l) = &f.location {
+        // A finding with no file of its own lands on its group in authdoctor.toml.
+        if let Some(l) = f.location.as_ref().or(report.origin.as_ref()) {
             props.push(format!("file={}", prop(&l.file)));
             props.push(format!("line={}", l.line));
         }

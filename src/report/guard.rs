@@ -161,6 +161,22 @@ impl Guard<'_, '_> {
         if let Some(t) = report.token.as_mut() {
             self.token(t);
         }
+        if let Some(p) = report.probe.as_mut() {
+            self.name(&mut p.url);
+            self.name(&mut p.token_in);
+            if let Some(a) = p.also_sends.as_mut() {
+                self.name(a);
+            }
+            p.skipped.iter_mut().for_each(|s| self.value(s));
+            for r in &mut p.requests {
+                self.value(&mut r.who);
+                r.holders.iter_mut().for_each(|h| self.value(&mut h.source));
+                // The backend's own words: they may quote anything it holds or was sent.
+                if let Some(a) = r.answer.as_mut() {
+                    self.value(a);
+                }
+            }
+        }
     }
 
     fn token(&self, t: &mut TokenView) {

@@ -14,6 +14,9 @@ pub fn render(output: &Output, style: Style) -> String {
         Output::Explain(doc) => explain(doc),
         Output::Codes(docs) => codes(docs),
         Output::Sources(schemes, loaders) => sources(schemes, loaders),
+        // With --write the note on stderr says where; nothing on stdout.
+        Output::Init(doc) if doc.written.is_some() => String::new(),
+        Output::Init(doc) => doc.toml.clone(),
     }
 }
 
@@ -24,10 +27,21 @@ pub(super) fn check(reports: &[Report], style: Style, each: impl Fn(&Report) -> 
         out.push_str(&each(r));
         out.push('\n');
     }
-    let count = |v: Verdict| reports.iter().filter(|r| r.verdict(style.strict) == v).count();
+    let count = |v: Verdict| {
+        reports
+            .iter()
+            .filter(|r| !r.skipped() && r.verdict(style.strict) == v)
+            .count()
+    };
+    let skipped = reports.iter().filter(|r| r.skipped()).count();
+    let skipped = if skipped > 0 {
+        format!(", {skipped} skipped (local-only)")
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         out,
-        "check: {} group(s): {} pass, {} with warnings, {} failing, {} unreadable (exit {})",
+        "check: {} group(s): {} pass, {} with warnings, {} failing, {} unreadable{skipped} (exit {})",
         reports.len(),
         count(Verdict::Pass),
         count(Verdict::Warn),
@@ -56,19 +70,54 @@ fn codes(docs: &[CodeDoc]) -> String {
         .collect()
 }
 
+/// `sources`: one column of scheme names as wide as the longest, the example beside it, and the
+/// description and options below the example, wrapped at [`WRAP`] columns.
 fn sources(schemes: &[SchemeDoc], loaders: &str) -> String {
     let mut out = String::from("Sources are [LABEL=]SCHEME:REST; LABEL names the source in the report.\n\n");
+    let width = schemes.iter().map(|s| s.scheme.chars().count()).max().unwrap_or(0);
+    let indent = " ".repeat(2 + width + 2);
     for s in schemes {
-        let _ = writeln!(out, "  {:<7} {}\n          {}", s.scheme.bold(), s.example, s.yields);
+        // Padding before colour: escape codes would count as width.
+        let name = format!("{:<width$}", s.scheme);
+        let _ = writeln!(out, "  {}  {}", name.bold(), s.example);
+        for line in wrap(s.yields, WRAP.saturating_sub(indent.len()).max(40)) {
+            let _ = writeln!(out, "{indent}{line}");
+        }
         if !s.options.is_empty() {
-            let _ = writeln!(out, "          options: {}", s.options.join(", "));
+            let _ = writeln!(out, "{indent}options: {}", s.options.join(", "));
         }
         for r in s.recipes {
             let _ = writeln!(out, "          {}: {}\n            {}", r.store, r.spec, r.newline);
         }
     }
-    let _ = writeln!(out, "\n.env loaders for env: {loaders}");
+    let _ = writeln!(
+        out,
+        "\nEvery scheme but cmd: and - also takes ?local (only on developer machines: skipped when absent in CI or gitignored)."
+    );
+    let _ = writeln!(out, ".env loaders for env: {loaders}");
     out
+}
+
+/// Columns of the `sources` listing.
+const WRAP: usize = 100;
+
+/// `text` in lines of at most `width` characters, broken at spaces (a longer word stands alone).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 /// Up to this many keys agreeing everywhere are listed one by one; past it (a generated
@@ -136,6 +185,21 @@ pub(super) fn report(report: &Report, style: Style) -> String {
         if style.quiet && ok {
             continue;
         }
+        if s.status == super::SourceStatus::Skipped {
+            let why = s
+                .details
+                .get("skipped")
+                .and_then(|v| v.as_str())
+                .unwrap_or("local-only");
+            let _ = writeln!(
+                out,
+                "  {} {:width$}  skipped ({why})  {}",
+                style.mark(Severity::Info),
+                s.label,
+                s.spec.dimmed()
+            );
+            continue;
+        }
         let mark = style.mark(if ok { Severity::Ok } else { Severity::Error });
         let label = format!("{:width$}", s.label);
         if ok {
@@ -170,6 +234,22 @@ pub(super) fn report(report: &Report, style: Style) -> String {
             let _ = writeln!(out, "  {mark} {label}  {size:>10}  {sha}{spec}{prov}");
         } else {
             let _ = writeln!(out, "  {mark} {label}  {}", s.spec.dimmed());
+        }
+        // -v: the provenance the line above leaves out (mode, files read, command, status …).
+        if style.verbose && ok {
+            let shown = ["loader", "loader_from", "line", "from", "definitions"];
+            let rest: Vec<String> = s
+                .details
+                .iter()
+                .filter(|(k, _)| !shown.contains(&k.as_str()))
+                .map(|(k, v)| match v.as_str() {
+                    Some(t) => format!("{k}={t}"),
+                    None => format!("{k}={v}"),
+                })
+                .collect();
+            if !rest.is_empty() {
+                let _ = writeln!(out, "      {}", rest.join(", ").dimmed());
+            }
         }
         if let Some(f) = &s.facts {
             render_facts(&mut out, f);
@@ -247,8 +327,18 @@ pub(super) fn report(report: &Report, style: Style) -> String {
 
     let verdict = report.verdict(style.strict);
     let (e, w) = (report.count(Severity::Error), report.count(Severity::Warning));
-    let unread = report.sources.iter().filter(|s| !s.status.is_ok()).count();
+    let unread = report
+        .sources
+        .iter()
+        .filter(|s| s.status == super::SourceStatus::Error)
+        .count();
+    let skipped = report
+        .sources
+        .iter()
+        .filter(|s| s.status == super::SourceStatus::Skipped)
+        .count();
     let summary = match verdict {
+        _ if report.skipped() => "SKIPPED".cyan().bold(),
         Verdict::Pass => "PASS".green().bold(),
         Verdict::Warn => "PASS with warnings".yellow().bold(),
         Verdict::Fail => "FAIL".red().bold(),
@@ -259,6 +349,15 @@ pub(super) fn report(report: &Report, style: Style) -> String {
         counts.insert(
             0,
             format!("{unread} source{} unreadable", if unread == 1 { "" } else { "s" }),
+        );
+    }
+    if skipped > 0 {
+        counts.insert(
+            0,
+            format!(
+                "{skipped} local-only source{} skipped",
+                if skipped == 1 { "" } else { "s" }
+            ),
         );
     }
     if report.ignored > 0 {

@@ -28,6 +28,9 @@ pub fn render(output: &Output, style: Style) -> String {
                 .collect();
             line(serde_json::json!({"schema": SCHEMA, "command": "explain", "codes": all}))
         }
+        Output::Init(doc) => pretty(&serde_json::json!({
+            "schema": SCHEMA, "command": "init", "toml": doc.toml, "written": doc.written,
+        })),
         Output::Sources(schemes, _) => {
             let list: Vec<serde_json::Value> = schemes
                 .iter()

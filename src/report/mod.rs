@@ -7,7 +7,9 @@ pub mod github;
 pub mod guard;
 pub mod human;
 pub mod json;
+pub mod junit;
 pub mod redact;
+pub mod sarif;
 
 use crate::findings::{Finding, Severity};
 use serde::Serialize;
@@ -22,24 +24,42 @@ pub enum Format {
     Human,
     Json,
     Github,
+    /// SARIF 2.1.0 ([`sarif`]).
+    Sarif,
+    /// JUnit XML ([`junit`]).
+    Junit,
 }
 
 impl Format {
-    pub const ALL: &'static [Format] = &[Format::Human, Format::Json, Format::Github];
+    pub const ALL: &'static [Format] = &[
+        Format::Human,
+        Format::Json,
+        Format::Github,
+        Format::Sarif,
+        Format::Junit,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Format::Human => "human",
             Format::Json => "json",
             Format::Github => "github",
+            Format::Sarif => "sarif",
+            Format::Junit => "junit",
         }
+    }
+
+    /// Whether the format carries a checklist's findings (SARIF, JUnit): commands that print
+    /// something else (`jwt sign`, `sources`, `init`, `completions`, `man`) refuse them.
+    pub fn findings_only(self) -> bool {
+        matches!(self, Format::Sarif | Format::Junit)
     }
 
     /// Whether the output may carry terminal colour: text for people does, machine formats never.
     pub fn allows_colour(self) -> bool {
         match self {
             Format::Human | Format::Github => true,
-            Format::Json => false,
+            Format::Json | Format::Sarif | Format::Junit => false,
         }
     }
 }
@@ -69,6 +89,17 @@ pub enum Output<'a> {
     Codes(&'a [CodeDoc]),
     /// `sources`: every scheme, and the loader names `env:` takes.
     Sources(&'a [SchemeDoc], &'a str),
+    /// `init`: the proposed authdoctor.toml, or where `--write` put it.
+    Init(&'a InitDoc),
+}
+
+/// What `init` produced: the proposal's text, and the file it was written to (`--write`).
+#[derive(Debug, Clone, Serialize)]
+pub struct InitDoc {
+    /// The proposed authdoctor.toml (TOML text, key names only).
+    pub toml: String,
+    /// `--write`: the path written, as given (relative to where authdoctor was started).
+    pub written: Option<String>,
 }
 
 /// `output` as text in `format`. Adding a format: one renderer file and one line here.
@@ -77,6 +108,8 @@ pub fn render(format: Format, output: &Output, style: Style) -> String {
         Format::Human => human::render(output, style),
         Format::Json => json::render(output, style),
         Format::Github => github::render(output, style),
+        Format::Sarif => sarif::render(output, style),
+        Format::Junit => junit::render(output, style),
     }
 }
 
@@ -178,12 +211,14 @@ impl From<crate::source::YieldKind> for SourceKind {
     }
 }
 
-/// Whether a source was read (`ok`) or not (`error`: its finding says why).
+/// Whether a source was read (`ok`) or not (`error`: its finding says why), or not looked for
+/// (`skipped`: a local-only source absent here, in CI or gitignored; `details.skipped` says why).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SourceStatus {
     Ok,
     Error,
+    Skipped,
 }
 
 impl SourceStatus {
@@ -332,6 +367,9 @@ pub struct Report {
     /// probe: the requests and their answers.
     pub probe: Option<ProbeView>,
     pub dumps: Vec<Dump>,
+    /// check: where the group is defined (its `name` line in authdoctor.toml), the location SARIF
+    /// gives a finding that has none of its own.
+    pub origin: Option<crate::findings::Location>,
     /// How many findings `--ignore` or the group's `ignore` list dropped.
     pub ignored: usize,
 }
@@ -351,8 +389,13 @@ impl Report {
         self.ignored += before - self.findings.len();
     }
 
+    /// Whether every source of this report was skipped (local-only and absent): nothing was checked.
+    pub fn skipped(&self) -> bool {
+        !self.sources.is_empty() && self.sources.iter().all(|s| s.status == SourceStatus::Skipped)
+    }
+
     pub fn verdict(&self, strict: bool) -> Verdict {
-        if self.sources.iter().any(|s| !s.status.is_ok()) {
+        if self.sources.iter().any(|s| s.status == SourceStatus::Error) {
             return Verdict::Error;
         }
         let worst = self.findings.iter().map(|f| f.severity).max().unwrap_or(Severity::Ok);

@@ -257,6 +257,18 @@ fn read_nextjs_dir(spec: &Spec, env: &crate::dotenv::Env) -> Result<Fetched, Fet
             .detail("mode", mode.name())
             .detail("from", "process environment (Next.js never overrides it)"));
     }
+    if load.files.is_empty() {
+        return Err(FetchError::new(
+            super::FailureKind::Missing,
+            format!(
+                "{}: none of Next.js's {} files exists ({})",
+                spec.locator,
+                mode.name(),
+                mode.files().join(", ")
+            ),
+        )
+        .hint("create one of them, check ?mode=, or mark the source ?local if it exists only on developer machines"));
+    }
     let Some(found) = load.keys.iter().find(|k| k.entry.key == key) else {
         let order = mode.files().join(", ");
         let present = if load.files.is_empty() {
@@ -270,7 +282,11 @@ fn read_nextjs_dir(spec: &Spec, env: &crate::dotenv::Env) -> Result<Fetched, Fet
             "{}: no key {key} in Next.js's {} files ({order}; {present}; keys: {})",
             spec.locator,
             mode.name(),
-            names.join(", ")
+            if names.is_empty() {
+                "none".to_string()
+            } else {
+                names.join(", ")
+            }
         ))
         .hint("check ?mode= (development, production, test) and the file names"));
     };

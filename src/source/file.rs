@@ -36,7 +36,13 @@ impl Scheme for File {
 
 pub fn read(spec: &Spec, _: &LocalCtx) -> Result<Fetched, FetchError> {
     let bytes = read_file_sync(&spec.locator)?;
-    Ok(Fetched::value(Secret::new(bytes)).detail("path", spec.locator.clone()))
+    let mut fetched = Fetched::value(Secret::new(bytes)).detail("path", spec.locator.clone());
+    // A secret file is one value: annotations about it point at its first line.
+    fetched.location = Some(crate::findings::Location {
+        file: spec.locator.clone(),
+        line: 1,
+    });
+    Ok(fetched)
 }
 
 /// Read a whole file with a plain blocking read (local files are small, and tokio's file I/O would
@@ -49,8 +55,10 @@ pub fn read_file_sync(path: &str) -> Result<Vec<u8>, FetchError> {
             .map(|d| d.display().to_string())
             .unwrap_or_default();
         match e.kind() {
-            std::io::ErrorKind::NotFound => FetchError::unreadable(format!("{path}: no such file"))
-                .hint(format!("check the path; relative paths start from {cwd}")),
+            std::io::ErrorKind::NotFound => {
+                FetchError::new(super::FailureKind::Missing, format!("{path}: no such file"))
+                    .hint(format!("check the path; relative paths start from {cwd}"))
+            }
             std::io::ErrorKind::PermissionDenied => FetchError::unreadable(format!("{path}: permission denied"))
                 .hint("run as a user that may read it, or copy it somewhere readable"),
             std::io::ErrorKind::IsADirectory => {

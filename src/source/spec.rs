@@ -26,6 +26,12 @@ impl Spec {
         self.label.as_deref().unwrap_or(&self.raw)
     }
 
+    /// `?local`: the source exists only on developer machines (a gitignored `.env.local`); absent
+    /// in CI or gitignored, `check` skips it instead of failing (SPEC, "More commands").
+    pub fn local(&self) -> bool {
+        self.options.get(LOCAL).is_some_and(|v| v == "true")
+    }
+
     /// Parse one spec. Errors (exit 2) name the label and scheme of the input but never the rest,
     /// and point to `authdoctor sources`.
     pub fn parse(input: &str) -> Result<Spec, Error> {
@@ -87,6 +93,9 @@ fn scheme(input: &str, name: &str) -> Result<&'static dyn Scheme, Error> {
         )
     })
 }
+
+/// The option every scheme takes (not in their `options`): [`Spec::local`].
+pub const LOCAL: &str = "local";
 
 fn parse_spec(input: &str) -> Result<Spec, Error> {
     if input.is_empty() {
@@ -161,6 +170,14 @@ fn split_key_options(input: &str, body: &str) -> Result<Parts, Error> {
     let mut options = BTreeMap::new();
     if let Some(o) = opts {
         for pair in o.split('&') {
+            // `?local` (every scheme): bare, or `local=true|false`.
+            let pair = if pair == LOCAL { "local=true" } else { pair };
+            if let Some(v) = pair.strip_prefix("local=")
+                && v != "true"
+                && v != "false"
+            {
+                return Err(bad(input, format!("?local takes true or false, not {}", part(v))));
+            }
             let Some((k, v)) = pair.split_once('=') else {
                 return Err(bad(input, format!("option {} is not NAME=VALUE", part(pair))));
             };
@@ -182,7 +199,7 @@ fn split_key_options(input: &str, body: &str) -> Result<Parts, Error> {
 fn finish(input: &str, spec: Spec) -> Result<Spec, Error> {
     let info = spec.scheme.info();
     for k in spec.options.keys() {
-        if !info.options.contains(&k.as_str()) {
+        if k != LOCAL && !info.options.contains(&k.as_str()) {
             let known = if info.options.is_empty() {
                 "none".to_string()
             } else {
@@ -215,6 +232,11 @@ mod tests {
         assert_eq!(s.key.as_deref(), Some("AUTH_SECRET"));
         assert_eq!(s.options.get("loader").map(String::as_str), Some("node"));
         assert_eq!(s.name(), "frontend");
+        assert!(!s.local());
+        assert!(p("env:.env.local#K?local").local());
+        assert!(p("env:.env.local#K?loader=nextjs&local").local());
+        assert!(p("file:/run/secrets/jwt?local=true").local());
+        assert!(!p("file:/run/secrets/jwt?local=false").local());
 
         let s = p(".env#K");
         assert_eq!(
@@ -239,6 +261,7 @@ mod tests {
             ("env:.env", "needs a key"),
             ("env:.env#K?loader=perl", "unknown loader 'perl'"),
             ("env:.env#K?colour=red", "unknown option 'colour'"),
+            ("env:.env#K?local=maybe", "?local takes true or false"),
             ("env:.env#K?loader", "not NAME=VALUE"),
             ("file:x#K", "takes no #key"),
             ("just-a-path", "no scheme"),

@@ -278,6 +278,9 @@ pub enum FailureKind {
     /// Nothing could be read: missing or unreadable file, failed or timed-out command, network or
     /// access error, content that cannot be parsed (AD001).
     Unreadable,
+    /// The file (or, for a Next.js directory, every file) the source reads does not exist here
+    /// (AD001, as [`FailureKind::Unreadable`]); `check` skips a local-only source that fails so.
+    Missing,
     /// Read, but the key, parameter, secret or path asked for is not there (AD002).
     NotFound,
     /// A URL answered with an HTML page instead of the config script (AD003).

@@ -48,7 +48,14 @@ fn the_shipped_example() {
 #[test]
 fn github_annotations_carry_file_and_line() {
     let r = run(ad().args(["--format", "github", "check", "--config", "examples/authdoctor.toml"]));
-    assert!(r.stdout.contains("::error title=AD102::"), "{}", r.stdout);
+    // AD102 lands on the file that holds the newline (a secret file: its first line), relative to
+    // the repository root.
+    assert!(
+        r.stdout
+            .contains("::error file=examples/secrets/auth_secret,line=1,title=AD102::"),
+        "{}",
+        r.stdout
+    );
     // The example's quoted value is read by Next.js and python only: no docker warning for it.
     assert!(!r.stdout.contains("title=AD301"), "{}", r.stdout);
     // A project that runs docker on the file gets the warning, at the file and line.

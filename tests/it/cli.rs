@@ -298,7 +298,12 @@ fn github_format_annotates_with_codes_and_locations() {
         &fx("mounted"),
     ]));
     assert_eq!(r.code, 1);
-    assert!(r.stdout.starts_with("::error title=AD102::"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .starts_with("::error file=tests/fixtures/redaction/mounted,line=1,title=AD102::"),
+        "{}",
+        r.stdout
+    );
     assert!(
         !r.stdout.contains("title=AD203"),
         "AD102 already names the newline: {}",

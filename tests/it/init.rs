@@ -31,8 +31,8 @@ fn proposes_groups_across_directories_and_fly_apps() {
         r.stdout
     );
     let want = "[[secret]]\nname = \"AUTH_SECRET\"\nsources = [\n  \
-                \"api=env:api/.env#AUTH_SECRET?loader=python\",\n  \
-                \"web=env:web#AUTH_SECRET?loader=nextjs\",\n  \
+                \"api=env:api/.env#AUTH_SECRET?loader=python&local\",\n  \
+                \"web=env:web#AUTH_SECRET?loader=nextjs&local\",\n  \
                 \"fly-catwalk-backend=fly:catwalk-backend#AUTH_SECRET\",\n]\n";
     assert!(r.stdout.contains(want), "{}", r.stdout);
     // In the api directory and its Fly app: two places.
@@ -70,4 +70,55 @@ fn proposes_groups_across_directories_and_fly_apps() {
     let r = run(ad().arg("init").current_dir(empty.path()));
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("no .env files under ."), "{}", r.stderr);
+}
+
+/// Stores named in the repository are proposed beside the .env files (which are marked local), so
+/// that a CI checkout without the .env files still compares stores with stores.
+#[test]
+fn proposes_the_stores_the_repository_names() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    for sub in ["web/.vercel", "api", "infra", ".git"] {
+        std::fs::create_dir_all(d.join(sub)).expect("mkdir");
+    }
+    let put = |p: &str, text: &str| std::fs::write(d.join(p), text).expect("write");
+    put(".gitignore", ".env\n.env*.local\n.vercel\n");
+    put("web/package.json", r#"{"dependencies":{"next":"15.0.0"}}"#);
+    put("web/.env.local", &format!("AUTH_SECRET={KNOWN}\n"));
+    put(
+        "web/.vercel/project.json",
+        r#"{"projectId":"prj_1","orgId":"team_9","projectName":"catwalk-web"}"#,
+    );
+    put("api/.env", &format!("AUTH_SECRET={KNOWN}\n"));
+    put("api/fly.toml", "app = \"catwalk-backend\"\n");
+    put(
+        "infra/task-definition.json",
+        r#"{"family":"api","containerDefinitions":[{"name":"api","secrets":[
+            {"name":"AUTH_SECRET","valueFrom":"arn:aws:ssm:us-east-1:123456789012:parameter/catwalk/auth-secret"},
+            {"name":"DB_PASSWORD","valueFrom":"arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf:password::"}]}]}"#,
+    );
+    put(
+        "serverless.yml",
+        "provider:\n  environment:\n    AUTH_SECRET: ${ssm:/catwalk/auth-secret}\n",
+    );
+    put(
+        "docker-compose.yml",
+        "services:\n  worker:\n    env_file:\n      - ./worker.env\n",
+    );
+    put("worker.env", &format!("AUTH_SECRET={KNOWN}\n"));
+
+    let r = run(ad().args(["init", &d.display().to_string()]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(leaks(&r.stdout, KNOWN).is_none(), "{}", r.stdout);
+    for want in [
+        "=ssm:/catwalk/auth-secret?region=us-east-1\"",
+        "=ssm:/catwalk/auth-secret\"",
+        "\"vercel-catwalk-web=vercel:catwalk-web#AUTH_SECRET?target=production&team=team_9\"",
+        "\"fly-catwalk-backend=fly:catwalk-backend#AUTH_SECRET\"",
+        "\"compose-worker.env=env:worker.env#AUTH_SECRET?loader=compose&local\"",
+        "\"web=env:web#AUTH_SECRET?loader=nextjs&local\"",
+        "DB_PASSWORD=secretsmanager:arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf#password?region=us-east-1",
+    ] {
+        assert!(r.stdout.contains(want), "{want}: {}", r.stdout);
+    }
 }

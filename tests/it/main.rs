@@ -6,6 +6,7 @@ mod common;
 
 mod aws;
 mod check;
+mod ci;
 mod cli;
 mod codes;
 mod compare_kinds;

@@ -276,7 +276,7 @@ fn no_output_contains_the_secret() {
         ]);
     }
     for args in all {
-        for format in ["human", "json", "github"] {
+        for format in ["human", "json", "github", "sarif", "junit"] {
             let r = run(ad()
                 .env("AWS_ACCESS_KEY_ID", "testing")
                 .env("AWS_SECRET_ACCESS_KEY", "testing")
