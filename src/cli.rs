@@ -345,10 +345,11 @@ pub struct ProbeArgs {
     /// times (iat now, exp in 60 s), so the request looks like a real one. Not verified.
     #[arg(long, value_name = "TOKEN")]
     pub claims_from: Option<String>,
-    /// A claim as k=v (repeat); v is read as JSON when it parses, else as a string.
+    /// A claim as k=v (repeat); v is read as JSON when it parses, else as a string. `iat` and
+    /// `exp` are always set fresh (now, now + 60 s), and `nbf` to now when present.
     #[arg(long = "claim", value_name = "K=V")]
     pub claim: Vec<String>,
-    /// Claims as one JSON object.
+    /// Claims as one JSON object (times set fresh, as for --claim).
     #[arg(long, value_name = "JSON")]
     pub claims: Option<String>,
     /// The HMAC algorithm to sign with (default: --claims-from's, else HS256).

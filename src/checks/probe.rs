@@ -65,13 +65,18 @@ pub const AD604: Code = Code {
     severity: Severity::Error,
     title: "probe: the endpoint does not tell a bad signature from a good one",
     hint: "Probe an endpoint that requires a valid token; if this one should, it does not verify signatures.",
-    explain: "Why: the control request signed with a random key got a success answer. Either the URL does not \
-require a token at all (the request without a token succeeded too), so nothing can be learnt from it, or \
-the backend accepts tokens without verifying their signature — anyone can forge one (decoding with \
-verification turned off, `algorithms` not pinned, a middleware in front that only decodes).\n\
+    explain: "Why: the answers cannot say which secret the backend holds. (1) The control request signed with \
+a random key got a success answer: either the URL does not require a token at all (the request without a \
+token succeeded too), or the backend accepts tokens without verifying their signature — anyone can forge \
+one (decoding with verification turned off, a middleware in front that only decodes). (2) Every request \
+got 404, 405, 415 or 501: the URL or method is wrong, nothing checked a token. (3) The two random-key \
+controls, one sent before the candidates and one after, got different answers: a lockout or rate limit \
+the probe itself set off, or replicas that answer differently, so a candidate's different answer proves \
+nothing.\n\
 Confirm: `curl -i URL` without a token, and with a token from `authdoctor jwt sign --secret` of a random value.\n\
-Fix: probe a protected URL; if this one is meant to be protected, make it verify signatures \
-(`jwt.decode(token, secret, algorithms=[\"HS256\"])`).",
+Fix: probe the URL and method a real request uses; if it is meant to be protected, make it verify \
+signatures (`jwt.decode(token, secret, algorithms=[\"HS256\"])`); probe again when the backend is quiet, \
+with fewer candidates (`--as-stored`).",
 };
 
 pub const AD605: Code = Code {
@@ -104,20 +109,18 @@ pub struct Answer {
     /// The body says the request failed (`error`, `errors`, `detail`), whatever the status.
     #[serde(skip)]
     pub failed_body: bool,
+    /// The whole `WWW-Authenticate` value and body text (the token sent masked, whitespace
+    /// collapsed, at most 16 KiB): what answers are compared on, beyond the status.
+    #[serde(skip)]
+    pub www: Option<String>,
+    #[serde(skip)]
+    pub body: String,
     /// Auth.js `/api/auth/session`: whether a session came back (`--authjs` only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session: Option<bool>,
     /// A redirect's target (never followed).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
-}
-
-/// How two answers are compared: exactly, or (when the backend's answer to the same bad
-/// signature changes from one request to the next) up to numbers and id-like words.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Likeness {
-    Exact,
-    UpToIds,
 }
 
 /// `text` with numbers, hex runs and id-like words (letters and digits mixed, 8 characters or
@@ -139,6 +142,56 @@ fn without_ids(text: &str) -> String {
     masked.into_owned()
 }
 
+/// Words (runs of letters, digits and `_+/=-`) and single other characters.
+fn words(text: &str) -> Vec<&str> {
+    let re = regex::Regex::new(r"[A-Za-z0-9_+/=-]+|\S").expect("a fixed pattern");
+    re.find_iter(text).map(|m| m.as_str()).collect()
+}
+
+/// How answers are compared with the backend's answer to a bad signature, learnt from the two
+/// random-key controls: where their texts differ (a request id, a counter, a time), any word goes;
+/// everywhere else the words must be the same. When the two texts do not even have the same
+/// number of words, numbers and id-like words are ignored instead.
+#[derive(Debug, Clone)]
+pub struct Likeness {
+    first: Answer,
+    again: Answer,
+}
+
+/// `x` is `first` up to the words where `first` and `again` differ.
+fn same_text(x: &str, first: &str, again: &str) -> bool {
+    if x == first {
+        return true;
+    }
+    if first == again {
+        return false;
+    }
+    let (wx, wf, wa) = (words(x), words(first), words(again));
+    if wf.len() == wa.len() {
+        wx.len() == wf.len() && wx.iter().zip(&wf).zip(&wa).all(|((x, f), a)| f != a || x == f)
+    } else {
+        without_ids(x) == without_ids(first)
+    }
+}
+
+impl Likeness {
+    /// Whether `a` is the backend's answer to a bad signature.
+    pub fn same(&self, a: &Answer) -> bool {
+        let (f, g) = (&self.first, &self.again);
+        a.status == f.status
+            && a.session == f.session
+            && a.failed_body == f.failed_body
+            && a.location == f.location
+            && match (&a.www, &f.www, &g.www) {
+                (None, None, _) => true,
+                (Some(x), Some(first), Some(again)) => same_text(x, first, again),
+                (Some(x), Some(first), None) => x == first,
+                _ => false,
+            }
+            && same_text(&a.body, &f.body, &g.body)
+    }
+}
+
 impl Answer {
     /// A success: a 2xx status whose body reports no error, and with `--authjs` a session.
     pub fn success(&self) -> bool {
@@ -148,20 +201,6 @@ impl Answer {
     /// A status that is no authentication refusal: the URL or method is wrong, or a redirect.
     fn off_target(&self) -> bool {
         matches!(self.status, 300..=399 | 404 | 405 | 415 | 501)
-    }
-
-    /// The same answer as `other`, compared as `how` says.
-    pub fn like(&self, other: &Answer, how: Likeness) -> bool {
-        let norm = |s: &Option<String>| match how {
-            Likeness::Exact => s.clone(),
-            Likeness::UpToIds => s.as_deref().map(without_ids),
-        };
-        self.status == other.status
-            && self.session == other.session
-            && self.failed_body == other.failed_body
-            && self.location == other.location
-            && norm(&self.bearer_error) == norm(&other.bearer_error)
-            && norm(&self.detail) == norm(&other.detail)
     }
 
     /// "HTTP 401 `User not found`", for messages.
@@ -224,18 +263,33 @@ pub struct Controls<'a> {
     pub no_token: &'a Reply,
     pub random_key: &'a Reply,
     pub random_again: &'a Reply,
+    /// The tokens carry a real token's claims (`--claims-from`).
+    pub real_claims: bool,
 }
 
-/// How answers are compared, from the two random-key controls' answers: `None` when they differ
-/// even up to ids (the backend's answer to a bad signature is not stable).
+/// How answers are compared, from the two random-key controls' answers: `None` when they
+/// differ in status, or in their texts beyond a few words and ids (the backend's answer to a bad
+/// signature is not stable).
 pub fn likeness(first: &Answer, again: &Answer) -> Option<Likeness> {
-    if first.like(again, Likeness::Exact) {
-        Some(Likeness::Exact)
-    } else if first.like(again, Likeness::UpToIds) {
-        Some(Likeness::UpToIds)
-    } else {
-        None
-    }
+    let stable = first.status == again.status
+        && first.session == again.session
+        && first.failed_body == again.failed_body
+        && first.location == again.location
+        && first.www.is_some() == again.www.is_some();
+    // The same words but a few (ids, counters, times), or the same up to ids.
+    let text = |a: &str, b: &str| {
+        let (wa, wb) = (words(a), words(b));
+        let differing = wa.iter().zip(&wb).filter(|(x, y)| x != y).count();
+        a == b || (wa.len() == wb.len() && differing * 2 <= wa.len()) || without_ids(a) == without_ids(b)
+    };
+    let www = match (&first.www, &again.www) {
+        (Some(a), Some(b)) => text(a, b),
+        _ => true,
+    };
+    (stable && www && text(&first.body, &again.body)).then(|| Likeness {
+        first: first.clone(),
+        again: again.clone(),
+    })
 }
 
 /// What a probe found: its findings, from the controls' replies and each candidate request's.
@@ -255,7 +309,21 @@ pub fn conclude(controls: &Controls, tried: &[Tried], candidates: &[String]) -> 
     ) else {
         return Vec::new();
     };
-    if control.success() || again.success() {
+    let Some(how) = likeness(control, again) else {
+        return vec![Finding::new(
+            &AD604,
+            format!(
+                "two tokens signed with random keys got different answers ({}, then {} after the candidates): the backend's answer to a bad signature is not stable (a lockout or rate limit, replicas that answer differently), so a different answer to a candidate proves nothing",
+                control.describe(),
+                again.describe()
+            ),
+        )
+        .hint("probe again when the backend is quiet, with fewer candidates (--as-stored), or probe one replica directly")];
+    };
+    // A 2xx for a random key is a forgery accepted, unless a candidate's answer differs (an API
+    // that answers 200 with `{"ok": false}`).
+    let any_differs = tried.iter().any(|t| t.reply.answer().is_some_and(|a| !how.same(a)));
+    if (control.success() || again.success()) && !any_differs {
         let msg = if none.success() {
             format!(
                 "the URL answers {} without any token, and as well with a token signed with a random key: it does not require a token, so it cannot say which secret the backend holds",
@@ -270,17 +338,6 @@ pub fn conclude(controls: &Controls, tried: &[Tried], candidates: &[String]) -> 
         };
         return vec![Finding::new(&AD604, msg)];
     }
-    let Some(how) = likeness(control, again) else {
-        return vec![Finding::new(
-            &AD604,
-            format!(
-                "two tokens signed with random keys got different answers ({}, then {} after the candidates): the backend's answer to a bad signature is not stable (a lockout or rate limit, replicas that answer differently), so a different answer to a candidate proves nothing",
-                control.describe(),
-                again.describe()
-            ),
-        )
-        .hint("probe again when the backend is quiet, with fewer candidates (--as-stored), or probe one replica directly")];
-    };
     let form_text = |form: Option<Transform>| crate::jwt::verify::form_name(form);
     // With --authjs the candidates encrypt session cookies rather than sign tokens.
     let made = if control.session.is_some() {
@@ -300,7 +357,7 @@ pub fn conclude(controls: &Controls, tried: &[Tried], candidates: &[String]) -> 
     let mut passed: Vec<(&str, Option<Transform>)> = Vec::new();
     for t in tried {
         let Some(a) = t.reply.answer() else { continue };
-        if a.like(control, how) {
+        if how.same(a) {
             continue;
         }
         passed.extend(t.holders.iter().map(|(l, f)| (l.as_str(), *f)));
@@ -355,7 +412,7 @@ pub fn conclude(controls: &Controls, tried: &[Tried], candidates: &[String]) -> 
                 tried.len(),
                 control.describe()
             );
-            if none.like(control, how) {
+            if how.same(none) {
                 msg.push_str(
                     "; it answers no token at all the same way, so check that it reads the token where --header/--cookie puts it",
                 );
@@ -363,6 +420,10 @@ pub fn conclude(controls: &Controls, tried: &[Tried], candidates: &[String]) -> 
             if control.bearer_error.is_none() && control.detail.is_none() && control.session.is_none() {
                 msg.push_str(
                     "; its refusals carry no error text, so a right secret with claims it refuses (audience, issuer, a user id) would look the same: copy a real token's claims with --claims-from",
+                );
+            } else if !controls.real_claims && control.session.is_none() {
+                msg.push_str(
+                    "; the tokens carried no real token's claims, and a backend that refuses a missing audience, issuer or user the way it refuses a bad signature would answer the same: --claims-from TOKEN copies them",
                 );
             }
             let said = format!(
@@ -444,6 +505,8 @@ mod tests {
             bearer_error: None,
             detail: (!detail.is_empty()).then(|| detail.into()),
             failed_body: false,
+            www: None,
+            body: format!("{{\"detail\":\"{detail}\"}}"),
             session: None,
             location: None,
         })
@@ -468,6 +531,7 @@ mod tests {
                 no_token: none,
                 random_key: bad,
                 random_again: bad,
+                real_claims: false,
             },
             t,
             &labels,
@@ -527,6 +591,8 @@ mod tests {
                 bearer_error: None,
                 detail: Some(m.into()),
                 failed_body: true,
+                www: None,
+                body: format!("{{\"errors\":[{{\"message\":\"{m}\"}}]}}"),
                 session: None,
                 location: None,
             })
@@ -569,6 +635,7 @@ mod tests {
                 no_token: &none,
                 random_key: &a,
                 random_again: &b,
+                real_claims: false,
             },
             &[tried("right", right), tried("wrong", wrong)],
             &labels,
@@ -577,6 +644,38 @@ mod tests {
         let code = |c: &str| answer(401, c);
         let f = run(&none, &code("Error 40101"), &[tried("a", code("Error 40103"))], &["a"]);
         assert_eq!(codes(&f), ["AD603"], "{f:?}");
+        // A request counter beside the code: only the counter's place may change.
+        let labels: Vec<String> = vec!["a".into(), "b".into()];
+        let f = conclude(
+            &Controls {
+                no_token: &none,
+                random_key: &code("Error 40101 (request 17)"),
+                random_again: &code("Error 40101 (request 18)"),
+                real_claims: false,
+            },
+            &[
+                tried("a", code("Error 40103 (request 19)")),
+                tried("b", code("Error 40101 (request 20)")),
+            ],
+            &labels,
+        );
+        assert_eq!(codes(&f), ["AD603", "AD605"], "{f:?}");
+        // Ids without digits (base62) in the same place are ids too.
+        let f = conclude(
+            &Controls {
+                no_token: &none,
+                random_key: &code("invalid signature, trace AbCdEfGhIj"),
+                random_again: &code("invalid signature, trace QrStUvWxYz"),
+                real_claims: false,
+            },
+            &[
+                tried("a", code("invalid signature, trace KlMnOpQrSt")),
+                tried("b", code("user not found, trace ZzYyXxWwVv")),
+            ],
+            &labels,
+        );
+        assert_eq!(codes(&f), ["AD603", "AD605"], "{f:?}");
+        assert!(f[0].sources == ["b"], "{f:?}");
     }
 
     /// A lockout that starts during the probe: the control sent after the candidates gets
@@ -592,6 +691,7 @@ mod tests {
                 no_token: &none,
                 random_key: &first,
                 random_again: &after,
+                real_claims: false,
             },
             &[tried("a", after.clone())],
             &labels,

@@ -27,6 +27,9 @@ pub const MAX_REQUESTS: usize = 50;
 /// The control requests: no token, a token signed with a random key, and (when a candidate got
 /// another answer) a second random-key token after the rest.
 const CONTROLS: usize = 3;
+/// Candidate requests in flight at once: concurrent, without being the burst a small backend
+/// answers with 503.
+const IN_FLIGHT: usize = 4;
 /// The most of an answer's body read (its error text is near the start).
 const MAX_ANSWER_BODY: usize = 64 * 1024;
 /// Lifetime of every minted token and cookie, in seconds.
@@ -108,6 +111,16 @@ fn canonical(n: &HeaderName) -> String {
         .join("-")
 }
 
+/// The URL as the report shows it: query values replaced by `…` (an `?api_key=` is a credential).
+fn shown_url(url: &Url) -> String {
+    let mut u = url.clone();
+    if u.query().is_some() {
+        let names: Vec<String> = u.query_pairs().map(|(k, _)| format!("{k}=…")).collect();
+        u.set_query(Some(&names.join("&")));
+    }
+    u.to_string()
+}
+
 /// Loopback hosts, where plain http never leaves the machine.
 fn is_loopback(url: &Url) -> bool {
     let host = url
@@ -130,6 +143,13 @@ fn target(raw: &str, allow_http: bool) -> Result<Url, Error> {
         Error::new(format!("probe: {raw:?} is not a URL ({e})"))
             .hint("give the full URL, e.g. https://api.example.com/me")
     })?;
+    if raw.contains(PLACEHOLDER) || raw.contains("%7Btoken%7D") {
+        return Err(
+            Error::new("probe: {token} in the URL is not supported: a token in a URL lands in access logs").hint(
+                "send it in a header (--header 'X-Token: {token}'), a cookie (--cookie NAME) or the body (--data)",
+            ),
+        );
+    }
     if !url.username().is_empty() || url.password().is_some() {
         return Err(Error::new("probe: the URL holds a user name or password")
             .hint("send credentials with --header, not in the URL (it is printed in the report)"));
@@ -173,7 +193,7 @@ fn request(a: &cli::ProbeArgs, mut url: Url) -> Result<Request, Error> {
         {
             return Err(
                 Error::new(format!("--header {}: probe sets this header itself", canonical(&name)))
-                    .hint("the request goes to the URL given; put the host you mean in the URL"),
+                    .hint("the request goes to the URL given, framed by probe: drop this header (for another host, change the URL)"),
             );
         }
         headers.push((name, value.trim().to_string()));
@@ -549,11 +569,26 @@ pub fn read_answer(
     }
     .map(|d| clean(&d))
     .filter(|d| !d.is_empty());
+    // What answers are compared on: everything the backend said, in one line.
+    let collapse = |t: &str| -> String {
+        let one: Vec<&str> = t.split_whitespace().collect();
+        let mut j = one.join(" ");
+        if j.len() > 16 * 1024 {
+            let mut end = 16 * 1024;
+            while !j.is_char_boundary(end) {
+                end -= 1;
+            }
+            j.truncate(end);
+        }
+        j
+    };
     Answer {
         status,
         bearer_error,
         detail: if authjs { None } else { detail },
         failed_body,
+        www: www_authenticate.map(collapse),
+        body: collapse(&text),
         session,
         location,
     }
@@ -748,7 +783,7 @@ pub async fn run(a: &cli::ProbeArgs, global: &Global) -> Result<(Report, Vec<Sec
 
     let mut view = ProbeView {
         method: req.method.to_string(),
-        url: req.url.to_string(),
+        url: shown_url(&req.url),
         token_in: req.token_in(),
         also_sends: req.also_sends(),
         alg: if req.authjs.is_some() {
@@ -772,15 +807,19 @@ pub async fn run(a: &cli::ProbeArgs, global: &Global) -> Result<(Report, Vec<Sec
     let mut replies: Vec<Reply> =
         futures_util::future::join_all(planned[..2].iter().map(|p| send(&client, &req, p.token.as_deref()))).await;
     if replies[1].answer().is_some() {
-        replies.extend(
-            futures_util::future::join_all(planned[2..].iter().map(|p| send(&client, &req, p.token.as_deref()))).await,
-        );
+        use futures_util::StreamExt as _;
+        let answers: Vec<Reply> =
+            futures_util::stream::iter(planned[2..].iter().map(|p| send(&client, &req, p.token.as_deref())))
+                .buffered(IN_FLIGHT)
+                .collect()
+                .await;
+        replies.extend(answers);
     } else {
         planned.truncate(2);
     }
-    let differs = replies[2..]
-        .iter()
-        .any(|r| matches!((r.answer(), replies[1].answer()), (Some(a), Some(c)) if a != c));
+    let differs = replies[2..].iter().any(
+        |r| matches!((r.answer(), replies[1].answer()), (Some(a), Some(c)) if (a.status, &a.www, &a.body, a.session) != (c.status, &c.www, &c.body, c.session)),
+    );
     if differs {
         replies.push(send(&client, &req, again.token.as_deref()).await);
         planned.push(again);
@@ -797,12 +836,12 @@ pub async fn run(a: &cli::ProbeArgs, global: &Global) -> Result<(Report, Vec<Sec
         }
     }
     let how = match (replies[1].answer(), replies[last].answer()) {
-        (Some(a), Some(b)) => check::likeness(a, b).map(|h| (a.clone(), h)),
+        (Some(a), Some(b)) => check::likeness(a, b),
         _ => None,
     };
     for (p, r) in planned.iter().zip(&replies) {
         let passed = match (r.answer(), &how) {
-            (Some(a), Some((c, h))) if !p.holders.is_empty() => Some(!a.like(c, *h)),
+            (Some(a), Some(h)) if !p.holders.is_empty() => Some(!h.same(a)),
             _ => None,
         };
         view.requests.push(p.row(Some(r), passed));
@@ -816,19 +855,35 @@ pub async fn run(a: &cli::ProbeArgs, global: &Global) -> Result<(Report, Vec<Sec
             reply: r.clone(),
         })
         .collect();
-    let failed: Vec<String> = planned
-        .iter()
-        .zip(&replies)
-        .filter_map(|(p, r)| match r {
-            Reply::Failed(why) => Some(format!("{} ({}): {why}", p.who, p.form)),
-            Reply::Answer(_) => None,
+    // Why requests got no answer, each reason once with whom it concerns.
+    let mut failed: Vec<(String, Vec<String>)> = Vec::new();
+    for (p, r) in planned.iter().zip(&replies) {
+        if let Reply::Failed(why) = r {
+            let who = format!("{} ({})", p.who, p.form);
+            match failed.iter_mut().find(|(w, _)| w == why) {
+                Some((_, list)) => list.push(who),
+                None => failed.push((why.clone(), vec![who])),
+            }
+        }
+    }
+    let failed: Vec<String> = failed
+        .into_iter()
+        .map(|(why, who)| {
+            let n = who.len();
+            let shown: Vec<String> = who.into_iter().take(3).collect();
+            let more = if n > 3 {
+                format!(" and {} more", n - 3)
+            } else {
+                String::new()
+            };
+            format!("{why}: {}{more}", shown.join(", "))
         })
         .collect();
     if !failed.is_empty() {
-        let mut row = SourceRow::new("backend", req.url.to_string(), SourceKind::Value);
+        let mut row = SourceRow::new("backend", shown_url(&req.url), SourceKind::Value);
         row.status = SourceStatus::Error;
         report.sources.push(row);
-        let e = FetchError::unreadable(format!("{} {}: {}", req.method, req.url, failed.join("; ")))
+        let e = FetchError::unreadable(format!("{} {}: {}", req.method, shown_url(&req.url), failed.join("; ")))
             .hint("check that the backend is up and reachable from here, or raise --timeout");
         report.findings.push(crate::checks::sources::failed("backend", &e));
     }
@@ -837,6 +892,7 @@ pub async fn run(a: &cli::ProbeArgs, global: &Global) -> Result<(Report, Vec<Sec
             no_token: &replies[0],
             random_key: &replies[1],
             random_again: &replies[last],
+            real_claims: a.claims_from.is_some(),
         },
         &tried,
         &candidates,
@@ -852,6 +908,9 @@ fn client(timeout: Duration) -> Result<reqwest::Client, Error> {
     let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
+        // A fresh connection per request: a backend that closes one after an error (uvicorn after
+        // a 500) must not turn the next request into a reset.
+        .pool_max_idle_per_host(0)
         .timeout(timeout)
         .connect_timeout(timeout)
         .user_agent(concat!("authdoctor/", env!("CARGO_PKG_VERSION"), " (probe)"))

@@ -362,6 +362,32 @@ fn answers_of_every_shape() {
         (1, vec!["AD603".to_string(), "AD605".to_string()]),
         "{v}"
     );
+    // DRF: the same `detail` for every refusal, the reason elsewhere in the body.
+    let (code, v) = verdict("/drf/me", &[]);
+    assert_eq!(
+        (code, codes(&v)),
+        (1, vec!["AD603".to_string(), "AD605".to_string()]),
+        "{v}"
+    );
+    // Letters-only trace ids, and a request counter beside the codes: only those places vary.
+    for path in ["/b62/me", "/counter/me"] {
+        for _ in 0..3 {
+            let (code, v) = verdict(path, &["--claim", "userId=nobody"]);
+            assert_eq!(
+                (code, codes(&v)),
+                (1, vec!["AD603".to_string(), "AD605".to_string()]),
+                "{path}: {v}"
+            );
+            assert_eq!(v["findings"][1]["sources"][0], "wrong", "{path}: {v}");
+        }
+    }
+    // Always 200, {"ok": false} when refused: the right secret is accepted, nothing "forged".
+    let (code, v) = verdict("/okfalse/me", &["--claim", "userId=u1"]);
+    assert_eq!(
+        (code, codes(&v)),
+        (1, vec!["AD601".to_string(), "AD605".to_string()]),
+        "{v}"
+    );
     // A redirect to the login page is no verdict.
     let (code, v) = verdict("/login/me", &[]);
     assert_eq!(code, 3, "{v}");

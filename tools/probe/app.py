@@ -22,12 +22,19 @@ The secret comes from the environment at start-up, as in the incidents:
 - /login/me    redirects to /login on the same origin, as a web app does.
 - /leak/me     a 401 that quotes its secret base64-encoded, hex-encoded and upper-cased.
 - /sleepy/me   the python-jose check, each answer after 1 s.
+- /drf/me      Django REST framework simplejwt's shape: the same `detail` for every refusal, the
+               reason only in `messages[0].message`.
+- /b62/me      the python-jose check, every error with a fresh letters-only trace id.
+- /counter/me  numbered codes beside a request counter: "Error 40101 (request 17)".
+- /okfalse/me  always 200: {"ok": false} when refused.
 - /slow        answers after 30 s.
 - /elsewhere   redirects to another host.
 """
 
 import base64
 import os
+import random
+import string
 import sys
 import time
 import uuid
@@ -179,6 +186,57 @@ def leak_me(authorization: str | None = Header(default=None)):
 def sleepy_me(authorization: str | None = Header(default=None)):
     time.sleep(1)
     return jose_user(bearer(authorization))
+
+
+@app.get("/drf/me")
+def drf_me(authorization: str | None = Header(default=None)):
+    try:
+        claims = jose_jwt.decode(bearer(authorization), AUTH_SECRET, algorithms=["HS256"])
+    except JWTError:
+        reason = "Token is invalid or expired"
+    else:
+        if "token_type" in claims:
+            return {"ok": True}
+        reason = "Token has no type"
+    return JSONResponse(
+        {
+            "detail": "Given token not valid for any token type",
+            "code": "token_not_valid",
+            "messages": [{"token_class": "AccessToken", "token_type": "access", "message": reason}],
+        },
+        status_code=401,
+    )
+
+
+@app.get("/b62/me")
+def b62_me(authorization: str | None = Header(default=None)):
+    try:
+        return jose_user(bearer(authorization))
+    except HTTPException as e:
+        trace = "".join(random.choice(string.ascii_letters) for _ in range(10))
+        raise HTTPException(e.status_code, f"{e.detail}, trace {trace}")
+
+
+COUNTER = {"n": 0}
+
+
+@app.get("/counter/me")
+def counter_me(authorization: str | None = Header(default=None)):
+    COUNTER["n"] += 1
+    try:
+        jose_user(bearer(authorization))
+    except HTTPException as e:
+        code = "40103" if e.detail == "User not found" else "40101"
+        raise HTTPException(401, f"Error {code} (request {COUNTER['n']})")
+    return {"ok": True}
+
+
+@app.get("/okfalse/me")
+def okfalse_me(authorization: str | None = Header(default=None)):
+    try:
+        return {"ok": True, "user": jose_user(bearer(authorization))}
+    except HTTPException:
+        return {"ok": False}
 
 
 @app.get("/slow")
