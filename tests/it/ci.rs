@@ -531,3 +531,31 @@ fn sources_columns_align() {
         assert!(l.chars().count() <= 100 || !l.trim().contains(' '), "too wide: {l:?}");
     }
 }
+
+/// envfile and inspect, run in a subdirectory of a repository, annotate root-relative paths too.
+#[test]
+fn envfile_and_inspect_annotate_root_relative_paths() {
+    let d = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(d.path().join(".git")).expect("git");
+    std::fs::create_dir_all(d.path().join("sub")).expect("sub");
+    std::fs::copy(
+        root().join("tests/fixtures/dotenv/cases/08-hash-unquoted.env"),
+        d.path().join("sub/.env"),
+    )
+    .expect("copy");
+    let sub = d.path().join("sub");
+    let r = run(ad()
+        .current_dir(&sub)
+        .env_remove("GITHUB_WORKSPACE")
+        .args(["--format", "github", "envfile", ".env"]));
+    assert!(
+        r.stdout.contains("::warning file=sub/.env,line=1,title=AD301::"),
+        "{}",
+        r.stdout
+    );
+    let r = run(ad()
+        .current_dir(&sub)
+        .env_remove("GITHUB_WORKSPACE")
+        .args(["--format", "github", "inspect", ".env#A"]));
+    assert!(r.stdout.contains("file=sub/.env,line=1,title=AD201::"), "{}", r.stdout);
+}
