@@ -559,3 +559,33 @@ fn envfile_and_inspect_annotate_root_relative_paths() {
         .args(["--format", "github", "inspect", ".env#A"]));
     assert!(r.stdout.contains("file=sub/.env,line=1,title=AD201::"), "{}", r.stdout);
 }
+
+/// A token check whose token only developers have (`envvar:…?local`) is skipped in CI; the same
+/// check without `?local` is unreadable there.
+#[test]
+fn local_token_check_is_skipped_in_ci() {
+    let d = tempfile::tempdir().expect("tempdir");
+    std::fs::write(d.path().join("secret"), "x8Kq2Lm9Vb4Nc7Xz1Tr5Wy3Hs6Jd0Fg8Pq").expect("write");
+    let config = |local: &str| {
+        format!(
+            "[[token]]\nname = \"session\"\ntoken = \"envvar:AD_TEST_TOKEN_UNSET{local}\"\nsecrets = [\"file:secret\"]\n"
+        )
+    };
+    std::fs::write(d.path().join("authdoctor.toml"), config("?local")).expect("write");
+    let (code, v) = json(
+        ad().current_dir(d.path())
+            .env("CI", "true")
+            .env_remove("AD_TEST_TOKEN_UNSET")
+            .arg("check"),
+    );
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["checks"][0]["sources"][0]["status"], "skipped", "{v}");
+    std::fs::write(d.path().join("authdoctor.toml"), config("")).expect("write");
+    let (code, _) = json(
+        ad().current_dir(d.path())
+            .env("CI", "true")
+            .env_remove("AD_TEST_TOKEN_UNSET")
+            .arg("check"),
+    );
+    assert_eq!(code, 3);
+}
