@@ -589,3 +589,53 @@ fn local_token_check_is_skipped_in_ci() {
     );
     assert_eq!(code, 3);
 }
+
+/// No absolute machine path the user did not give: a config found in a parent directory and the
+/// hint of a missing file name paths relative to where authdoctor runs or to the repository.
+#[test]
+fn messages_name_no_machine_path() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let repo = d.path();
+    std::fs::create_dir_all(repo.join(".git")).expect("git");
+    std::fs::create_dir_all(repo.join("app/deep")).expect("dirs");
+    std::fs::write(
+        repo.join("app/authdoctor.toml"),
+        "[[secret]]\nname = \"S\"\nsources = [\"file:missing-a\", \"file:missing-b\"]\nbogus = 1\n",
+    )
+    .expect("write");
+    let abs = repo.canonicalize().expect("canonical").display().to_string();
+    let r = run(ad()
+        .current_dir(repo.join("app/deep"))
+        .env_remove("GITHUB_WORKSPACE")
+        .arg("check"));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("../authdoctor.toml:4:1"), "{}", r.stderr);
+    assert!(!r.stderr.contains(&abs), "{}", r.stderr);
+    std::fs::write(
+        repo.join("app/authdoctor.toml"),
+        "[[secret]]\nname = \"S\"\nsources = [\"file:missing-a\", \"file:missing-b\"]\n",
+    )
+    .expect("write");
+    for format in ["human", "json", "github", "sarif", "junit"] {
+        let r = run(ad()
+            .current_dir(repo.join("app/deep"))
+            .env_remove("GITHUB_WORKSPACE")
+            .args(["--format", format, "check"]));
+        assert_eq!(r.code, 3, "{format}: {}", r.stdout);
+        assert!(
+            !r.stdout.contains(&abs) && !r.stderr.contains(&abs),
+            "{format}: {}{}",
+            r.stdout,
+            r.stderr
+        );
+    }
+    let r = run(ad()
+        .current_dir(repo.join("app/deep"))
+        .env_remove("GITHUB_WORKSPACE")
+        .arg("check"));
+    assert!(
+        r.stdout.contains("relative paths start from app/ in the repository"),
+        "{}",
+        r.stdout
+    );
+}
