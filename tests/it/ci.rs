@@ -337,6 +337,21 @@ fn the_example_project_on_a_ci_checkout() {
             .args(["--format", "junit", "check"]));
         let (_, cases) = junit_cases(&r.stdout);
         assert_eq!(cases[1].outcome.as_deref(), Some("skipped"), "{}", r.stdout);
+        let (code, v) = sarif(
+            ad().current_dir(repo.join("examples"))
+                .env("CI", ci)
+                .env_remove("GITHUB_WORKSPACE")
+                .args(["--format", "sarif", "check"]),
+        );
+        assert_eq!(code, 1);
+        assert_valid(&v);
+        let uris: Vec<&str> = v["runs"][0]["results"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str())
+            .collect();
+        assert_eq!(uris, ["examples/secrets/auth_secret"], "{v}");
     }
     // Not in CI and not gitignored: a missing file is still unreadable (exit 3).
     std::fs::remove_dir_all(repo.join(".git")).expect("rm .git");
