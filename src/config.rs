@@ -110,11 +110,13 @@ pub fn locate(explicit: Option<&str>) -> Result<PathBuf, Error> {
         }
         return Ok(p);
     }
-    let mut dir = std::env::current_dir().map_err(|e| Error::new(format!("no current directory: {e}")))?;
+    let cwd = std::env::current_dir().map_err(|e| Error::new(format!("no current directory: {e}")))?;
+    let mut dir = cwd.clone();
     loop {
         let c = dir.join(FILE_NAME);
         if c.is_file() {
-            return Ok(c);
+            // Relative to where authdoctor runs (`../authdoctor.toml`): messages name no machine path.
+            return Ok(PathBuf::from(crate::paths::relative_to(&c, &cwd)));
         }
         if !dir.pop() {
             return Err(Error::new(format!("no {FILE_NAME} in this directory or any parent"))

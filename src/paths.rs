@@ -42,6 +42,22 @@ pub fn display(path: &str, base: &Path, shown: &str, root: Option<&Path>) -> Str
     tidy(shown)
 }
 
+/// The current directory as messages name it without a machine path: relative to the repository
+/// root (`the repository root`, `examples/`), else `the current directory`.
+pub fn here() -> String {
+    let Ok(cwd) = std::env::current_dir() else {
+        return "the current directory".to_string();
+    };
+    match repo_root(&cwd) {
+        Some(root) => match relative_to(&cwd.canonicalize().unwrap_or(cwd), &root).as_str() {
+            "." => "the repository root".to_string(),
+            rel if rel.starts_with("..") || rel.starts_with('/') => "the current directory".to_string(),
+            rel => format!("{rel}/ in the repository"),
+        },
+        None => "the current directory".to_string(),
+    }
+}
+
 /// `target` (absolute) relative to `base` (absolute): `sub/x`, `../x`; `target` itself when they
 /// share no prefix (another drive).
 pub fn relative_to(target: &Path, base: &Path) -> String {

@@ -76,7 +76,8 @@ pub fn in_ci() -> bool {
 
 /// Why a local-only source (`?local`, or `local = true` on its group) is skipped rather than
 /// reported unreadable: it failed because its file is missing ([`FailureKind::Missing`]), and
-/// this is CI (`ci`) or git ignores the file (`gitignored`, asked only then), so no checkout has it.
+/// this is CI (`ci`) or git ignores the file (`gitignored`, asked only then), so no checkout has it;
+/// or it is an `envvar:` not set in CI.
 /// `None`: not local, not missing, or missing where it should exist (AD001 as usual).
 pub fn skip_reason(
     spec: &crate::source::Spec,
@@ -85,7 +86,14 @@ pub fn skip_reason(
     ci: bool,
     gitignored: impl Fn(&std::path::Path) -> bool,
 ) -> Option<&'static str> {
-    if !(spec.local() || group_local) || error.kind != FailureKind::Missing {
+    if !(spec.local() || group_local) {
+        return None;
+    }
+    // An unset variable (envvar:) is absent too; no file of it for git to ignore.
+    if ci && error.kind == FailureKind::NotFound && spec.scheme.info().name == "envvar" {
+        return Some("local-only, not set in CI");
+    }
+    if error.kind != FailureKind::Missing {
         return None;
     }
     if ci {

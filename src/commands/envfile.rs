@@ -105,5 +105,9 @@ pub fn run(
         report.sources.push(row);
     }
     report.keys = Some(rows);
+    // Annotations relative to the repository root, wherever envfile runs from.
+    if let Ok(cwd) = std::env::current_dir() {
+        super::relocate(std::slice::from_mut(&mut report), &cwd, &cwd);
+    }
     Ok((report, secrets))
 }

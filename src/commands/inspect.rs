@@ -23,5 +23,9 @@ pub async fn run(
     if global.reveal {
         report.dumps = super::dumps(&outcomes.iter().collect::<Vec<_>>(), &[]);
     }
+    super::locate(&mut report.findings, &outcomes.iter().collect::<Vec<_>>());
+    if let Ok(cwd) = std::env::current_dir() {
+        super::relocate(std::slice::from_mut(&mut report), &cwd, &cwd);
+    }
     Ok((report, outcomes))
 }

@@ -51,9 +51,7 @@ pub fn read(spec: &Spec, _: &LocalCtx) -> Result<Fetched, FetchError> {
 /// file, larger than [`super::MAX_SOURCE_BYTES`]. Reads through [`read_regular`].
 pub fn read_file_sync(path: &str) -> Result<Vec<u8>, FetchError> {
     read_regular(std::path::Path::new(path)).map_err(|e| {
-        let cwd = std::env::current_dir()
-            .map(|d| d.display().to_string())
-            .unwrap_or_default();
+        let cwd = crate::paths::here();
         match e.kind() {
             std::io::ErrorKind::NotFound => {
                 FetchError::new(super::FailureKind::Missing, format!("{path}: no such file"))

@@ -337,6 +337,21 @@ fn the_example_project_on_a_ci_checkout() {
             .args(["--format", "junit", "check"]));
         let (_, cases) = junit_cases(&r.stdout);
         assert_eq!(cases[1].outcome.as_deref(), Some("skipped"), "{}", r.stdout);
+        let (code, v) = sarif(
+            ad().current_dir(repo.join("examples"))
+                .env("CI", ci)
+                .env_remove("GITHUB_WORKSPACE")
+                .args(["--format", "sarif", "check"]),
+        );
+        assert_eq!(code, 1);
+        assert_valid(&v);
+        let uris: Vec<&str> = v["runs"][0]["results"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str())
+            .collect();
+        assert_eq!(uris, ["examples/secrets/auth_secret"], "{v}");
     }
     // Not in CI and not gitignored: a missing file is still unreadable (exit 3).
     std::fs::remove_dir_all(repo.join(".git")).expect("rm .git");
@@ -530,4 +545,112 @@ fn sources_columns_align() {
         assert_eq!(indent, col, "description not under the example: {l:?}");
         assert!(l.chars().count() <= 100 || !l.trim().contains(' '), "too wide: {l:?}");
     }
+}
+
+/// envfile and inspect, run in a subdirectory of a repository, annotate root-relative paths too.
+#[test]
+fn envfile_and_inspect_annotate_root_relative_paths() {
+    let d = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(d.path().join(".git")).expect("git");
+    std::fs::create_dir_all(d.path().join("sub")).expect("sub");
+    std::fs::copy(
+        root().join("tests/fixtures/dotenv/cases/08-hash-unquoted.env"),
+        d.path().join("sub/.env"),
+    )
+    .expect("copy");
+    let sub = d.path().join("sub");
+    let r = run(ad()
+        .current_dir(&sub)
+        .env_remove("GITHUB_WORKSPACE")
+        .args(["--format", "github", "envfile", ".env"]));
+    assert!(
+        r.stdout.contains("::warning file=sub/.env,line=1,title=AD301::"),
+        "{}",
+        r.stdout
+    );
+    let r = run(ad()
+        .current_dir(&sub)
+        .env_remove("GITHUB_WORKSPACE")
+        .args(["--format", "github", "inspect", ".env#A"]));
+    assert!(r.stdout.contains("file=sub/.env,line=1,title=AD201::"), "{}", r.stdout);
+}
+
+/// A token check whose token only developers have (`envvar:…?local`) is skipped in CI; the same
+/// check without `?local` is unreadable there.
+#[test]
+fn local_token_check_is_skipped_in_ci() {
+    let d = tempfile::tempdir().expect("tempdir");
+    std::fs::write(d.path().join("secret"), "x8Kq2Lm9Vb4Nc7Xz1Tr5Wy3Hs6Jd0Fg8Pq").expect("write");
+    let config = |local: &str| {
+        format!(
+            "[[token]]\nname = \"session\"\ntoken = \"envvar:AD_TEST_TOKEN_UNSET{local}\"\nsecrets = [\"file:secret\"]\n"
+        )
+    };
+    std::fs::write(d.path().join("authdoctor.toml"), config("?local")).expect("write");
+    let (code, v) = json(
+        ad().current_dir(d.path())
+            .env("CI", "true")
+            .env_remove("AD_TEST_TOKEN_UNSET")
+            .arg("check"),
+    );
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["checks"][0]["sources"][0]["status"], "skipped", "{v}");
+    std::fs::write(d.path().join("authdoctor.toml"), config("")).expect("write");
+    let (code, _) = json(
+        ad().current_dir(d.path())
+            .env("CI", "true")
+            .env_remove("AD_TEST_TOKEN_UNSET")
+            .arg("check"),
+    );
+    assert_eq!(code, 3);
+}
+
+/// No absolute machine path the user did not give: a config found in a parent directory and the
+/// hint of a missing file name paths relative to where authdoctor runs or to the repository.
+#[test]
+fn messages_name_no_machine_path() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let repo = d.path();
+    std::fs::create_dir_all(repo.join(".git")).expect("git");
+    std::fs::create_dir_all(repo.join("app/deep")).expect("dirs");
+    std::fs::write(
+        repo.join("app/authdoctor.toml"),
+        "[[secret]]\nname = \"S\"\nsources = [\"file:missing-a\", \"file:missing-b\"]\nbogus = 1\n",
+    )
+    .expect("write");
+    let abs = repo.canonicalize().expect("canonical").display().to_string();
+    let r = run(ad()
+        .current_dir(repo.join("app/deep"))
+        .env_remove("GITHUB_WORKSPACE")
+        .arg("check"));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("../authdoctor.toml:4:1"), "{}", r.stderr);
+    assert!(!r.stderr.contains(&abs), "{}", r.stderr);
+    std::fs::write(
+        repo.join("app/authdoctor.toml"),
+        "[[secret]]\nname = \"S\"\nsources = [\"file:missing-a\", \"file:missing-b\"]\n",
+    )
+    .expect("write");
+    for format in ["human", "json", "github", "sarif", "junit"] {
+        let r = run(ad()
+            .current_dir(repo.join("app/deep"))
+            .env_remove("GITHUB_WORKSPACE")
+            .args(["--format", format, "check"]));
+        assert_eq!(r.code, 3, "{format}: {}", r.stdout);
+        assert!(
+            !r.stdout.contains(&abs) && !r.stderr.contains(&abs),
+            "{format}: {}{}",
+            r.stdout,
+            r.stderr
+        );
+    }
+    let r = run(ad()
+        .current_dir(repo.join("app/deep"))
+        .env_remove("GITHUB_WORKSPACE")
+        .arg("check"));
+    assert!(
+        r.stdout.contains("relative paths start from app/ in the repository"),
+        "{}",
+        r.stdout
+    );
 }
