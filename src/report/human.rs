@@ -87,7 +87,10 @@ fn sources(schemes: &[SchemeDoc], loaders: &str) -> String {
             let _ = writeln!(out, "{indent}options: {}", s.options.join(", "));
         }
         for r in s.recipes {
-            let _ = writeln!(out, "          {}: {}\n            {}", r.store, r.spec, r.newline);
+            let _ = writeln!(out, "{indent}{}:\n{indent}  {}", r.store, r.spec);
+            for line in wrap(r.newline, WRAP.saturating_sub(indent.len()).max(40)) {
+                let _ = writeln!(out, "{indent}  {line}");
+            }
         }
     }
     let _ = writeln!(
