@@ -88,7 +88,7 @@ fn sources(schemes: &[SchemeDoc], loaders: &str) -> String {
         }
         for r in s.recipes {
             let _ = writeln!(out, "{indent}{}:\n{indent}  {}", r.store, r.spec);
-            for line in wrap(r.newline, WRAP.saturating_sub(indent.len()).max(40)) {
+            for line in wrap(r.newline, WRAP.saturating_sub(indent.len() + 2).max(40)) {
                 let _ = writeln!(out, "{indent}  {line}");
             }
         }
