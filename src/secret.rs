@@ -59,8 +59,13 @@ impl PartialEq for Secret {
     }
 }
 
-/// Every value read in this run (zeroized on exit), for scrubbing what is printed.
+/// Every value read in this run, for scrubbing what is printed; kept (in zeroizing buffers) until
+/// the process exits, as statics are never dropped.
 static SEEN: std::sync::Mutex<Vec<zeroize::Zeroizing<Vec<u8>>>> = std::sync::Mutex::new(Vec::new());
+/// SipHash (random keys per process) of each value in [`SEEN`], so remembering is O(1).
+static SEEN_HASHES: std::sync::LazyLock<
+    std::sync::Mutex<(std::collections::hash_map::RandomState, std::collections::HashSet<u64>)>,
+> = std::sync::LazyLock::new(|| std::sync::Mutex::new(Default::default()));
 /// How many values [`SEEN`] holds, read without the lock.
 static SEEN_COUNT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
@@ -69,11 +74,15 @@ pub fn remember(bytes: &[u8]) {
     if bytes.len() < crate::report::redact::WINDOW {
         return;
     }
-    let mut seen = SEEN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    if !seen.iter().any(|s| s.as_slice() == bytes) {
-        seen.push(zeroize::Zeroizing::new(bytes.to_vec()));
-        SEEN_COUNT.store(seen.len(), std::sync::atomic::Ordering::Release);
+    use std::hash::BuildHasher as _;
+    let mut hashes = SEEN_HASHES.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let h = hashes.0.hash_one(bytes);
+    if !hashes.1.insert(h) {
+        return;
     }
+    let mut seen = SEEN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    seen.push(zeroize::Zeroizing::new(bytes.to_vec()));
+    SEEN_COUNT.store(seen.len(), std::sync::atomic::Ordering::Release);
 }
 
 /// How many distinct values this run has read so far.
