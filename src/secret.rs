@@ -108,12 +108,22 @@ pub fn looks_like_name(name: &str) -> bool {
         && name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'));
+    shaped && !looks_like_secret_material(name)
+}
+
+/// Whether a name found in a file or store looks like a value rather than a name: a 16+ character
+/// mix of upper case, lower case and digits in the base64 alphabet (no `_` separator, no blank),
+/// or a token-like string
+/// ([`crate::report::guard::token_like`]).
+pub fn looks_like_secret_material(name: &str) -> bool {
     let mixed = name.len() >= 16
-        && !name.contains('_')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'-'))
         && name.bytes().any(|b| b.is_ascii_uppercase())
         && name.bytes().any(|b| b.is_ascii_lowercase())
         && name.bytes().any(|b| b.is_ascii_digit());
-    shaped && !mixed && !crate::report::guard::token_like(name)
+    mixed || crate::report::guard::token_like(name)
 }
 
 /// How fingerprints are printed (`--fingerprint`).
@@ -481,6 +491,29 @@ mod tests {
         for v in [&b""[..], b"x", b"secret\n", &[0xff; 100]] {
             assert_eq!(short_sha(v), sha256_hex(v)[..12]);
         }
+    }
+
+    #[test]
+    fn names_and_values_pasted_as_names() {
+        for name in [
+            "AUTH_SECRET",
+            "NEXT_PUBLIC_URL",
+            "db.host",
+            "_x",
+            "CLERK_PEM_PUBLIC_KEY",
+        ] {
+            assert!(looks_like_name(name), "{name}");
+        }
+        for value in [
+            "Wq3xT9vLp2Kd8Rz5Yh7Nc4Bm6Fj1Gs0Ua3Ei9Ol2PhE",
+            "Wq3x+T9v/Lp2Kd8Rz5Yh7Nc4Bm6Fj1Gs0Ua3Ei9Ol2PhE",
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abc",
+            "1starts_with_digit",
+            "",
+        ] {
+            assert!(!looks_like_name(value), "{value}");
+        }
+        assert!(!looks_like_secret_material("evil\x1b[2J\n::add-mask::x"));
     }
 
     #[test]
