@@ -156,7 +156,8 @@ fn dispatch(cli: &Cli) -> Result<i32, Error> {
             };
             let started = Instant::now();
             let (mut reports, secrets) = block_on(commands::check::run(&opts, g))??;
-            let redactor = crate::report::redact::for_run(secrets.iter().map(|s| s.expose()));
+            secrets.iter().for_each(|s| crate::secret::remember(s.expose()));
+            let redactor = crate::report::redact::for_run();
             for r in &mut reports {
                 guard(g, r, &redactor);
             }
@@ -237,7 +238,8 @@ fn style(g: &Global) -> Style {
 /// Render `output` in the chosen format, scrub it, print it.
 fn emit(g: &Global, output: &Output, secrets: &[Secret]) {
     let text = crate::report::render(g.format, output, style(g));
-    let redactor = crate::report::redact::for_run(secrets.iter().map(|s| s.expose()));
+    secrets.iter().for_each(|s| crate::secret::remember(s.expose()));
+    let redactor = crate::report::redact::for_run();
     console::print(&scrubbed(g, text, &redactor));
 }
 
@@ -266,7 +268,9 @@ fn checklist(g: &Global, report: &Report, secrets: &[Secret], started: Instant) 
     if !g.ignore.is_empty() {
         kept.ignore(&g.ignored()?);
     }
-    let redactor = crate::report::redact::for_run(secrets.iter().map(|s| s.expose()));
+    // Every Secret is remembered when made; these are the command's own, made sure of.
+    secrets.iter().for_each(|s| crate::secret::remember(s.expose()));
+    let redactor = crate::report::redact::for_run();
     guard(g, &mut kept, &redactor);
     let report = &kept;
     let checked = started.elapsed();

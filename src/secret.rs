@@ -59,8 +59,13 @@ impl PartialEq for Secret {
     }
 }
 
-/// Every value read in this run (zeroized on exit), for scrubbing what is printed.
+/// Every value read in this run, for scrubbing what is printed; kept (in zeroizing buffers) until
+/// the process exits, as statics are never dropped.
 static SEEN: std::sync::Mutex<Vec<zeroize::Zeroizing<Vec<u8>>>> = std::sync::Mutex::new(Vec::new());
+/// SipHash (random keys per process) of each value in [`SEEN`], so remembering is O(1).
+static SEEN_HASHES: std::sync::LazyLock<
+    std::sync::Mutex<(std::collections::hash_map::RandomState, std::collections::HashSet<u64>)>,
+> = std::sync::LazyLock::new(|| std::sync::Mutex::new(Default::default()));
 /// How many values [`SEEN`] holds, read without the lock.
 static SEEN_COUNT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
@@ -69,11 +74,15 @@ pub fn remember(bytes: &[u8]) {
     if bytes.len() < crate::report::redact::WINDOW {
         return;
     }
-    let mut seen = SEEN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    if !seen.iter().any(|s| s.as_slice() == bytes) {
-        seen.push(zeroize::Zeroizing::new(bytes.to_vec()));
-        SEEN_COUNT.store(seen.len(), std::sync::atomic::Ordering::Release);
+    use std::hash::BuildHasher as _;
+    let mut hashes = SEEN_HASHES.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let h = hashes.0.hash_one(bytes);
+    if !hashes.1.insert(h) {
+        return;
     }
+    let mut seen = SEEN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    seen.push(zeroize::Zeroizing::new(bytes.to_vec()));
+    SEEN_COUNT.store(seen.len(), std::sync::atomic::Ordering::Release);
 }
 
 /// How many distinct values this run has read so far.
@@ -99,12 +108,22 @@ pub fn looks_like_name(name: &str) -> bool {
         && name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'));
+    shaped && !looks_like_secret_material(name)
+}
+
+/// Whether a name found in a file or store looks like a value rather than a name: a 16+ character
+/// mix of upper case, lower case and digits in the base64 alphabet (no `_` separator, no blank),
+/// or a token-like string
+/// ([`crate::report::guard::token_like`]).
+pub fn looks_like_secret_material(name: &str) -> bool {
     let mixed = name.len() >= 16
-        && !name.contains('_')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'-'))
         && name.bytes().any(|b| b.is_ascii_uppercase())
         && name.bytes().any(|b| b.is_ascii_lowercase())
         && name.bytes().any(|b| b.is_ascii_digit());
-    shaped && !mixed && !crate::report::guard::token_like(name)
+    mixed || crate::report::guard::token_like(name)
 }
 
 /// How fingerprints are printed (`--fingerprint`).
@@ -472,6 +491,29 @@ mod tests {
         for v in [&b""[..], b"x", b"secret\n", &[0xff; 100]] {
             assert_eq!(short_sha(v), sha256_hex(v)[..12]);
         }
+    }
+
+    #[test]
+    fn names_and_values_pasted_as_names() {
+        for name in [
+            "AUTH_SECRET",
+            "NEXT_PUBLIC_URL",
+            "db.host",
+            "_x",
+            "CLERK_PEM_PUBLIC_KEY",
+        ] {
+            assert!(looks_like_name(name), "{name}");
+        }
+        for value in [
+            "Wq3xT9vLp2Kd8Rz5Yh7Nc4Bm6Fj1Gs0Ua3Ei9Ol2PhE",
+            "Wq3x+T9v/Lp2Kd8Rz5Yh7Nc4Bm6Fj1Gs0Ua3Ei9Ol2PhE",
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abc",
+            "1starts_with_digit",
+            "",
+        ] {
+            assert!(!looks_like_name(value), "{value}");
+        }
+        assert!(!looks_like_secret_material("evil\x1b[2J\n::add-mask::x"));
     }
 
     #[test]

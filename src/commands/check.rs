@@ -148,11 +148,14 @@ pub async fn run(opts: &Options<'_>, global: &Global) -> Result<(Vec<Report>, Ve
                 &lock_name,
             ));
         }
-        lock_entries.extend(
-            group
-                .iter()
-                .filter_map(|o| baseline::entry_of(o, previous(&o.spec.raw))),
-        );
+        // Each entry costs a slow hash: made only when the lock is written.
+        if opts.update_baseline {
+            lock_entries.extend(
+                group
+                    .iter()
+                    .filter_map(|o| baseline::entry_of(o, previous(&o.spec.raw))),
+            );
+        }
         r.ignore(&crate::config::ignore_codes(&g.ignore));
         r.ignore(&global.ignored()?);
         reports.push(r);
@@ -209,11 +212,14 @@ pub async fn run(opts: &Options<'_>, global: &Global) -> Result<(Vec<Report>, Ve
                 &lock_name,
             ));
         }
-        lock_entries.extend(
-            candidates
-                .iter()
-                .filter_map(|o| baseline::entry_of(o, previous(&o.spec.raw))),
-        );
+        // Each entry costs a slow hash: made only when the lock is written.
+        if opts.update_baseline {
+            lock_entries.extend(
+                candidates
+                    .iter()
+                    .filter_map(|o| baseline::entry_of(o, previous(&o.spec.raw))),
+            );
+        }
         // config::load checked the name.
         let verifier = t.verifier.as_ref().and_then(|v| v.get_ref().parse().ok());
         let args = super::jwt::VerifyArgs {

@@ -16,7 +16,10 @@ pub fn run(code: &str) -> Result<Explained, Error> {
     }
     let Some(e) = registry::lookup(code) else {
         // Echoed only when code-shaped: anything else may be a secret pasted in the wrong place.
-        let shaped = code.len() <= 8 && code.bytes().all(|b| b.is_ascii_alphanumeric());
+        let b = code.as_bytes();
+        let shaped = (3..=6).contains(&b.len())
+            && b[..2].iter().all(u8::is_ascii_alphabetic)
+            && b[2..].iter().all(u8::is_ascii_digit);
         let what = if shaped {
             format!("unknown finding code '{code}'")
         } else {

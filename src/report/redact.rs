@@ -17,6 +17,8 @@ pub const WINDOW: usize = 6;
 /// The window the index is built from: 8 bytes, one `u64`.
 const W: usize = 8;
 const MASK: &str = "[redacted]";
+/// Bytes of values whose derived forms are indexed (the rest: as read only).
+pub const DERIVED_BUDGET: usize = 256 * 1024;
 
 /// The shortest run of a `len`-byte secret that is scrubbed: `len / 2` clamped to 8..=12.
 pub fn min_run(len: usize) -> usize {
@@ -172,12 +174,22 @@ impl<'a> Redactor<'a> {
     pub fn new(secrets: impl IntoIterator<Item = &'a [u8]>) -> Redactor<'a> {
         let mut index = WindowMap::default();
         let mut short = Vec::new();
+        let mut derived_bytes = 0usize;
         for s in secrets {
             for m in material(s) {
                 if m.len() < WINDOW {
                     continue;
                 }
-                for form in derived_forms(&m) {
+                // Derived forms cost about ten index entries per value byte: past the budget (a
+                // 60,000-key .env) only the values as read are indexed, so memory stays linear
+                // and small.
+                derived_bytes += m.len();
+                let forms = if derived_bytes <= DERIVED_BUDGET {
+                    derived_forms(&m)
+                } else {
+                    vec![m]
+                };
+                for form in forms {
                     if form.len() < W {
                         short.push(form);
                         continue;
@@ -357,19 +369,10 @@ pub fn scrub_run(text: &str) -> String {
     run_redactor().scrub(text)
 }
 
-/// A redactor for `extra` values and every value this run has read.
-pub fn for_run<'a>(extra: impl IntoIterator<Item = &'a [u8]>) -> Redactor<'a> {
-    let mut r = Redactor::new(extra);
-    let more = crate::secret::seen(|values| {
-        let m = Redactor::new(values.iter().map(|v| v.as_slice()));
-        (m.index, m.short)
-    });
-    for (w, run) in more.0 {
-        let e = r.index.entry(w).or_insert(run);
-        *e = (*e).min(run);
-    }
-    r.short.extend(more.1);
-    r
+/// A redactor for every value this run has read: each [`crate::secret::Secret`] is remembered
+/// when made, so the values a command returns for redaction are among them.
+pub fn for_run() -> std::sync::Arc<Redactor<'static>> {
+    run_redactor()
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {

@@ -224,6 +224,7 @@ fn read_in(root: &Path, spec: &Spec) -> Result<Fetched, FetchError> {
                     .position(|b| *b == b'=')
                     .map(|i| String::from_utf8_lossy(&e[..i]).into_owned())
             })
+            .filter(|n| !crate::secret::looks_like_secret_material(n))
             .collect();
         let similar = super::envvar::similar_names(var, names.iter().cloned());
         let mut msg = format!("{who}: {var} is not in the environment it started with");

@@ -156,8 +156,15 @@ pub fn json_field(id: &str, path: &str, secret: &Secret) -> Result<Fetched, Fetc
                     _ => vec![],
                 };
                 fields.sort();
+                // A field "name" that looks like a value is not listed.
+                let all = fields.len();
+                fields.retain(|f| !crate::secret::looks_like_secret_material(f));
+                let hidden = match all - fields.len() {
+                    0 => String::new(),
+                    n => format!(", and {n} that look like values (not shown)"),
+                };
                 return Err(FetchError::not_found(format!(
-                    "Secrets Manager secret {id} has no field {seg} (fields: {})",
+                    "Secrets Manager secret {id} has no field {seg} (fields: {}{hidden})",
                     fields.join(", ")
                 ))
                 .hint("field names are case-sensitive"));

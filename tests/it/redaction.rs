@@ -842,3 +842,28 @@ fn random_env_files_keep_names_and_valid_json() {
         assert!(loaders.contains("docker"), "{loaders}");
     }
 }
+
+/// Field and variable names that look like values are not listed by the stores either.
+#[test]
+fn stores_do_not_list_value_looking_names() {
+    let m = crate::common::moto::moto();
+    m.put_secret("redaction/fields", &format!(r#"{{"jwt": "x", "{KNOWN}": "y"}}"#));
+    let r = run(ad()
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .args([
+            "inspect",
+            &format!(
+                "secretsmanager:redaction/fields#nope?region=us-east-1&endpoint={}",
+                m.endpoint
+            ),
+        ]));
+    assert!(
+        r.stdout.contains("fields: jwt, and 1 that look like values"),
+        "{}",
+        r.stdout
+    );
+    assert!(leaks(&r.stdout, KNOWN).is_none(), "{}", r.stdout);
+    let r = run(ad().args(["explain", "é1é"]));
+    assert_eq!(r.code, 2, "no panic on a multi-byte argument: {}", r.stderr);
+}
