@@ -17,6 +17,7 @@ mod expansion_bounds;
 mod file_safety;
 mod fly;
 mod init;
+mod input_bounds;
 mod jwt;
 mod k8s;
 mod loader_fuzz;

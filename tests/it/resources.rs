@@ -198,3 +198,46 @@ fn one_jwks_fetch_per_url_under_one_timeout() {
     assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
     assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 1, "{}", r.stdout);
 }
+
+/// A reader that went away (`authdoctor -v compare … 2>&1 | head -1`) is the end of output: the
+/// command ends as it would have, never with a panic (101). Both pipes are closed before
+/// authdoctor writes anything.
+#[test]
+fn a_closed_pipe_ends_output_quietly() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    std::fs::write(d.join("a"), "k7Qw2Rt9Yp4Ux8Zc3Vb6Nm1Lj5Hg0Fd").expect("a");
+    std::fs::write(d.join("b"), "k7Qw2Rt9Yp4Ux8Zc3Vb6Nm1Lj5Hg0Fe").expect("b");
+    std::fs::write(d.join(".env"), "A=1\nB=2\n").expect("env");
+    let bin = assert_cmd::cargo::cargo_bin("authdoctor");
+    let cases: [&[&str]; 6] = [
+        &["-v", "compare", "file:a", "file:b"],
+        &["-v", "compare", "file:a", "file:b", "--format", "json"],
+        &["explain"],
+        &["sources", "--format", "json"],
+        &["-v", "envfile", ".env", "--format", "github"],
+        &["--help"],
+    ];
+    for args in cases {
+        let normal = std::process::Command::new(&bin)
+            .current_dir(d)
+            .args(args)
+            .output()
+            .expect("run")
+            .status
+            .code();
+        let mut child = std::process::Command::new(&bin)
+            .current_dir(d)
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        drop(child.stdout.take());
+        drop(child.stderr.take());
+        let status = child.wait().expect("wait");
+        assert_ne!(status.code(), Some(101), "{args:?} panicked on a closed pipe");
+        assert_eq!(status.code(), normal, "{args:?}");
+    }
+}
