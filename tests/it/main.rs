@@ -22,6 +22,7 @@ mod jwt;
 mod k8s;
 mod loader_fuzz;
 mod loaders;
+mod parsers_prop;
 mod proc;
 mod redaction;
 mod resources;
