@@ -366,7 +366,8 @@ pub fn load_dir(dir: &Path, mode: Mode, env: &Env) -> std::io::Result<DirLoad> {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
             Err(e) if e.kind() == std::io::ErrorKind::IsADirectory => continue,
-            Err(e) => return Err(e),
+            // Name the file: the caller names only the directory.
+            Err(e) => return Err(std::io::Error::new(e.kind(), format!("{name}: {e}"))),
         };
         files.push(name.clone());
         let text = super::lossy(&bytes);

@@ -111,6 +111,10 @@ fn non_regular_files_are_refused() {
     )
     .expect("config");
     let token = rs256_token();
+    // A Next.js project whose .env.local is a FIFO.
+    std::fs::create_dir(dir.path().join("next")).expect("mkdir");
+    std::fs::write(dir.path().join("next/.env"), "K=v\n").expect("env");
+    mkfifo(&dir.path().join("next/.env.local"));
     let cases: Vec<(Vec<String>, &str)> = vec![
         (vec!["inspect".into(), format!("env:{f}#K")], "fifo"),
         (vec!["inspect".into(), format!("file:{f}")], "fifo"),
@@ -138,6 +142,7 @@ fn non_regular_files_are_refused() {
         ),
         (vec!["check".into(), "--config".into(), f.clone()], "fifo"),
         (vec!["check".into(), "--baseline".into(), f.clone()], "fifo"),
+        (vec!["inspect".into(), "env:next#K?loader=nextjs".into()], ".env.local"),
     ];
     for (args, names) in cases {
         let started = Instant::now();
