@@ -87,7 +87,12 @@ pub fn ignore_codes(list: &[Spanned<String>]) -> Vec<&'static crate::findings::C
 
 /// `file:line:col` of a byte offset.
 pub fn position(path: &Path, text: &str, offset: usize) -> String {
-    let before = &text[..offset.min(text.len())];
+    // A byte offset inside a character counts from that character's start.
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
     let col = before
         .rfind('\n')
@@ -164,17 +169,23 @@ pub fn load(path: &Path) -> Result<Config, Error> {
             _ => Error::unreadable(message),
         }
     })?;
-    let mut config: Config = toml::from_str(&text).map_err(|e| {
+    parse(&text, path)
+}
+
+/// An authdoctor.toml's text, read from `path` (named in messages): the config, or a usage error
+/// (exit 2) naming the line. Never panics (fuzzed in `fuzz/`).
+pub fn parse(text: &str, path: &Path) -> Result<Config, Error> {
+    let mut config: Config = toml::from_str(text).map_err(|e| {
         let at = e
             .span()
-            .map(|s| position(path, &text, s.start))
+            .map(|s| position(path, text, s.start))
             .unwrap_or_else(|| path.display().to_string());
         Error::new(format!("{at}: {}", without_values(e.message().trim()))).hint(
             "`authdoctor check --help` describes authdoctor.toml; `authdoctor init` proposes one for this project",
         )
     })?;
     let err =
-        |span: std::ops::Range<usize>, msg: String| Error::new(format!("{}: {msg}", position(path, &text, span.start)));
+        |span: std::ops::Range<usize>, msg: String| Error::new(format!("{}: {msg}", position(path, text, span.start)));
     let mut names: Vec<&str> = Vec::new();
     let all_names = config
         .secret
@@ -242,7 +253,7 @@ pub fn load(path: &Path) -> Result<Config, Error> {
             ));
         }
     }
-    config.text = text;
+    config.text = text.to_string();
     Ok(config)
 }
 

@@ -62,7 +62,13 @@ pub fn oct_secrets(text: &str) -> Vec<(Option<String>, Vec<u8>)> {
 /// `--key FILE`: a PEM public key or certificate (RSA, EC, Ed25519), or a JWK/JWKS.
 pub fn from_file(path: &str) -> Result<Vec<Key>, String> {
     let bytes = crate::source::read_regular(std::path::Path::new(path)).map_err(|e| format!("{path}: {e}"))?;
-    let text = String::from_utf8_lossy(&bytes);
+    from_bytes(&bytes, path)
+}
+
+/// A key file's bytes (PEM public key or certificate, JWK or JWKS); `path` names it in messages.
+/// Never panics (fuzzed in `fuzz/`).
+pub fn from_bytes(bytes: &[u8], path: &str) -> Result<Vec<Key>, String> {
+    let text = String::from_utf8_lossy(bytes);
     if text.trim_start().starts_with("-----BEGIN") {
         if text.contains("PRIVATE KEY") {
             return Err(format!(
@@ -74,7 +80,7 @@ pub fn from_file(path: &str) -> Result<Vec<Key>, String> {
             DecodingKey::from_ec_pem,
             DecodingKey::from_ed_pem,
         ] {
-            if let Ok(key) = make(&bytes) {
+            if let Ok(key) = make(bytes) {
                 return Ok(vec![Key {
                     label: path.to_string(),
                     kid: None,

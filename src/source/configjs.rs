@@ -170,8 +170,17 @@ fn request_error(url: &str, e: &reqwest::Error) -> FetchError {
 
 /// Top-level objects of a config script: `(name, object)` for each `NAME = {…}` or `export default`,
 /// or one unnamed object for bare JSON.
+///
+/// Errors: no object literal; one that is not plain data; brackets nested more than
+/// [`MAX_NESTING`] deep (checked before parsing: the JSON5 parser recurses once per level, and
+/// 50,000 levels overflow the stack).
 pub fn objects(text: &str) -> Result<Vec<(Option<String>, Value)>, String> {
     let t = text.trim_start_matches('\u{feff}').trim();
+    if nesting_depth(t.as_bytes()) > MAX_NESTING {
+        return Err(format!(
+            "too deeply nested: objects or arrays more than {MAX_NESTING} levels deep; a config script is shallow, so this is the wrong file"
+        ));
+    }
     if let Ok(v) = json5::from_str::<Value>(t) {
         return Ok(vec![(None, v)]);
     }
@@ -208,6 +217,45 @@ pub fn objects(text: &str) -> Result<Vec<(Option<String>, Value)>, String> {
         }));
     }
     Ok(out)
+}
+
+/// The deepest nesting of objects and arrays (`{`, `[`) a config script may have; JSON parsers
+/// take 128 as their limit too (serde_json's default).
+pub const MAX_NESTING: usize = 128;
+
+/// How deep `{`/`[` nest in a script, outside strings and comments: one linear pass, no recursion.
+pub fn nesting_depth(b: &[u8]) -> usize {
+    let (mut depth, mut max, mut i) = (0usize, 0usize, 0usize);
+    while i < b.len() {
+        match b[i] {
+            b'\'' | b'"' | b'`' => {
+                i = skip_string(b, i);
+                continue;
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i + 1 < b.len() && !(b[i] == b'*' && b[i + 1] == b'/') {
+                    i += 1;
+                }
+                i += 2;
+                continue;
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    max
 }
 
 fn skip_string(b: &[u8], start: usize) -> usize {
@@ -270,9 +318,13 @@ fn assigned_name(before: &str) -> Option<String> {
         .strip_suffix(['"', '\''])
         .map(|x| x.trim_end_matches(|c: char| c.is_alphanumeric() || c == '_' || c == '$'))
         .unwrap_or(s);
+    // Just past the last character that cannot be part of the name; that character may be
+    // multibyte (U+2028 is a JavaScript line terminator), so step by its length, not by 1.
     let start = s
-        .rfind(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '$' | '.' | '[' | ']' | '"' | '\'')))
-        .map_or(0, |p| p + 1);
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !(c.is_alphanumeric() || matches!(c, '_' | '$' | '.' | '[' | ']' | '"' | '\'')))
+        .map_or(0, |(p, c)| p + c.len_utf8());
     let target = &before.trim_end().strip_suffix('=')?.trim_end()[start..];
     let name = target
         .trim_end_matches([']', '"', '\''])

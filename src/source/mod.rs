@@ -35,6 +35,7 @@ pub(crate) use child::run_capped;
 pub use env::read_dotenv;
 pub use fetch::{Backends, LocalCtx, Run, Shared, fetch_all};
 pub use file::{read_file_sync, read_regular, read_regular_string};
+pub use flyctl::parse_list as parse_fly_list;
 pub use registry::{Access, Fetching, Recipe, Remote, SCHEMES, Scheme, SchemeInfo};
 pub use spec::Spec;
 pub use value::{

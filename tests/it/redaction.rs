@@ -234,6 +234,19 @@ fn invocations() -> Vec<Vec<String>> {
         s(&["completions", "bash"]),
     ];
     runs.push(s(&["compare", &format!("file:{D}/exact"), &format!("file:{D}/upper")]));
+    // Resource bounds (issue 17): a command flooding stdout or stderr with the value, a config.js
+    // nested too deep around it.
+    runs.push(s(&["inspect", &format!("cmd:yes {KNOWN}"), &format!("file:{D}/exact")]));
+    runs.push(s(&[
+        "inspect",
+        &format!("cmd:yes {KNOWN} >&2; exit 1"),
+        &format!("file:{D}/exact"),
+    ]));
+    runs.push(s(&[
+        "inspect",
+        &format!("configjs:{D}/deep.js#C.K"),
+        &format!("file:{D}/exact"),
+    ]));
     runs
 }
 

@@ -111,6 +111,10 @@ fn non_regular_files_are_refused() {
     )
     .expect("config");
     let token = rs256_token();
+    // A Next.js project whose .env.local is a FIFO.
+    std::fs::create_dir(dir.path().join("next")).expect("mkdir");
+    std::fs::write(dir.path().join("next/.env"), "K=v\n").expect("env");
+    mkfifo(&dir.path().join("next/.env.local"));
     let cases: Vec<(Vec<String>, &str)> = vec![
         (vec!["inspect".into(), format!("env:{f}#K")], "fifo"),
         (vec!["inspect".into(), format!("file:{f}")], "fifo"),
@@ -138,6 +142,7 @@ fn non_regular_files_are_refused() {
         ),
         (vec!["check".into(), "--config".into(), f.clone()], "fifo"),
         (vec!["check".into(), "--baseline".into(), f.clone()], "fifo"),
+        (vec!["inspect".into(), "env:next#K?loader=nextjs".into()], ".env.local"),
     ];
     for (args, names) in cases {
         let started = Instant::now();
@@ -197,4 +202,47 @@ fn one_jwks_fetch_per_url_under_one_timeout() {
     assert!(took < Duration::from_secs(4), "took {took:?}: {}{}", r.stdout, r.stderr);
     assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
     assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 1, "{}", r.stdout);
+}
+
+/// A reader that went away (`authdoctor -v compare … 2>&1 | head -1`) is the end of output: the
+/// command ends as it would have, never with a panic (101). Both pipes are closed before
+/// authdoctor writes anything.
+#[test]
+fn a_closed_pipe_ends_output_quietly() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    std::fs::write(d.join("a"), "k7Qw2Rt9Yp4Ux8Zc3Vb6Nm1Lj5Hg0Fd").expect("a");
+    std::fs::write(d.join("b"), "k7Qw2Rt9Yp4Ux8Zc3Vb6Nm1Lj5Hg0Fe").expect("b");
+    std::fs::write(d.join(".env"), "A=1\nB=2\n").expect("env");
+    let bin = assert_cmd::cargo::cargo_bin("authdoctor");
+    let cases: [&[&str]; 6] = [
+        &["-v", "compare", "file:a", "file:b"],
+        &["-v", "compare", "file:a", "file:b", "--format", "json"],
+        &["explain"],
+        &["sources", "--format", "json"],
+        &["-v", "envfile", ".env", "--format", "github"],
+        &["--help"],
+    ];
+    for args in cases {
+        let normal = std::process::Command::new(&bin)
+            .current_dir(d)
+            .args(args)
+            .output()
+            .expect("run")
+            .status
+            .code();
+        let mut child = std::process::Command::new(&bin)
+            .current_dir(d)
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        drop(child.stdout.take());
+        drop(child.stderr.take());
+        let status = child.wait().expect("wait");
+        assert_ne!(status.code(), Some(101), "{args:?} panicked on a closed pipe");
+        assert_eq!(status.code(), normal, "{args:?}");
+    }
 }
