@@ -2,6 +2,7 @@
 # Re-record what the REAL .env loaders read from every case of the corpus, so the Rust tests can
 # compare authdoctor's emulations with them byte for byte. Installs the loaders it needs:
 #   npm: dotenv@16.3.1, dotenv@17.4.1, dotenv-expand@10.0.0, @next/env@16.4.6 (tools/loaders/package.json)
+#   node itself: its own parser (node --env-file, util.parseEnv; Node >= 20.12) as `node-native`
 #   PyPI: python-dotenv==1.2.4 (tools/loaders/requirements.txt, in tools/loaders/.venv)
 #   Debian: dash (POSIX sh) and bash
 #   crates.io: dotenvy (a dev-dependency; the fuzzer runs it from the test binary, so cargo builds it)

@@ -160,7 +160,7 @@ def run_node(cases: pathlib.Path, tmp: pathlib.Path) -> dict:
     got, dead = run_lines(cmd, cases, clean_env())
     values_as_bytes(got)
     for f, why in dead.items():
-        for name in ("node16", "node17", "nextjs"):
+        for name in ("node16", "node17", "nextjs", "node-native"):
             got.setdefault(name, {}).setdefault(f, {"error": why, "resource": True})
     return got
 
@@ -306,6 +306,7 @@ def run_harness(exe: str, test: str, cases: pathlib.Path):
 PAIRS = [
     ("node16", "node"), ("node17", "node"), ("nextjs", "nextjs"), ("python", "python"),
     ("python-nointerp", "python-nointerp"), ("dotenvy", "dotenvy"), ("dash", "dash"), ("bash", "bash"),
+    ("node-native", "node-native"),
 ]
 UNRECORDED = ["compose", "docker", "ruby"]
 
@@ -456,6 +457,8 @@ def loader_versions() -> dict:
         p = HERE / "node_modules" / mod / "package.json"
         if p.exists():
             v[name] = json.loads(p.read_text())["version"]
+    if shutil.which("node"):
+        v["node-native"] = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
     py = HERE / ".venv" / "bin" / "python"
     if py.exists():
         out = subprocess.run([str(py), "-c", "from importlib.metadata import version; print(version('python-dotenv'))"],
