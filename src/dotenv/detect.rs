@@ -23,7 +23,7 @@ pub struct Detected {
 /// The loader a project's markers name in `dir` alone: `next` in package.json or a next.config
 /// → nextjs, a package.json that runs `node --env-file` or `process.loadEnvFile` → node-native,
 /// another package.json → node, pyproject/requirements/Pipfile/manage.py → python,
-/// Gemfile → ruby, Cargo.toml → dotenvy, a compose file → compose.
+/// Gemfile → ruby, Cargo.toml → dotenvy, go.mod → godotenv, a compose file → compose.
 pub fn markers(dir: &Path) -> Option<(Loader, String)> {
     let has = |f: &str| dir.join(f).is_file();
     let package = read_small(&dir.join("package.json")).unwrap_or_default();
@@ -56,6 +56,9 @@ pub fn markers(dir: &Path) -> Option<(Loader, String)> {
     }
     if has("Cargo.toml") {
         return Some((Loader::Dotenvy, "Cargo.toml is there".into()));
+    }
+    if has("go.mod") {
+        return Some((Loader::Godotenv, "go.mod is there".into()));
     }
     if let Some(f) = COMPOSE_FILES.iter().find(|f| has(f)) {
         return Some((Loader::Compose, format!("{f} is there")));
@@ -262,6 +265,17 @@ mod tests {
         assert_eq!(
             project_loader(&d.path().join(".env")).map(|d| d.loader),
             Some(Loader::Node)
+        );
+    }
+
+    #[test]
+    fn go_mod_is_godotenv() {
+        let d = tempfile::tempdir().expect("tempdir");
+        std::fs::write(d.path().join("go.mod"), "module example.com/api\n").expect("write");
+        let found = project_loader(&d.path().join(".env")).expect("detected");
+        assert_eq!(
+            (found.loader, found.reason.as_str()),
+            (Loader::Godotenv, "go.mod is there")
         );
     }
 }

@@ -17,7 +17,12 @@ fn groups_loaders_and_names_the_cause() {
     assert_eq!(key["key"], "HASH");
     assert_eq!(key["agree"], false);
     let readings = key["readings"].as_array().expect("readings");
-    assert_eq!(readings.len(), 4, "{readings:?}");
+    assert_eq!(readings.len(), 5, "{readings:?}");
+    assert_eq!(
+        readings[4]["loaders"],
+        serde_json::json!(["godotenv"]),
+        "godotenv expands only upper-case names: `$2b$10$` loses `$2` and `$10`"
+    );
     assert_eq!(
         readings[0]["loaders"],
         serde_json::json!(["node", "python", "docker", "node-native"])
@@ -63,7 +68,7 @@ fn loaders_and_key_narrow_the_report() {
     assert!(
         r.stderr.contains("invalid value 'perl' for '--loaders <LOADERS>'")
             && r.stderr.contains(
-                "[possible values: node, nextjs, python, compose, docker, ruby, dotenvy, shell, node-native]"
+                "[possible values: node, nextjs, python, compose, docker, ruby, dotenvy, shell, node-native, godotenv]"
             ),
         "{}",
         r.stderr

@@ -94,6 +94,7 @@ fn emulations() -> Vec<(&'static str, Loader, Options, Sh)> {
         ("dash", Loader::Shell, d(), Sh::Dash),
         ("bash", Loader::Shell, d(), Sh::Bash),
         ("node-native", Loader::NodeNative, d(), Sh::Dash),
+        ("godotenv", Loader::Godotenv, d(), Sh::Dash),
     ]
 }
 

@@ -153,6 +153,11 @@ fn node_native_env_file() {
     check("node-native", Loader::NodeNative, Options::default());
 }
 
+#[test]
+fn godotenv() {
+    check("godotenv", Loader::Godotenv, Options::default());
+}
+
 /// The fuzzer's recorded corpus (tools/loaders/fuzz.py -n 200 --seed 7 --record …).
 mod fuzz_corpus {
     use super::*;
@@ -209,5 +214,10 @@ mod fuzz_corpus {
     #[test]
     fn node_native_env_file() {
         check("node-native", Loader::NodeNative, Options::default(), Sh::Dash);
+    }
+
+    #[test]
+    fn godotenv() {
+        check("godotenv", Loader::Godotenv, Options::default(), Sh::Dash);
     }
 }
