@@ -2,6 +2,8 @@
 # Re-record what the REAL .env loaders read from every case of the corpus, so the Rust tests can
 # compare authdoctor's emulations with them byte for byte. Installs the loaders it needs:
 #   npm: dotenv@16.3.1, dotenv@17.4.1, dotenv-expand@10.0.0, @next/env@16.4.6 (tools/loaders/package.json)
+#   node itself: its own parser (node --env-file, util.parseEnv; Node >= 20.12) as `node-native`
+#   Debian: golang-go and golang-github-joho-godotenv-dev (godotenv 1.5.1), for tools/loaders/record-go
 #   PyPI: python-dotenv==1.2.4 (tools/loaders/requirements.txt, in tools/loaders/.venv)
 #   Debian: dash (POSIX sh) and bash
 #   crates.io: dotenvy (a dev-dependency; the fuzzer runs it from the test binary, so cargo builds it)
@@ -22,10 +24,17 @@ python3 "$tools/cases.py" "$cases"
 [ -x "$tools/.venv/bin/python" ] || python3 -m venv "$tools/.venv"
 "$tools/.venv/bin/pip" install --quiet -r "$tools/requirements.txt"
 command -v dash >/dev/null && command -v bash >/dev/null || { apt-get update -qq && apt-get install -y -qq dash bash; }
+gopath=/usr/share/gocode
+command -v go >/dev/null && [ -d "$gopath/src/github.com/joho/godotenv" ] ||
+  { apt-get update -qq && apt-get install -y -qq golang-go golang-github-joho-godotenv-dev; }
+gobin=$(mktemp -d)
+trap 'rm -rf "$gobin"' EXIT
+(cd "$tools/record-go" && GO111MODULE=off GOPATH=$gopath GOCACHE=$gobin/cache go build -o "$gobin/record-go" .)
 
 clean=(env -i PATH="$PATH" HOME=/nonexistent-home AD_FROM_ENV=from-process-env)
 "${clean[@]}" node "$tools/record-node.js" "$cases" "$out"
 "${clean[@]}" "$tools/.venv/bin/python" "$tools/record-python.py" "$cases" "$out"
 python3 "$tools/record-shell.py" "$cases" "$out"
+"${clean[@]}" AD_GODOTENV_VERSION="$(dpkg-query -W -f='${Version}' golang-github-joho-godotenv-dev)" "$gobin/record-go" "$cases" "$out"
 ls -l "$out"
 python3 "$tools/fuzz.py" -n 200 --seed 7 --record "$root/tests/fixtures/dotenv/fuzz"

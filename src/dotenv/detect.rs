@@ -21,8 +21,9 @@ pub struct Detected {
 }
 
 /// The loader a project's markers name in `dir` alone: `next` in package.json or a next.config
-/// → nextjs, another package.json → node, pyproject/requirements/Pipfile/manage.py → python,
-/// Gemfile → ruby, Cargo.toml → dotenvy, a compose file → compose.
+/// → nextjs, a package.json that runs `node --env-file` or `process.loadEnvFile` → node-native,
+/// another package.json → node, pyproject/requirements/Pipfile/manage.py → python,
+/// Gemfile → ruby, Cargo.toml → dotenvy, go.mod → godotenv, a compose file → compose.
 pub fn markers(dir: &Path) -> Option<(Loader, String)> {
     let has = |f: &str| dir.join(f).is_file();
     let package = read_small(&dir.join("package.json")).unwrap_or_default();
@@ -34,6 +35,12 @@ pub fn markers(dir: &Path) -> Option<(Loader, String)> {
     }
     if package.contains("\"next\"") {
         return Some((Loader::Nextjs, "package.json depends on next".into()));
+    }
+    if package.contains("--env-file") || package.contains("loadEnvFile") {
+        return Some((
+            Loader::NodeNative,
+            "package.json runs node --env-file (or process.loadEnvFile)".into(),
+        ));
     }
     if !package.is_empty() {
         return Some((Loader::Node, "package.json without next".into()));
@@ -49,6 +56,9 @@ pub fn markers(dir: &Path) -> Option<(Loader, String)> {
     }
     if has("Cargo.toml") {
         return Some((Loader::Dotenvy, "Cargo.toml is there".into()));
+    }
+    if has("go.mod") {
+        return Some((Loader::Godotenv, "go.mod is there".into()));
     }
     if let Some(f) = COMPOSE_FILES.iter().find(|f| has(f)) {
         return Some((Loader::Compose, format!("{f} is there")));
@@ -142,7 +152,13 @@ pub fn other_readers(file: &Path, root: &Path) -> Vec<Detected> {
         }
         for line in text.lines().filter(|l| mentions(l, name)) {
             if line.contains("--env-file") {
-                add(Loader::Docker, format!("{fname} runs docker with --env-file {name}"));
+                // `node --env-file=.env app.js` is Node's own parser; `docker run`/`podman run` the
+                // runtime's literal one.
+                if line.contains("node") && !line.contains("docker") {
+                    add(Loader::NodeNative, format!("{fname} runs node --env-file {name}"));
+                } else {
+                    add(Loader::Docker, format!("{fname} runs docker with --env-file {name}"));
+                }
             }
             let t = line.trim_start().trim_start_matches("- ");
             if t.starts_with("env_file") || (COMPOSE_FILES.contains(&fname) && t.ends_with(name)) {
@@ -224,5 +240,42 @@ mod tests {
             .map(|d| d.loader)
             .collect();
         assert_eq!(loaders, vec![Loader::Docker]);
+    }
+
+    #[test]
+    fn node_env_file_is_node_native() {
+        let d = tempfile::tempdir().expect("tempdir");
+        std::fs::write(
+            d.path().join("package.json"),
+            r#"{"scripts":{"start":"node --env-file=.env server.js"}}"#,
+        )
+        .expect("write");
+        let found = project_loader(&d.path().join(".env")).expect("detected");
+        assert_eq!(found.loader, Loader::NodeNative);
+        assert_eq!(
+            found.reason,
+            "package.json runs node --env-file (or process.loadEnvFile)"
+        );
+        let loaders: Vec<Loader> = other_readers(&d.path().join(".env"), d.path())
+            .into_iter()
+            .map(|d| d.loader)
+            .collect();
+        assert_eq!(loaders, vec![Loader::NodeNative], "not docker");
+        std::fs::write(d.path().join("package.json"), r#"{"dependencies":{"dotenv":"16"}}"#).expect("write");
+        assert_eq!(
+            project_loader(&d.path().join(".env")).map(|d| d.loader),
+            Some(Loader::Node)
+        );
+    }
+
+    #[test]
+    fn go_mod_is_godotenv() {
+        let d = tempfile::tempdir().expect("tempdir");
+        std::fs::write(d.path().join("go.mod"), "module example.com/api\n").expect("write");
+        let found = project_loader(&d.path().join(".env")).expect("detected");
+        assert_eq!(
+            (found.loader, found.reason.as_str()),
+            (Loader::Godotenv, "go.mod is there")
+        );
     }
 }

@@ -8,8 +8,10 @@ pub mod detect;
 pub mod diagnose;
 pub mod docker;
 pub mod dotenvy;
+pub mod godotenv;
 pub mod nextjs;
 pub mod node;
+pub mod node_native;
 pub mod python;
 pub mod ruby;
 pub mod shell;
@@ -203,6 +205,8 @@ pub enum Loader {
     Ruby,
     Dotenvy,
     Shell,
+    NodeNative,
+    Godotenv,
 }
 
 /// What a loader does with a file holding bytes that are not UTF-8.
@@ -248,6 +252,8 @@ impl Loader {
         Loader::Ruby,
         Loader::Dotenvy,
         Loader::Shell,
+        Loader::NodeNative,
+        Loader::Godotenv,
     ];
 
     pub fn name(self) -> &'static str {
@@ -260,6 +266,8 @@ impl Loader {
             Loader::Ruby => "ruby",
             Loader::Dotenvy => "dotenvy",
             Loader::Shell => "shell",
+            Loader::NodeNative => "node-native",
+            Loader::Godotenv => "godotenv",
         }
     }
 
@@ -277,6 +285,10 @@ impl Loader {
             Loader::Ruby => "bkeepers/dotenv 3.x (Ruby): Dotenv.load",
             Loader::Dotenvy => "the Rust crate dotenvy 0.15: dotenvy::dotenv()",
             Loader::Shell => "POSIX sh: set -a; . ./.env (emulated, never executed)",
+            Loader::Godotenv => "joho/godotenv 1.5 (Go): godotenv.Load(), $VAR from the file's earlier keys only",
+            Loader::NodeNative => {
+                "Node's own parser (20.6+): node --env-file=.env, process.loadEnvFile(); no expansion, keys up to the next =, quotes span lines"
+            }
         }
     }
 
@@ -291,7 +303,8 @@ impl Loader {
     /// What this loader does with bytes that are not UTF-8 (the same for both shells).
     pub fn on_invalid_utf8(self) -> InvalidUtf8 {
         match self {
-            Loader::Node | Loader::Nextjs => InvalidUtf8::Replaces,
+            // godotenv: in an unquoted value, one U+FFFD per byte (a quoted value keeps the bytes).
+            Loader::Node | Loader::Nextjs | Loader::NodeNative | Loader::Godotenv => InvalidUtf8::Replaces,
             Loader::Python | Loader::Docker | Loader::Ruby => InvalidUtf8::Refuses,
             Loader::Dotenvy => InvalidUtf8::StopsThere,
             Loader::Compose | Loader::Shell => InvalidUtf8::KeepsRaw,
@@ -319,6 +332,8 @@ impl Loader {
     pub fn parse_sh<'a>(self, bytes: &'a [u8], env: &Env, opts: &Options, sh: Sh) -> Parsed<'a> {
         match self {
             Loader::Node => with_text(lossy(bytes), node::parse),
+            Loader::NodeNative => node_native::parse(&lossy(bytes)),
+            Loader::Godotenv => godotenv::parse(bytes),
             Loader::Nextjs => with_text(lossy(bytes), |t| nextjs::parse_one(t, env)),
             Loader::Python => python::parse(bytes, env, opts.interpolate),
             Loader::Compose => compose::parse(bytes, env),
@@ -338,8 +353,8 @@ impl Loader {
             Loader::Nextjs => 8,
             Loader::Ruby => 5,
             Loader::Node | Loader::Shell => 4,
-            Loader::Dotenvy | Loader::Compose | Loader::Python => 3,
-            Loader::Docker => 1,
+            Loader::Dotenvy | Loader::Compose | Loader::Python | Loader::Godotenv => 3,
+            Loader::Docker | Loader::NodeNative => 1,
         }
     }
 

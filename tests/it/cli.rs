@@ -71,8 +71,9 @@ fn exit_2_for_usage_errors() {
     );
     let r = run(ad().args(["compare", "env:.env#K?loader=perl", "file:y"]));
     assert!(
-        r.stderr
-            .contains("unknown loader 'perl' (known: node, nextjs, python, compose, docker, ruby, dotenvy, shell)"),
+        r.stderr.contains(
+            "unknown loader 'perl' (known: node, nextjs, python, compose, docker, ruby, dotenvy, shell, node-native, godotenv)"
+        ),
         "{}",
         r.stderr
     );

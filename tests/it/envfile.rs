@@ -17,8 +17,16 @@ fn groups_loaders_and_names_the_cause() {
     assert_eq!(key["key"], "HASH");
     assert_eq!(key["agree"], false);
     let readings = key["readings"].as_array().expect("readings");
-    assert_eq!(readings.len(), 4, "{readings:?}");
-    assert_eq!(readings[0]["loaders"], serde_json::json!(["node", "python", "docker"]));
+    assert_eq!(readings.len(), 5, "{readings:?}");
+    assert_eq!(
+        readings[4]["loaders"],
+        serde_json::json!(["godotenv"]),
+        "godotenv expands only upper-case names: `$2b$10$` loses `$2` and `$10`"
+    );
+    assert_eq!(
+        readings[0]["loaders"],
+        serde_json::json!(["node", "python", "docker", "node-native"])
+    );
     assert_eq!(readings[1]["length"], 0, "nextjs, ruby and dotenvy empty the hash");
     assert_eq!(
         readings[2]["loaders"],
@@ -59,8 +67,9 @@ fn loaders_and_key_narrow_the_report() {
     assert_eq!(r.code, 2);
     assert!(
         r.stderr.contains("invalid value 'perl' for '--loaders <LOADERS>'")
-            && r.stderr
-                .contains("[possible values: node, nextjs, python, compose, docker, ruby, dotenvy, shell]"),
+            && r.stderr.contains(
+                "[possible values: node, nextjs, python, compose, docker, ruby, dotenvy, shell, node-native, godotenv]"
+            ),
         "{}",
         r.stderr
     );
@@ -105,7 +114,7 @@ fn bad_input_gets_a_message_per_loader_never_a_panic() {
     assert_eq!(r.code, 3);
     assert!(r.stdout.contains("more than 8 MiB"), "{}", r.stdout);
 
-    let (code, v) = json(ad().args(["envfile", &format!("{CASES}/80-latin1.env")]));
+    let (code, v) = json(ad().args(["envfile", &format!("{CASES}/86-latin1.env")]));
     assert_eq!(code, 0);
     assert!(finding(&v, "AD302").is_some());
     let rejects: Vec<String> = messages(&v, "AD307");

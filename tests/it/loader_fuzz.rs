@@ -93,6 +93,8 @@ fn emulations() -> Vec<(&'static str, Loader, Options, Sh)> {
         ("dotenvy", Loader::Dotenvy, d(), Sh::Dash),
         ("dash", Loader::Shell, d(), Sh::Dash),
         ("bash", Loader::Shell, d(), Sh::Bash),
+        ("node-native", Loader::NodeNative, d(), Sh::Dash),
+        ("godotenv", Loader::Godotenv, d(), Sh::Dash),
     ]
 }
 

@@ -148,6 +148,16 @@ fn bash() {
     check_in("", "bash", Loader::Shell, Options::default(), Sh::Bash);
 }
 
+#[test]
+fn node_native_env_file() {
+    check("node-native", Loader::NodeNative, Options::default());
+}
+
+#[test]
+fn godotenv() {
+    check("godotenv", Loader::Godotenv, Options::default());
+}
+
 /// The fuzzer's recorded corpus (tools/loaders/fuzz.py -n 200 --seed 7 --record …).
 mod fuzz_corpus {
     use super::*;
@@ -199,5 +209,15 @@ mod fuzz_corpus {
     #[test]
     fn bash() {
         check("bash", Loader::Shell, Options::default(), Sh::Bash);
+    }
+
+    #[test]
+    fn node_native_env_file() {
+        check("node-native", Loader::NodeNative, Options::default(), Sh::Dash);
+    }
+
+    #[test]
+    fn godotenv() {
+        check("godotenv", Loader::Godotenv, Options::default(), Sh::Dash);
     }
 }

@@ -92,6 +92,13 @@ CASES = [
     ("secret-trailing-space", "AUTH_SECRET=" + SECRET + " \n"),
     ("secret-quoted-crlf", 'AUTH_SECRET="' + SECRET + '"\r\n'),
     ("combined-quote-hash-dollar", "A=\"p#ss$word\" # note\nB='p#ss$word'\nC=p#ss$word\n"),
+    # Node's own parser (node --env-file) reads keys up to the next '=' and quotes across lines.
+    ("key-spans-lines", "K\nA=1\n"),
+    ("all-space-key", "X=1\n   =2\nB=3\n"),
+    ("unclosed-single-multiline", "K='a\nb\nL=1\n"),
+    ("double-quoted-multiline-tail", 'K="a' + BS + 'nb\nc" tail\nL=2\n'),
+    ("export-tab", "export\tA=1\n"),
+    ("empty-key-line", "A=1\n=2\nB=3\n"),
 ]
 
 

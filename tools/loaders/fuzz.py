@@ -160,7 +160,7 @@ def run_node(cases: pathlib.Path, tmp: pathlib.Path) -> dict:
     got, dead = run_lines(cmd, cases, clean_env())
     values_as_bytes(got)
     for f, why in dead.items():
-        for name in ("node16", "node17", "nextjs"):
+        for name in ("node16", "node17", "nextjs", "node-native"):
             got.setdefault(name, {}).setdefault(f, {"error": why, "resource": True})
     return got
 
@@ -221,6 +221,35 @@ def run_python(cases: pathlib.Path, tmp: pathlib.Path) -> dict:
         return {}
     subprocess.run([str(py), str(HERE / "record-python.py"), str(cases), str(tmp)], env=clean_env(), check=True)
     return from_recordings(tmp, ["python", "python-nointerp"])
+
+
+GOPATH = "/usr/share/gocode"
+
+
+def build_record_go(tmp: pathlib.Path):
+    """tools/loaders/record-go, built with Debian's Go against Debian's godotenv (GOPATH mode, no
+    network); None when either is missing (scripts/record-loaders.sh installs them)."""
+    if not shutil.which("go") or not (pathlib.Path(GOPATH) / "src/github.com/joho/godotenv").exists():
+        print("godotenv: not installed (run scripts/record-loaders.sh)", file=sys.stderr)
+        return None
+    exe = tmp / "record-go"
+    env = {**os.environ, "GO111MODULE": "off", "GOPATH": GOPATH, "GOCACHE": str(tmp / "go-cache"), "GOFLAGS": ""}
+    subprocess.run(["go", "build", "-o", str(exe), "."], cwd=HERE / "record-go", env=env, check=True)
+    return exe
+
+
+def run_go(cases: pathlib.Path, tmp: pathlib.Path) -> dict:
+    exe = build_record_go(tmp)
+    if exe is None:
+        return {}
+    got, dead = run_lines(lambda skip: [str(exe), "--jsonl", str(cases), str(skip)], cases, clean_env())
+    for r in got.get("godotenv", {}).values():
+        for k, v in r.pop("raw", {}).items():
+            r["values"][k] = bytes.fromhex(v)
+    values_as_bytes(got)
+    for f, why in dead.items():
+        got.setdefault("godotenv", {})[f] = {"error": why}
+    return got
 
 
 def shell_read(sh: str, path: pathlib.Path, cwd: pathlib.Path):
@@ -306,6 +335,7 @@ def run_harness(exe: str, test: str, cases: pathlib.Path):
 PAIRS = [
     ("node16", "node"), ("node17", "node"), ("nextjs", "nextjs"), ("python", "python"),
     ("python-nointerp", "python-nointerp"), ("dotenvy", "dotenvy"), ("dash", "dash"), ("bash", "bash"),
+    ("node-native", "node-native"), ("godotenv", "godotenv"),
 ]
 UNRECORDED = ["compose", "docker", "ruby"]
 
@@ -339,6 +369,7 @@ def main() -> None:
     ap.add_argument("--cached", action="store_true", help="with --keep: reuse Node's, Python's and dotenvy's readings of the same files")
     ap.add_argument("--record", type=pathlib.Path, help="write the files and real readings as a fixture")
     ap.add_argument("--json", type=pathlib.Path, help="write the table as JSON")
+    ap.add_argument("--only", help="run only these real loaders (comma-separated: node, python, shells, go, dotenvy)")
     a = ap.parse_args()
 
     r = random.Random(a.seed)
@@ -362,7 +393,10 @@ def main() -> None:
         real.update(run_shells(cases, tmp))
     else:
         real = {}
-        for run in (run_node, run_python, run_shells):
+        only = set(a.only.split(",")) if a.only else None
+        for run in (run_node, run_python, run_shells, run_go):
+            if only is not None and run.__name__.removeprefix("run_") not in only:
+                continue
             t = time.monotonic()
             real.update(run(cases, tmp))
             print(f"{run.__name__}: {time.monotonic() - t:.1f} s", file=sys.stderr)
@@ -456,6 +490,11 @@ def loader_versions() -> dict:
         p = HERE / "node_modules" / mod / "package.json"
         if p.exists():
             v[name] = json.loads(p.read_text())["version"]
+    out = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "golang-github-joho-godotenv-dev"], capture_output=True, text=True).stdout
+    if out:
+        v["godotenv"] = out
+    if shutil.which("node"):
+        v["node-native"] = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
     py = HERE / ".venv" / "bin" / "python"
     if py.exists():
         out = subprocess.run([str(py), "-c", "from importlib.metadata import version; print(version('python-dotenv'))"],
