@@ -228,22 +228,8 @@ pub fn nesting_depth(b: &[u8]) -> usize {
     let (mut depth, mut max, mut i) = (0usize, 0usize, 0usize);
     while i < b.len() {
         match b[i] {
-            b'\'' | b'"' | b'`' => {
-                i = skip_string(b, i);
-                continue;
-            }
-            b'/' if b.get(i + 1) == Some(&b'/') => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
-                continue;
-            }
-            b'/' if b.get(i + 1) == Some(&b'*') => {
-                i += 2;
-                while i + 1 < b.len() && !(b[i] == b'*' && b[i + 1] == b'/') {
-                    i += 1;
-                }
-                i += 2;
+            _ if let Some(next) = skip_literal(b, i) => {
+                i = next;
                 continue;
             }
             b'{' | b'[' => {
@@ -256,6 +242,22 @@ pub fn nesting_depth(b: &[u8]) -> usize {
         i += 1;
     }
     max
+}
+
+/// The index just past the string or comment that starts at `i`, or `None` when none does.
+fn skip_literal(b: &[u8], i: usize) -> Option<usize> {
+    match b[i] {
+        b'\'' | b'"' | b'`' => Some(skip_string(b, i)),
+        b'/' if b.get(i + 1) == Some(&b'/') => Some(b[i..].iter().position(|c| *c == b'\n').map_or(b.len(), |n| i + n)),
+        b'/' if b.get(i + 1) == Some(&b'*') => {
+            let mut j = i + 2;
+            while j + 1 < b.len() && !(b[j] == b'*' && b[j + 1] == b'/') {
+                j += 1;
+            }
+            Some(j + 2)
+        }
+        _ => None,
+    }
 }
 
 fn skip_string(b: &[u8], start: usize) -> usize {
@@ -276,22 +278,8 @@ fn match_brace(b: &[u8], start: usize) -> Option<usize> {
     let mut i = start;
     while i < b.len() {
         match b[i] {
-            b'\'' | b'"' | b'`' => {
-                i = skip_string(b, i);
-                continue;
-            }
-            b'/' if b.get(i + 1) == Some(&b'/') => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
-                continue;
-            }
-            b'/' if b.get(i + 1) == Some(&b'*') => {
-                i += 2;
-                while i + 1 < b.len() && !(b[i] == b'*' && b[i + 1] == b'/') {
-                    i += 1;
-                }
-                i += 2;
+            _ if let Some(next) = skip_literal(b, i) => {
+                i = next;
                 continue;
             }
             b'{' => depth += 1,
