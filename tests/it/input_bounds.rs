@@ -214,4 +214,17 @@ fn large_inputs_cost_linear_time() {
         large < small * 8 + Duration::from_secs(2),
         "CR .env: 200,000 lines {large:?}, 50,000 lines {small:?}"
     );
+    // LF lines, one key each, every loader (each numbers its lines: per entry from the start of
+    // the file was quadratic in node-native and godotenv).
+    let lf = |lines: usize| -> String {
+        (0..lines)
+            .map(|i| format!("KEY_{i}=https://svc{i}.example/api\n"))
+            .collect()
+    };
+    let small = time(&lf(10_000));
+    let large = time(&lf(40_000));
+    assert!(
+        large < small * 8 + Duration::from_secs(2),
+        "LF .env: 40,000 lines {large:?}, 10,000 lines {small:?}"
+    );
 }
