@@ -380,14 +380,20 @@ pub fn conclude(controls: &Controls, tried: &[Tried], candidates: &[String]) -> 
                 );
             }
         } else {
+            // The summaries may be equal when the difference is elsewhere in the body (DRF's
+            // `messages`, a plain-text second line): say so rather than quote two equal answers.
+            let versus = if a.describe() == control.describe() {
+                "the same in summary as a random key's, but its body differs".to_string()
+            } else {
+                format!("a random key gets {}", control.describe())
+            };
             out.push(
                 Finding::new(
                     &AD603,
                     format!(
-                        "the backend accepts {made} {}; it then answers {} (a random key gets {}) — the signature is fine, the request is refused for another reason",
+                        "the backend accepts {made} {}; it then answers {} ({versus}) — the signature is fine, the request is refused for another reason",
                         holders_text(&t.holders),
                         a.describe(),
-                        control.describe()
                     ),
                 )
                 .sources(t.holders.iter().map(|(l, _)| l.clone())),
