@@ -47,8 +47,10 @@ impl Backend {
         let py = program.to_string();
         let app = super::root().join(script);
         // The watchdog shell stops the app if this test process dies without dropping the handle.
+        // SIGKILL: on SIGTERM uvicorn would wait for a request still in flight (the 30-second
+        // /slow route) before exiting.
         let watchdog = format!(
-            "\"$0\" \"$1\" {port} & a=$!; trap 'kill $a 2>/dev/null; exit 0' TERM; while kill -0 {pid} 2>/dev/null && kill -0 $a 2>/dev/null; do sleep 0.3; done; kill $a 2>/dev/null",
+            "\"$0\" \"$1\" {port} & a=$!; trap 'kill -9 $a 2>/dev/null; exit 0' TERM; while kill -0 {pid} 2>/dev/null && kill -0 $a 2>/dev/null; do sleep 0.3; done; kill -9 $a 2>/dev/null",
             pid = std::process::id()
         );
         let mut cmd = Command::new("sh");
