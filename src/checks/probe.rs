@@ -126,7 +126,9 @@ pub struct Answer {
 /// `text` with numbers, hex runs and id-like words (letters and digits mixed, 8 characters or
 /// more: UUIDs, ULIDs, request and trace ids) replaced by `#`.
 fn without_ids(text: &str) -> String {
-    let words = regex::Regex::new(r"[A-Za-z0-9_+/=-]+").expect("a fixed pattern");
+    static WORDS: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"[A-Za-z0-9_+/=-]+").expect("a fixed pattern"));
+    let words = &*WORDS;
     let lowered = text.to_lowercase();
     let masked = words.replace_all(&lowered, |c: &regex::Captures| {
         let w = &c[0];
@@ -144,8 +146,9 @@ fn without_ids(text: &str) -> String {
 
 /// Words (runs of letters, digits and `_+/=-`) and single other characters.
 fn words(text: &str) -> Vec<&str> {
-    let re = regex::Regex::new(r"[A-Za-z0-9_+/=-]+|\S").expect("a fixed pattern");
-    re.find_iter(text).map(|m| m.as_str()).collect()
+    static WORD: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"[A-Za-z0-9_+/=-]+|\S").expect("a fixed pattern"));
+    WORD.find_iter(text).map(|m| m.as_str()).collect()
 }
 
 /// How answers are compared with the backend's answer to a bad signature, learnt from the two

@@ -432,7 +432,7 @@ async fn send(client: &reqwest::Client, req: &Request, token: Option<&str>) -> R
     };
     let mut resp = match rb.send().await {
         Ok(r) => r,
-        Err(e) => return Reply::Failed(transport(&e)),
+        Err(e) => return Reply::Failed(transport(&e.without_url())),
     };
     let status = resp.status().as_u16();
     let header = |name: reqwest::header::HeaderName| {
@@ -466,7 +466,7 @@ async fn send(client: &reqwest::Client, req: &Request, token: Option<&str>) -> R
                 }
             }
             Ok(None) => break,
-            Err(e) => return Reply::Failed(transport(&e)),
+            Err(e) => return Reply::Failed(transport(&e.without_url())),
         }
     }
     match status {
@@ -536,10 +536,17 @@ pub fn read_answer(
     authjs: bool,
 ) -> Answer {
     let bearer_error = www_authenticate.and_then(|w| {
+        // RFC 6750 §3 auth-params; a quoted-string may hold `\"` (RFC 9110 §5.6.4).
+        static PARAM: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+            regex::Regex::new(r#"(?i)(?:^|[\s,])(error|error_description)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))"#)
+                .expect("a fixed pattern")
+        });
         let param = |name: &str| -> Option<String> {
-            let re = regex::Regex::new(&format!(r#"(?i)(?:^|[\s,]){name}\s*=\s*(?:"([^"]*)"|([^\s,]+))"#)).ok()?;
-            let c = re.captures(w)?;
-            c.get(1).or_else(|| c.get(2)).map(|m| m.as_str().to_string())
+            PARAM
+                .captures_iter(w)
+                .find(|c| c[1].eq_ignore_ascii_case(name))
+                .and_then(|c| c.get(2).or_else(|| c.get(3)))
+                .map(|m| m.as_str().replace("\\\"", "\""))
         };
         match (param("error"), param("error_description")) {
             (Some(e), Some(d)) => Some(clean(&format!("{e}: {d}"))),
@@ -632,9 +639,10 @@ fn error_text(v: &Value) -> Option<String> {
 /// dropped, token-shaped words (three dot-separated base64url runs) masked.
 fn clean(s: &str) -> String {
     let one: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
-    let masked = regex::Regex::new(r"[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_.-]*")
-        .map(|re| re.replace_all(&one, "[token]").into_owned())
-        .unwrap_or(one);
+    static JWT_SHAPED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_.-]*").expect("a fixed pattern")
+    });
+    let masked = JWT_SHAPED.replace_all(&one, "[token]").into_owned();
     // An answer may quote anything it was given or holds, in any encoding (base64, hex, URL
     // escapes, upper case, a digest): long words that are not plain words are not repeated.
     let masked: Vec<String> = masked
@@ -962,6 +970,18 @@ mod tests {
         assert_eq!(
             (a.bearer_error.as_deref(), a.detail.as_deref()),
             (Some("invalid_token"), Some("Unauthorized"))
+        );
+        // A quoted description holding escaped quotes is read whole (RFC 9110 quoted-string).
+        let a = read_answer(
+            401,
+            Some(r#"Bearer realm="api", error="invalid_token", error_description="the \"aud\" claim is wrong""#),
+            None,
+            b"",
+            false,
+        );
+        assert_eq!(
+            a.bearer_error.as_deref(),
+            Some(r#"invalid_token: the "aud" claim is wrong"#)
         );
         let a = read_answer(401, None, None, b"<html><body>401</body></html>", false);
         assert_eq!(a.detail, None);
