@@ -212,13 +212,20 @@ fn dispatch(cli: &Cli) -> Result<i32, Error> {
 }
 
 /// Runs a command that fetches sources on a current-thread tokio runtime (remote sources need its
-/// timer and I/O; local ones are read synchronously inside it).
+/// timer and I/O; local ones are read synchronously inside it). Interrupted (Ctrl-C, SIGTERM,
+/// SIGHUP), it stops the commands it had started and then ends by that signal.
 fn block_on<F: std::future::Future>(fut: F) -> Result<F::Output, Error> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| Error::new(format!("could not start the async runtime: {e}")))?;
-    Ok(rt.block_on(fut))
+    match rt.block_on(crate::source::until_signalled(fut)) {
+        Ok(out) => Ok(out),
+        Err(sig) => {
+            drop(rt);
+            crate::source::die_of(sig)
+        }
+    }
 }
 
 /// The values a command read, for the redaction pass over its output.

@@ -65,6 +65,50 @@ pub(crate) async fn run_capped(mut cmd: tokio::process::Command) -> std::io::Res
     })
 }
 
+/// Drive `fut` until it ends, or until the process is asked to stop: SIGINT (Ctrl-C), SIGTERM (a
+/// CI runner cancelling the job), SIGHUP (the terminal closed). A child runs in its own process
+/// group, so the terminal's SIGINT never reaches it; on one of these signals `fut` is dropped,
+/// which stops every child group it had started (TERM, then KILL after [`GRACE`]), and the signal
+/// number is returned for the caller to end the process with ([`die_of`]). A signal that cannot
+/// be watched (no signal driver in the runtime) is left to its default action.
+#[cfg(unix)]
+pub(crate) async fn until_signalled<F: std::future::Future>(fut: F) -> Result<F::Output, i32> {
+    use tokio::signal::unix::{SignalKind, signal};
+    async fn received(kind: SignalKind) {
+        match signal(kind) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    }
+    tokio::select! {
+        out = fut => Ok(out),
+        () = received(SignalKind::interrupt()) => Err(libc::SIGINT),
+        () = received(SignalKind::terminate()) => Err(libc::SIGTERM),
+        () = received(SignalKind::hangup()) => Err(libc::SIGHUP),
+    }
+}
+
+#[cfg(not(unix))]
+pub(crate) async fn until_signalled<F: std::future::Future>(fut: F) -> Result<F::Output, i32> {
+    Ok(fut.await)
+}
+
+/// End the process by signal `sig` with its default action, so that the shell or CI runner that
+/// started authdoctor sees it was interrupted (a shell stops a script on a child killed by SIGINT;
+/// an exit status would not tell it). Exits with 128 + `sig` if the signal does not end it.
+pub(crate) fn die_of(sig: i32) -> ! {
+    #[cfg(unix)]
+    // SAFETY: restoring the default action and raising a signal have no memory-safety
+    // preconditions; no other thread is left doing work at this point.
+    unsafe {
+        libc::signal(sig, libc::SIG_DFL);
+        libc::raise(sig);
+    }
+    std::process::exit(128 + sig)
+}
+
 /// Read stderr up to the cap, keeping the first [`STDERR_KEPT`] bytes; true when it ran over.
 async fn read_stderr<R: tokio::io::AsyncRead + Unpin>(reader: R) -> std::io::Result<(Vec<u8>, bool)> {
     let mut kept = Vec::new();

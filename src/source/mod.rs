@@ -31,7 +31,7 @@ mod ssm;
 mod stdin;
 mod vercel;
 
-pub(crate) use child::run_capped;
+pub(crate) use child::{die_of, run_capped, until_signalled};
 pub use env::read_dotenv;
 pub use fetch::{Backends, LocalCtx, Run, Shared, fetch_all};
 pub use file::{read_file_sync, read_regular, read_regular_string};

@@ -246,3 +246,56 @@ fn a_closed_pipe_ends_output_quietly() {
         assert_eq!(status.code(), normal, "{args:?}");
     }
 }
+
+/// Ctrl-C, a CI runner cancelling the job, a closed terminal: the signal reaches authdoctor only
+/// (each command it runs leads its own process group, which the terminal's SIGINT does not reach),
+/// so authdoctor stops the commands it started, then ends by that same signal, as a shell expects.
+#[cfg(unix)]
+#[test]
+fn a_signal_stops_the_commands_and_ends_authdoctor() {
+    use std::os::unix::process::ExitStatusExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bin = assert_cmd::cargo::cargo_bin("authdoctor");
+    for (sig, name) in [(libc::SIGINT, "int"), (libc::SIGTERM, "term"), (libc::SIGHUP, "hup")] {
+        let f = dir.path().join(name);
+        // A leader that ignores SIGTERM and a background child: only the group's KILL ends both.
+        let cmd = format!(
+            "cmd:trap '' TERM; echo $$ >> {F}; sleep 30 & echo $! >> {F}; wait",
+            F = f.display()
+        );
+        let mut child = std::process::Command::new(&bin)
+            .args(["inspect", "--timeout", "60", &cmd])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn");
+        let waited = Instant::now();
+        while pids(&f).len() < 2 {
+            assert!(
+                waited.elapsed() < Duration::from_secs(20),
+                "{name}: the command never started"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let pid = i32::try_from(child.id()).expect("pid");
+        // SAFETY: kill(2) on the child this test started.
+        assert_eq!(unsafe { libc::kill(pid, sig) }, 0, "{name}: kill");
+        let signalled = Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("wait") {
+                break status;
+            }
+            if signalled.elapsed() > Duration::from_secs(5) {
+                let _ = child.kill();
+                panic!("{name}: authdoctor did not end within 5 s of the signal");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        assert_eq!(status.signal(), Some(sig), "{name}: ended by {status:?}");
+        std::thread::sleep(Duration::from_millis(200));
+        for p in pids(&f) {
+            assert!(!alive(p), "{name}: process {p} outlived authdoctor");
+        }
+    }
+}
