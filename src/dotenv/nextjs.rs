@@ -230,7 +230,7 @@ fn match_reference(s: &str) -> Option<Reference> {
 
 /// JavaScript's replacement string for `haystack.replace(needle, replacement)` with the match at
 /// `at`: `$$`, `$&`, `` $` `` and `$'` expanded, appended to `out`.
-fn js_replacement(out: &mut String, haystack: &str, at: usize, needle: &str, replacement: &str) {
+pub(crate) fn js_replacement(out: &mut String, haystack: &str, at: usize, needle: &str, replacement: &str) {
     let (before, after) = (&haystack[..at], &haystack[at + needle.len()..]);
     let mut chars = replacement.chars().peekable();
     while let Some(c) = chars.next() {
