@@ -301,7 +301,7 @@ impl Loader {
                 "Vite 8 loadEnv (vite.config, import.meta.env): Node's own parser + dotenv-expand 12, process.env wins; the client sees only VITE_* keys"
             }
             Loader::Bun => {
-                "bun 1.4 (bun run, bun script.js auto-load .env): its own parser, $VAR and ${VAR:-default} expanded once (also in single quotes), process.env wins"
+                "bun 1.4 (bun index.ts, bun test auto-load .env; --env-file): its own parser, $VAR and ${VAR:-default} expanded once (also in single quotes), process.env wins"
             }
         }
     }
