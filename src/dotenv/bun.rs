@@ -21,7 +21,7 @@
 //!   or the file's as far as it is expanded: a later key's unexpanded text; no re-expansion), else
 //!   empty; `${NAME:-default}` uses the default (itself expanded) only when NAME is unset; `\$`
 //!   is a literal `$`. Any other `$` stays, and so does `${…}` up to its closing brace (nested
-//!   braces counted) when it holds anything else (`${NAME-x}`); after a `${` that no brace closes,
+//!   `${` counted) when it holds anything else (`${NAME-x}`); after a `${` that no brace closes,
 //!   nothing more is expanded. Expansion happens in quotes of every kind.
 
 use super::{Budget, Entry, Env, Parsed, TOO_LARGE, TooLarge};
@@ -240,15 +240,18 @@ pub fn parse(text: &str, env: &Env) -> Parsed<'static> {
     out
 }
 
-/// The `}` that closes a `${` whose text starts at `from` (nested braces counted, a backslash
-/// skipping the next byte).
+/// The `}` that closes a `${` whose text starts at `from` (nested `${` counted, not a bare `{`; a
+/// backslash skipping the next byte).
 fn close_brace(b: &[u8], from: usize) -> Option<usize> {
     let mut depth = 0usize;
     let mut i = from;
     while i < b.len() {
         match b[i] {
             b'\\' => i += 1,
-            b'{' => depth += 1,
+            b'$' if b.get(i + 1) == Some(&b'{') => {
+                depth += 1;
+                i += 1;
+            }
             b'}' if depth == 0 => return Some(i),
             b'}' => depth -= 1,
             _ => {}
@@ -369,6 +372,9 @@ mod tests {
             ("export export A=1", &[]),
             ("A=x\nE=\\\\$A", &[("A", "x"), ("E", "\\$A")]),
             ("A=x\nB=${NOPE:-q${A}r}s", &[("A", "x"), ("B", "qxrs")]),
+            // A bare `{` in a default is no nesting: the first `}` ends it.
+            ("A=${NOPE:-a{b}c}d", &[("A", "a{bc}d")]),
+            ("A=${NOPE:-a${B:-{C}}c}d\nC=cc", &[("A", "a{Cc}d"), ("C", "cc")]),
             (
                 "A=x\nB=${A}${A\nC=$A$\nD=$A$$A",
                 &[("A", "x"), ("B", "x${A"), ("C", "x$"), ("D", "x$x")],

@@ -386,6 +386,39 @@ impl Loader {
     }
 }
 
+/// What a JavaScript plain object yields for a name it does not own but inherits from
+/// Object.prototype, once `String.prototype.replace(text, value)` has used it: `__proto__` is the
+/// prototype itself ("[object Object]"); the functions are called as the replacer with an undefined
+/// `this`. dotenv-expand (Next.js's and Vite's copies) look names up in such objects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum JsInherited {
+    /// The text the replacement inserts.
+    Text(&'static str),
+    /// `Object(match)` gives the match back: the expansion loop never ends.
+    Endless,
+    /// The function throws on an undefined `this` (the loader fails).
+    Throws,
+}
+
+/// `name` as an inherited member of a plain JavaScript object, if it is one.
+pub(crate) fn js_inherited(name: &str) -> Option<JsInherited> {
+    match name {
+        "__proto__" => Some(JsInherited::Text("[object Object]")),
+        "toString" => Some(JsInherited::Text("[object Undefined]")),
+        "isPrototypeOf" => Some(JsInherited::Text("false")),
+        "constructor" => Some(JsInherited::Endless),
+        "valueOf"
+        | "hasOwnProperty"
+        | "propertyIsEnumerable"
+        | "toLocaleString"
+        | "__defineGetter__"
+        | "__defineSetter__"
+        | "__lookupGetter__"
+        | "__lookupSetter__" => Some(JsInherited::Throws),
+        _ => None,
+    }
+}
+
 /// Key range, value range and where the next line starts.
 pub(crate) type PlainLine = (std::ops::Range<usize>, std::ops::Range<usize>, usize);
 

@@ -22,9 +22,46 @@
 //!
 //! The prefix (`VITE_` by default; `''` here) only selects keys: the values are the same.
 
-use super::{Budget, Entry, Env, Parsed, TOO_LARGE, TooLarge};
+use super::{Budget, Entry, Env, JsInherited, LoadError, Parsed, TOO_LARGE, TooLarge};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
+
+/// The functions every JavaScript object inherits: a key of the file named so finds the function in
+/// the environment's copy (`processEnv[key]`), and Vite's `value.replace` then throws.
+const OBJECT_FUNCTIONS: [&str; 11] = [
+    "constructor",
+    "toString",
+    "valueOf",
+    "hasOwnProperty",
+    "isPrototypeOf",
+    "propertyIsEnumerable",
+    "toLocaleString",
+    "__defineGetter__",
+    "__defineSetter__",
+    "__lookupGetter__",
+    "__lookupSetter__",
+];
+
+/// Why an expansion stopped.
+enum Stop {
+    /// Past authdoctor's bounds, or a loop the real one never leaves.
+    TooLarge,
+    /// The real loader throws (the message says why).
+    Throws(String),
+}
+
+impl From<TooLarge> for Stop {
+    fn from(_: TooLarge) -> Stop {
+        Stop::TooLarge
+    }
+}
+
+/// What `env[name]` finds.
+enum Found<'s> {
+    Text(&'s str),
+    /// What Object.prototype gives for a name nothing defines (a function, or `__proto__`).
+    Inherited(super::JsInherited),
+}
 
 /// Replacement rounds followed for one value before giving up (the real loop may never end).
 const MAX_ROUNDS: usize = 1 << 14;
@@ -47,7 +84,8 @@ struct Slot {
 pub fn parse(text: &str, env: &Env) -> Parsed<'static> {
     let read = super::node_native::parse(text);
     let mut slots: HashMap<String, Slot> = HashMap::new();
-    for e in &read.entries {
+    // `obj.__proto__ = "x"` sets no key: util.parseEnv's result has none.
+    for e in read.entries.iter().filter(|e| e.key != "__proto__") {
         slots.insert(
             e.key.to_string(),
             Slot {
@@ -78,17 +116,29 @@ pub fn parse(text: &str, env: &Env) -> Parsed<'static> {
             process.to_mut().insert(to.to_string(), s.value.clone());
         }
     }
+    if let Some(k) = order
+        .iter()
+        .find(|k| OBJECT_FUNCTIONS.contains(&k.as_str()) && !env.contains_key(k.as_str()))
+    {
+        return thrown(
+            slots[k].line,
+            format!(
+                "{k} is a function every JavaScript object has, and Vite's loadEnv throws (value.replace is not a function): no key of the file loads"
+            ),
+        );
+    }
     let budget = Budget::for_file(text.len());
     for key in &order {
         let current = slots[key].value.clone();
         let value = match process.get(key.as_str()) {
-            Some(p) if !p.is_empty() && *p != current => Ok(p.clone()),
+            Some(p) if !p.is_empty() && *p != current => Ok::<String, Stop>(p.clone()),
             _ => expand_value(&current, &process, &slots, &budget),
         };
         let slot = slots.get_mut(key.as_str()).expect("every key has a slot");
         match value {
             Ok(v) => slot.value = v.replace("\\$", "$"),
-            Err(TooLarge) => slot.too_large = true,
+            Err(Stop::TooLarge) => slot.too_large = true,
+            Err(Stop::Throws(why)) => return thrown(slot.line, format!("expanding {key}: {why}")),
         }
     }
     let mut out = Parsed::default();
@@ -108,6 +158,18 @@ pub fn parse(text: &str, env: &Env) -> Parsed<'static> {
         out.entries.push(entry);
     }
     out
+}
+
+/// Vite's loadEnv throws: nothing from the file loads.
+fn thrown(line: usize, message: String) -> Parsed<'static> {
+    Parsed {
+        entries: Vec::new(),
+        errors: vec![LoadError {
+            line,
+            message,
+            fatal: true,
+        }],
+    }
 }
 
 /// The first reference in `s`: `\${([^{}]+)}` or `\$([A-Za-z_][A-Za-z0-9_]*)`, not after a
@@ -159,20 +221,15 @@ fn operator(expr: &str) -> Option<&'static str> {
 }
 
 /// dotenv-expand 12's `expandValue`, bounded by `budget`.
-fn expand_value(
-    value: &str,
-    process: &Env,
-    slots: &HashMap<String, Slot>,
-    budget: &Budget,
-) -> Result<String, TooLarge> {
-    let lookup = |name: &str| -> Result<Option<&str>, TooLarge> {
+fn expand_value(value: &str, process: &Env, slots: &HashMap<String, Slot>, budget: &Budget) -> Result<String, Stop> {
+    let lookup = |name: &str| -> Result<Option<Found>, Stop> {
         if let Some(v) = process.get(name) {
-            return Ok(Some(v));
+            return Ok(Some(Found::Text(v)));
         }
         match slots.get(name) {
-            Some(s) if s.too_large => Err(TooLarge),
-            Some(s) => Ok(Some(&s.value)),
-            None => Ok(None),
+            Some(s) if s.too_large => Err(Stop::TooLarge),
+            Some(s) => Ok(Some(Found::Text(&s.value))),
+            None => Ok(super::js_inherited(name).map(Found::Inherited)),
         }
     };
     let mut result = value.to_string();
@@ -194,14 +251,24 @@ fn expand_value(
             Some(at) => (&expression[..at], &expression[at + sep.len()..]),
             None => (expression, ""),
         };
+        let found = lookup(key)?;
         let replacement: String = if matches!(op, Some(":+" | "+")) {
-            match lookup(key)? {
-                Some(v) if !v.is_empty() => rest.to_string(),
-                _ => String::new(),
+            match found {
+                Some(Found::Text(v)) if v.is_empty() => String::new(),
+                Some(_) => rest.to_string(),
+                None => String::new(),
             }
         } else {
-            match lookup(key)? {
-                Some(v) if !v.is_empty() && !seen.contains(v) => v.to_string(),
+            match found {
+                Some(Found::Text(v)) if !v.is_empty() && !seen.contains(v) => v.to_string(),
+                // `String.replace` with Object.prototype's member (see `JsInherited`).
+                Some(Found::Inherited(JsInherited::Text(t))) => t.to_string(),
+                Some(Found::Inherited(JsInherited::Endless)) => return Err(Stop::TooLarge),
+                Some(Found::Inherited(JsInherited::Throws)) => {
+                    return Err(Stop::Throws(format!(
+                        "${{{key}}} finds a function every JavaScript object has, which throws when String.replace calls it; no key of the file loads"
+                    )));
+                }
                 _ => rest.to_string(),
             }
         };
@@ -215,7 +282,7 @@ fn expand_value(
             return Ok(result);
         }
     }
-    Err(TooLarge)
+    Err(Stop::TooLarge)
 }
 
 #[cfg(test)]
@@ -246,6 +313,26 @@ mod tests {
         assert_eq!(v["C"], "$B");
         let v = read("K=file\nR=$K\n", &[("K", "env")]);
         assert_eq!((v["K"].as_str(), v["R"].as_str()), ("env", "env"));
+    }
+
+    /// vite 8.4.0 on names every JavaScript object has.
+    #[test]
+    fn object_prototype_names() {
+        let v = read(
+            "A=$toString\nB=${__proto__}\nC=$isPrototypeOf\nD=${toString:+alt}\n",
+            &[],
+        );
+        assert_eq!(
+            (v["A"].as_str(), v["B"].as_str(), v["C"].as_str(), v["D"].as_str()),
+            ("[object Undefined]", "[object Object]", "false", "alt")
+        );
+        assert!(read("__proto__=x\n", &[]).is_empty());
+        for text in ["constructor=c\nB=1\n", "A=$valueOf\n", "A=${hasOwnProperty:-x}\n"] {
+            let p = parse(text, &Env::new());
+            assert!(p.errors.iter().any(|e| e.fatal), "{text}");
+        }
+        let p = parse("A=$constructor\n", &Env::new());
+        assert_eq!(p.entries[0].unresolved, Some(TOO_LARGE), "the real loop never ends");
     }
 
     #[test]

@@ -117,6 +117,10 @@ CASES_AFTER_LATIN1 = [
     ("browser-unexpanded", "A=1\nBROWSER=$A\n"),
     # Vite expands keys in byte order (Node's std::map), bun in file order.
     ("expansion-order", "B=$A\nA=$C\nC=c\n"),
+    # Vite: a name every JavaScript object has finds Object.prototype's function or object.
+    ("object-prototype-reference", "A=$toString\nB=${__proto__}\n"),
+    # bun: a bare `{` in a default does not nest; `${` does.
+    ("brace-in-default", "A=${NOPE_AD:-a{b}c}d\nB=${NOPE_AD:-a${AD_FROM_ENV}c}d\n"),
 ]
 
 
