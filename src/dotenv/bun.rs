@@ -316,12 +316,13 @@ fn expand(
                     continue;
                 };
                 out.push_str(&s[copied..i]);
+                let before = out.len();
                 match (lookup(name)?, default) {
                     (Some(v), _) => out.push_str(v),
                     (None, Some(d)) => expand(&s[d], env, slots, budget, depth + 1, out)?,
                     (None, None) => {}
                 }
-                budget.produce(out.len())?;
+                budget.append(out.len(), out.len() - before)?;
                 i = close + 1;
                 copied = i;
             }
@@ -330,8 +331,8 @@ fn expand(
                 out.push_str(&s[copied..i]);
                 if let Some(v) = lookup(&s[i + 1..ne])? {
                     out.push_str(v);
+                    budget.append(out.len(), v.len())?;
                 }
-                budget.produce(out.len())?;
                 i = ne;
                 copied = i;
             }
@@ -339,7 +340,10 @@ fn expand(
         }
     }
     out.push_str(&s[copied..]);
-    budget.produce(out.len())
+    if out.len() > Budget::MAX_VALUE {
+        return Err(TooLarge);
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -395,6 +399,15 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(read(text), kv(want), "{text:?}");
         }
+    }
+
+    #[test]
+    fn many_references_in_one_value_cost_what_they_add() {
+        // 20,000 references on one line: linear work, not a charge of the whole value per reference.
+        let text = format!("A=xy\nB={}\n", "$A".repeat(20_000));
+        let p = parse(&text, &Env::new());
+        let b = p.entries.iter().find(|e| e.key == "B").expect("B");
+        assert_eq!((b.unresolved, b.value.len()), (None, 40_000));
     }
 
     #[test]
