@@ -254,7 +254,7 @@ fn expand_value(value: &str, process: &Env, slots: &HashMap<String, Slot>, budge
         let found = lookup(key)?;
         let replacement: String = if matches!(op, Some(":+" | "+")) {
             match found {
-                Some(Found::Text(v)) if v.is_empty() => String::new(),
+                Some(Found::Text("")) => String::new(),
                 Some(_) => rest.to_string(),
                 None => String::new(),
             }
