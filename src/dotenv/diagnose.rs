@@ -416,7 +416,7 @@ pub fn causes(text: &str, defs: &[Definition], parsed: &[(Loader, Parsed)]) -> V
             add(&mut out, s);
         }
         if !quoted && value.contains('#') {
-            add(&mut out, "`#` in an unquoted value: a comment for most loaders after a space (node, ruby: even without one), kept by docker".into());
+            add(&mut out, "`#` in an unquoted value: a comment for most loaders after a space (node, ruby, node-native, vite and bun: even without one), kept by docker".into());
         }
         if value.contains('\\') {
             add(

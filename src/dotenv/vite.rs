@@ -63,6 +63,10 @@ enum Found<'s> {
     Inherited(super::JsInherited),
 }
 
+/// One hasher for the texts an expansion has produced (fixed keys: the same text, the same hash).
+static SEEN_HASHER: std::hash::BuildHasherDefault<std::collections::hash_map::DefaultHasher> =
+    std::hash::BuildHasherDefault::new();
+
 /// Replacement rounds followed for one value before giving up (the real loop may never end).
 const MAX_ROUNDS: usize = 1 << 14;
 
@@ -233,14 +237,22 @@ fn expand_value(value: &str, process: &Env, slots: &HashMap<String, Slot>, budge
         }
     };
     let mut result = value.to_string();
-    let mut seen: HashSet<String> = HashSet::new();
+    // The texts this expansion produced, by hash: a value is compared with each (a set of the texts
+    // themselves could hold the work bound's worth of copies).
+    let hash = |t: &str| {
+        use std::hash::{BuildHasher, Hasher};
+        let mut h = SEEN_HASHER.build_hasher();
+        h.write(t.as_bytes());
+        h.finish()
+    };
+    let mut seen: HashSet<u64> = HashSet::new();
     let mut rep = String::new();
     for _ in 0..MAX_ROUNDS {
         budget.spend(result.len().max(1))?;
         let Some((whole, expr)) = first_reference(&result) else {
             return Ok(result);
         };
-        seen.insert(result.clone());
+        seen.insert(hash(&result));
         let template = result[whole].to_string();
         let expression = &result[expr];
         let op = operator(expression);
@@ -260,7 +272,7 @@ fn expand_value(value: &str, process: &Env, slots: &HashMap<String, Slot>, budge
             }
         } else {
             match found {
-                Some(Found::Text(v)) if !v.is_empty() && !seen.contains(v) => v.to_string(),
+                Some(Found::Text(v)) if !v.is_empty() && !seen.contains(&hash(v)) => v.to_string(),
                 // `String.replace` with Object.prototype's member (see `JsInherited`).
                 Some(Found::Inherited(JsInherited::Text(t))) => t.to_string(),
                 Some(Found::Inherited(JsInherited::Endless)) => return Err(Stop::TooLarge),
