@@ -3,6 +3,9 @@
 # compare authdoctor's emulations with them byte for byte. Installs the loaders it needs:
 #   npm: dotenv@16.3.1, dotenv@17.4.1, dotenv-expand@10.0.0, @next/env@16.4.6 (tools/loaders/package.json)
 #   node itself: its own parser (node --env-file, util.parseEnv; Node >= 20.12) as `node-native`
+#   npm: vite@8.4.0 (`loadEnv`, run by tools/loaders/record-vite.mjs; needs Node ^20.19 or >= 22.12)
+#   npm: bun@1.4.5, whose install copies the binary of @oven/bun-linux-x64 (tools/loaders/record-bun.py
+#        runs it on each case; if the install script did not run, that package's bin/bun is used)
 #   Debian: golang-go and golang-github-joho-godotenv-dev (godotenv 1.5.1), for tools/loaders/record-go
 #   PyPI: python-dotenv==1.2.4 (tools/loaders/requirements.txt, in tools/loaders/.venv)
 #   Debian: dash (POSIX sh) and bash
@@ -21,6 +24,9 @@ mkdir -p "$out"
 
 python3 "$tools/cases.py" "$cases"
 (cd "$tools" && npm install --no-audit --no-fund --silent)
+# npm 11 may skip bun's install script (it copies the platform binary into bin/bun.exe): run it here.
+[ -x "$tools/node_modules/bun/bin/bun.exe" ] && "$tools/node_modules/bun/bin/bun.exe" --version >/dev/null 2>&1 ||
+  (cd "$tools/node_modules/bun" && node install.js)
 [ -x "$tools/.venv/bin/python" ] || python3 -m venv "$tools/.venv"
 "$tools/.venv/bin/pip" install --quiet -r "$tools/requirements.txt"
 command -v dash >/dev/null && command -v bash >/dev/null || { apt-get update -qq && apt-get install -y -qq dash bash; }
@@ -33,6 +39,8 @@ trap 'rm -rf "$gobin"' EXIT
 
 clean=(env -i PATH="$PATH" HOME=/nonexistent-home AD_FROM_ENV=from-process-env)
 "${clean[@]}" node "$tools/record-node.js" "$cases" "$out"
+"${clean[@]}" node "$tools/record-vite.mjs" "$cases" "$out"
+python3 "$tools/record-bun.py" "$cases" "$out"
 "${clean[@]}" "$tools/.venv/bin/python" "$tools/record-python.py" "$cases" "$out"
 python3 "$tools/record-shell.py" "$cases" "$out"
 "${clean[@]}" AD_GODOTENV_VERSION="$(dpkg-query -W -f='${Version}' golang-github-joho-godotenv-dev)" "$gobin/record-go" "$cases" "$out"

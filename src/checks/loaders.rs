@@ -479,7 +479,7 @@ mod tests {
     fn loader_lists_are_built_from_the_loaders() {
         assert_eq!(
             and_list(&loaders_that(keeps_environment)),
-            "node, nextjs, python, ruby, dotenvy, node-native and godotenv"
+            "node, nextjs, python, ruby, dotenvy, node-native, godotenv, vite and bun"
         );
         assert_eq!(and_list(&["a"]), "a");
     }
@@ -510,7 +510,7 @@ mod tests {
         let all = invalid_utf8(Reader::File { path: ".env" }, &bad);
         assert!(
             all.message.ends_with(
-                "node, nextjs, node-native and godotenv replace invalid bytes with U+FFFD; python, docker and ruby refuse the file; compose and shell keep the bytes as they are; dotenvy stops loading at that line"
+                "node, nextjs, node-native, godotenv, vite and bun replace invalid bytes with U+FFFD; python, docker and ruby refuse the file; compose and shell keep the bytes as they are; dotenvy stops loading at that line"
             ),
             "{}",
             all.message

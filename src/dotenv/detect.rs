@@ -21,9 +21,18 @@ pub struct Detected {
 }
 
 /// The loader a project's markers name in `dir` alone: `next` in package.json or a next.config
-/// → nextjs, a package.json that runs `node --env-file` or `process.loadEnvFile` → node-native,
-/// another package.json → node, pyproject/requirements/Pipfile/manage.py → python,
-/// Gemfile → ruby, Cargo.toml → dotenvy, go.mod → godotenv, a compose file → compose.
+/// → nextjs, a vite.config or `vite` in package.json → vite, a package.json that runs
+/// `node --env-file` or `process.loadEnvFile` → node-native, bun.lockb, bun.lock, bunfig.toml or a
+/// package.json script running `bun` → bun, another package.json → node,
+/// pyproject/requirements/Pipfile/manage.py → python, Gemfile → ruby, Cargo.toml → dotenvy,
+/// go.mod → godotenv, a compose file → compose.
+///
+/// The order is the program that reads `.env` for the app, not the package manager: a Next.js or
+/// Vite app installed and started with bun (`bun run dev`) still has its `.env` read by @next/env
+/// or Vite's loadEnv — `bun run <script>` does not load `.env` itself, the `next`/`vite` it starts
+/// does — so nextjs and vite come first, and bun's lockfile only decides for a project that
+/// names no framework (one run as `bun index.ts`, where bun's own loader is the reader). An
+/// explicit `node --env-file` in a script likewise names the reader, whatever installed it.
 pub fn markers(dir: &Path) -> Option<(Loader, String)> {
     let has = |f: &str| dir.join(f).is_file();
     let package = read_small(&dir.join("package.json")).unwrap_or_default();
@@ -36,11 +45,27 @@ pub fn markers(dir: &Path) -> Option<(Loader, String)> {
     if package.contains("\"next\"") {
         return Some((Loader::Nextjs, "package.json depends on next".into()));
     }
-    if package.contains("--env-file") || package.contains("loadEnvFile") {
+    if let Some(f) = VITE_CONFIGS.iter().find(|f| has(f)) {
+        return Some((Loader::Vite, format!("{f} is there")));
+    }
+    if package.contains("\"vite\"") {
+        return Some((Loader::Vite, "package.json depends on vite".into()));
+    }
+    let bun_script = runs_bun(&package);
+    if package.contains("node --env-file")
+        || package.contains("loadEnvFile")
+        || (package.contains("--env-file") && !bun_script)
+    {
         return Some((
             Loader::NodeNative,
             "package.json runs node --env-file (or process.loadEnvFile)".into(),
         ));
+    }
+    if let Some(f) = ["bun.lockb", "bun.lock", "bunfig.toml"].iter().find(|f| has(f)) {
+        return Some((Loader::Bun, format!("{f} is there")));
+    }
+    if bun_script {
+        return Some((Loader::Bun, "package.json runs bun".into()));
     }
     if !package.is_empty() {
         return Some((Loader::Node, "package.json without next".into()));
@@ -64,6 +89,25 @@ pub fn markers(dir: &Path) -> Option<(Loader, String)> {
         return Some((Loader::Compose, format!("{f} is there")));
     }
     None
+}
+
+const VITE_CONFIGS: [&str; 6] = [
+    "vite.config.js",
+    "vite.config.ts",
+    "vite.config.mjs",
+    "vite.config.mts",
+    "vite.config.cjs",
+    "vite.config.cts",
+];
+
+/// Whether a package.json has a script that runs `bun` (`"dev": "bun run index.ts"`, `… && bun x`).
+fn runs_bun(package: &str) -> bool {
+    package.match_indices("bun ").any(|(i, _)| {
+        matches!(
+            package[..i].chars().next_back(),
+            Some('"' | ' ' | '&' | ';' | '|' | '(')
+        )
+    })
 }
 
 const COMPOSE_FILES: [&str; 4] = [
@@ -154,7 +198,11 @@ pub fn other_readers(file: &Path, root: &Path) -> Vec<Detected> {
             if line.contains("--env-file") {
                 // `node --env-file=.env app.js` is Node's own parser; `docker run`/`podman run` the
                 // runtime's literal one.
-                if line.contains("node") && !line.contains("docker") {
+                if line.contains("docker") || line.contains("podman") {
+                    add(Loader::Docker, format!("{fname} runs docker with --env-file {name}"));
+                } else if runs_bun(line) || line.trim_start().starts_with("bun ") {
+                    add(Loader::Bun, format!("{fname} runs bun --env-file {name}"));
+                } else if line.contains("node") {
                     add(Loader::NodeNative, format!("{fname} runs node --env-file {name}"));
                 } else {
                     add(Loader::Docker, format!("{fname} runs docker with --env-file {name}"));
@@ -266,6 +314,81 @@ mod tests {
             project_loader(&d.path().join(".env")).map(|d| d.loader),
             Some(Loader::Node)
         );
+    }
+
+    fn detected(files: &[(&str, &str)]) -> (Loader, String) {
+        let d = tempfile::tempdir().expect("tempdir");
+        for (f, text) in files {
+            std::fs::write(d.path().join(f), text).expect("write");
+        }
+        let found = project_loader(&d.path().join(".env")).expect("detected");
+        (found.loader, found.reason)
+    }
+
+    #[test]
+    fn vite_and_bun_markers() {
+        let vite = r#"{"devDependencies":{"vite":"8.4.0"}}"#;
+        assert_eq!(
+            detected(&[("vite.config.ts", "export default {}")]),
+            (Loader::Vite, "vite.config.ts is there".into())
+        );
+        assert_eq!(
+            detected(&[("package.json", vite)]),
+            (Loader::Vite, "package.json depends on vite".into())
+        );
+        assert_eq!(
+            detected(&[("bun.lockb", ""), ("package.json", "{}")]),
+            (Loader::Bun, "bun.lockb is there".into())
+        );
+        assert_eq!(detected(&[("bun.lock", "{}")]).0, Loader::Bun);
+        assert_eq!(detected(&[("bunfig.toml", "")]).0, Loader::Bun);
+        assert_eq!(
+            detected(&[("package.json", r#"{"scripts":{"dev":"bun run --watch index.ts"}}"#)]),
+            (Loader::Bun, "package.json runs bun".into())
+        );
+        assert_eq!(
+            detected(&[(
+                "package.json",
+                r#"{"scripts":{"dev":"bun --env-file=.env.dev index.ts"}}"#
+            )])
+            .0,
+            Loader::Bun,
+            "bun --env-file is bun's parser, not node's"
+        );
+        // The framework reads .env, whatever installed it: bun run dev starts next or vite.
+        assert_eq!(
+            detected(&[
+                ("bun.lock", "{}"),
+                ("package.json", r#"{"dependencies":{"next":"16"}}"#)
+            ])
+            .0,
+            Loader::Nextjs
+        );
+        assert_eq!(detected(&[("bun.lockb", ""), ("package.json", vite)]).0, Loader::Vite);
+        assert_eq!(
+            detected(&[
+                ("bun.lockb", ""),
+                ("package.json", r#"{"scripts":{"start":"node --env-file=.env a.js"}}"#)
+            ])
+            .0,
+            Loader::NodeNative
+        );
+        // "bundle" is not bun.
+        assert_eq!(
+            detected(&[("package.json", r#"{"scripts":{"b":"rollup --bundle x"}}"#)]).0,
+            Loader::Node
+        );
+    }
+
+    #[test]
+    fn bun_env_file_in_a_script_is_bun() {
+        let d = tempfile::tempdir().expect("tempdir");
+        std::fs::write(d.path().join("run.sh"), "bun --env-file=.env server.ts\n").expect("write");
+        let loaders: Vec<Loader> = other_readers(&d.path().join(".env"), d.path())
+            .into_iter()
+            .map(|d| d.loader)
+            .collect();
+        assert_eq!(loaders, vec![Loader::Bun]);
     }
 
     #[test]

@@ -403,7 +403,10 @@ pub fn causes(text: &str, defs: &[Definition], parsed: &[(Loader, Parsed)]) -> V
         if value.contains('$') {
             let bcrypt = value.contains("$2a$") || value.contains("$2b$") || value.contains("$2y$");
             let expanding = names(parsed, |l| {
-                matches!(l, Nextjs | Compose | Ruby | Dotenvy | Shell | Python | Godotenv)
+                matches!(
+                    l,
+                    Nextjs | Compose | Ruby | Dotenvy | Shell | Python | Godotenv | Vite | Bun
+                )
             });
             let mut s =
                 format!("`$` expansion: {expanding} expand `$…` (python only `${{…}}`), node and docker keep it");
@@ -413,7 +416,7 @@ pub fn causes(text: &str, defs: &[Definition], parsed: &[(Loader, Parsed)]) -> V
             add(&mut out, s);
         }
         if !quoted && value.contains('#') {
-            add(&mut out, "`#` in an unquoted value: a comment for most loaders after a space (node, ruby: even without one), kept by docker".into());
+            add(&mut out, "`#` in an unquoted value: a comment for most loaders after a space (node, ruby, node-native, vite and bun: even without one), kept by docker".into());
         }
         if value.contains('\\') {
             add(

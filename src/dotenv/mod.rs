@@ -3,6 +3,7 @@
 //! Each loader is a module with `parse(text, env) -> Parsed`. They are checked byte-for-byte
 //! against recordings of the real loaders (tests/fixtures/dotenv, scripts/record-loaders.sh).
 
+pub mod bun;
 pub mod compose;
 pub mod detect;
 pub mod diagnose;
@@ -15,6 +16,7 @@ pub mod node_native;
 pub mod python;
 pub mod ruby;
 pub mod shell;
+pub mod vite;
 
 use serde::Serialize;
 use std::borrow::Cow;
@@ -207,6 +209,8 @@ pub enum Loader {
     Shell,
     NodeNative,
     Godotenv,
+    Vite,
+    Bun,
 }
 
 /// What a loader does with a file holding bytes that are not UTF-8.
@@ -254,6 +258,8 @@ impl Loader {
         Loader::Shell,
         Loader::NodeNative,
         Loader::Godotenv,
+        Loader::Vite,
+        Loader::Bun,
     ];
 
     pub fn name(self) -> &'static str {
@@ -268,6 +274,8 @@ impl Loader {
             Loader::Shell => "shell",
             Loader::NodeNative => "node-native",
             Loader::Godotenv => "godotenv",
+            Loader::Vite => "vite",
+            Loader::Bun => "bun",
         }
     }
 
@@ -289,6 +297,12 @@ impl Loader {
             Loader::NodeNative => {
                 "Node's own parser (20.6+): node --env-file=.env, process.loadEnvFile(); no expansion, keys up to the next =, quotes span lines"
             }
+            Loader::Vite => {
+                "Vite 8 loadEnv (vite.config, import.meta.env): Node's own parser + dotenv-expand 12, process.env wins; the client sees only VITE_* keys"
+            }
+            Loader::Bun => {
+                "bun 1.4 (bun index.ts, bun test auto-load .env; --env-file): its own parser, $VAR and ${VAR:-default} expanded once (also in single quotes), process.env wins"
+            }
         }
     }
 
@@ -304,7 +318,9 @@ impl Loader {
     pub fn on_invalid_utf8(self) -> InvalidUtf8 {
         match self {
             // godotenv: in an unquoted value, one U+FFFD per byte (a quoted value keeps the bytes).
-            Loader::Node | Loader::Nextjs | Loader::NodeNative | Loader::Godotenv => InvalidUtf8::Replaces,
+            Loader::Node | Loader::Nextjs | Loader::NodeNative | Loader::Godotenv | Loader::Vite | Loader::Bun => {
+                InvalidUtf8::Replaces
+            }
             Loader::Python | Loader::Docker | Loader::Ruby => InvalidUtf8::Refuses,
             Loader::Dotenvy => InvalidUtf8::StopsThere,
             Loader::Compose | Loader::Shell => InvalidUtf8::KeepsRaw,
@@ -334,6 +350,8 @@ impl Loader {
             Loader::Node => with_text(lossy(bytes), node::parse),
             Loader::NodeNative => node_native::parse(&lossy(bytes)),
             Loader::Godotenv => godotenv::parse(bytes),
+            Loader::Vite => vite::parse(&lossy(bytes), env),
+            Loader::Bun => bun::parse(&lossy(bytes), env),
             Loader::Nextjs => with_text(lossy(bytes), |t| nextjs::parse_one(t, env)),
             Loader::Python => python::parse(bytes, env, opts.interpolate),
             Loader::Compose => compose::parse(bytes, env),
@@ -353,7 +371,7 @@ impl Loader {
             Loader::Nextjs => 8,
             Loader::Ruby => 5,
             Loader::Node | Loader::Shell => 4,
-            Loader::Dotenvy | Loader::Compose | Loader::Python | Loader::Godotenv => 3,
+            Loader::Dotenvy | Loader::Compose | Loader::Python | Loader::Godotenv | Loader::Vite | Loader::Bun => 3,
             Loader::Docker | Loader::NodeNative => 1,
         }
     }
@@ -365,6 +383,39 @@ impl Loader {
             Wins::First => entries.iter().find(|e| e.key == key),
             Wins::Last => entries.iter().rev().find(|e| e.key == key),
         }
+    }
+}
+
+/// What a JavaScript plain object yields for a name it does not own but inherits from
+/// Object.prototype, once `String.prototype.replace(text, value)` has used it: `__proto__` is the
+/// prototype itself ("[object Object]"); the functions are called as the replacer with an undefined
+/// `this`. dotenv-expand (Next.js's and Vite's copies) look names up in such objects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum JsInherited {
+    /// The text the replacement inserts.
+    Text(&'static str),
+    /// `Object(match)` gives the match back: the expansion loop never ends.
+    Endless,
+    /// The function throws on an undefined `this` (the loader fails).
+    Throws,
+}
+
+/// `name` as an inherited member of a plain JavaScript object, if it is one.
+pub(crate) fn js_inherited(name: &str) -> Option<JsInherited> {
+    match name {
+        "__proto__" => Some(JsInherited::Text("[object Object]")),
+        "toString" => Some(JsInherited::Text("[object Undefined]")),
+        "isPrototypeOf" => Some(JsInherited::Text("false")),
+        "constructor" => Some(JsInherited::Endless),
+        "valueOf"
+        | "hasOwnProperty"
+        | "propertyIsEnumerable"
+        | "toLocaleString"
+        | "__defineGetter__"
+        | "__defineSetter__"
+        | "__lookupGetter__"
+        | "__lookupSetter__" => Some(JsInherited::Throws),
+        _ => None,
     }
 }
 

@@ -141,7 +141,7 @@ fn expand<'a>(all: &[Entry<'a>], process: &mut Cow<Env>, publish: bool) -> Resul
                 return Err(LoadError {
                     line: parsed[key].line,
                     message: format!(
-                        "expanding {key} never ends (a variable refers to itself); Next.js logs \"Failed to load env\" and skips the whole file"
+                        "expanding {key} never ends (a variable refers to itself) or throws (it names a function every JavaScript object has); Next.js logs \"Failed to load env\" and skips the whole file"
                     ),
                     fatal: true,
                 });
@@ -160,6 +160,9 @@ fn expand<'a>(all: &[Entry<'a>], process: &mut Cow<Env>, publish: bool) -> Resul
     }
     Ok(order
         .iter()
+        // A key every JavaScript object inherits (`toString`) is "already defined" for Next.js's
+        // merge (`typeof env[key] === "undefined"` fails), and `__proto__` sets no key: neither loads.
+        .filter(|e| super::js_inherited(&e.key).is_none() || process.contains_key(&*e.key))
         // Every key in `order` is in `parsed`, once.
         .filter_map(|e| {
             let v = parsed.remove(&*e.key)?;
@@ -230,7 +233,7 @@ fn match_reference(s: &str) -> Option<Reference> {
 
 /// JavaScript's replacement string for `haystack.replace(needle, replacement)` with the match at
 /// `at`: `$$`, `$&`, `` $` `` and `$'` expanded, appended to `out`.
-fn js_replacement(out: &mut String, haystack: &str, at: usize, needle: &str, replacement: &str) {
+pub(crate) fn js_replacement(out: &mut String, haystack: &str, at: usize, needle: &str, replacement: &str) {
     let (before, after) = (&haystack[..at], &haystack[at + needle.len()..]);
     let mut chars = replacement.chars().peekable();
     while let Some(c) = chars.next() {
@@ -319,12 +322,27 @@ fn interpolate_within(
                 None => Ok(None),
             }
         };
-        let replacement = match process
-            .get(name)
-            .map(String::as_str)
-            .filter(nonempty)
-            .or_else(|| r.default.map(|d| &matched[d]).filter(nonempty))
-        {
+        // process.env[name] for a name it does not hold but every object inherits (its
+        // `constructor`, called as the replacer, gives the global object: @next/env 16.4.6).
+        let inherited = if process.contains_key(name) {
+            None
+        } else if name == "constructor" {
+            Some(super::JsInherited::Text("[object global]"))
+        } else {
+            super::js_inherited(name)
+        };
+        let replacement = match inherited {
+            Some(super::JsInherited::Text(t)) => Some(t),
+            Some(super::JsInherited::Endless | super::JsInherited::Throws) => return Ok(None),
+            None => None,
+        };
+        let replacement = match replacement.or_else(|| {
+            process
+                .get(name)
+                .map(String::as_str)
+                .filter(nonempty)
+                .or_else(|| r.default.map(|d| &matched[d]).filter(nonempty))
+        }) {
             Some(v) => v,
             None => from_file()?.unwrap_or_default(),
         };
@@ -453,6 +471,22 @@ mod tests {
         let p = parse_one(&text, &Env::new());
         assert!(started.elapsed() < std::time::Duration::from_secs(2));
         assert_eq!(p.entries[0].value, "x");
+    }
+
+    /// @next/env 16.4.6 on names every JavaScript object has (process.env inherits them).
+    #[test]
+    fn object_prototype_names() {
+        let v = one("A=$toString\nB=${__proto__}\nC=$constructor\ntoString=x\n", &[]);
+        assert_eq!(
+            (v["A"].as_str(), v["B"].as_str(), v["C"].as_str()),
+            ("[object Undefined]", "[object Object]", "[object global]")
+        );
+        assert!(
+            !v.contains_key("toString"),
+            "an inherited name is already defined for the merge"
+        );
+        let p = parse_one("A=$valueOf\n", &Env::new());
+        assert!(p.errors.iter().any(|e| e.fatal), "valueOf throws: the file is skipped");
     }
 
     #[test]

@@ -72,7 +72,7 @@ fn exit_2_for_usage_errors() {
     let r = run(ad().args(["compare", "env:.env#K?loader=perl", "file:y"]));
     assert!(
         r.stderr.contains(
-            "unknown loader 'perl' (known: node, nextjs, python, compose, docker, ruby, dotenvy, shell, node-native, godotenv)"
+            "unknown loader 'perl' (known: node, nextjs, python, compose, docker, ruby, dotenvy, shell, node-native, godotenv, vite, bun)"
         ),
         "{}",
         r.stderr

@@ -27,11 +27,11 @@ fn groups_loaders_and_names_the_cause() {
         readings[0]["loaders"],
         serde_json::json!(["node", "python", "docker", "node-native"])
     );
-    assert_eq!(readings[1]["length"], 0, "nextjs, ruby and dotenvy empty the hash");
+    assert_eq!(readings[1]["length"], 0, "nextjs, ruby, dotenvy and bun empty the hash");
     assert_eq!(
         readings[2]["loaders"],
-        serde_json::json!(["compose"]),
-        "compose keeps `$2b$10`"
+        serde_json::json!(["compose", "vite"]),
+        "compose and vite keep `$2b$10`"
     );
     assert!(
         readings[3]["unresolved"]
@@ -68,7 +68,7 @@ fn loaders_and_key_narrow_the_report() {
     assert!(
         r.stderr.contains("invalid value 'perl' for '--loaders <LOADERS>'")
             && r.stderr.contains(
-                "[possible values: node, nextjs, python, compose, docker, ruby, dotenvy, shell, node-native, godotenv]"
+                "[possible values: node, nextjs, python, compose, docker, ruby, dotenvy, shell, node-native, godotenv, vite, bun]"
             ),
         "{}",
         r.stderr

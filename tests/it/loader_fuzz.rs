@@ -95,6 +95,8 @@ fn emulations() -> Vec<(&'static str, Loader, Options, Sh)> {
         ("bash", Loader::Shell, d(), Sh::Bash),
         ("node-native", Loader::NodeNative, d(), Sh::Dash),
         ("godotenv", Loader::Godotenv, d(), Sh::Dash),
+        ("vite", Loader::Vite, d(), Sh::Dash),
+        ("bun", Loader::Bun, d(), Sh::Dash),
     ]
 }
 

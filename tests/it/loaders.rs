@@ -158,6 +158,16 @@ fn godotenv() {
     check("godotenv", Loader::Godotenv, Options::default());
 }
 
+#[test]
+fn vite_load_env() {
+    check("vite", Loader::Vite, Options::default());
+}
+
+#[test]
+fn bun_auto_load() {
+    check("bun", Loader::Bun, Options::default());
+}
+
 /// The fuzzer's recorded corpus (tools/loaders/fuzz.py -n 200 --seed 7 --record …).
 mod fuzz_corpus {
     use super::*;
@@ -219,5 +229,15 @@ mod fuzz_corpus {
     #[test]
     fn godotenv() {
         check("godotenv", Loader::Godotenv, Options::default(), Sh::Dash);
+    }
+
+    #[test]
+    fn vite_load_env() {
+        check("vite", Loader::Vite, Options::default(), Sh::Dash);
+    }
+
+    #[test]
+    fn bun_auto_load() {
+        check("bun", Loader::Bun, Options::default(), Sh::Dash);
     }
 }

@@ -101,6 +101,28 @@ CASES = [
     ("empty-key-line", "A=1\n=2\nB=3\n"),
 ]
 
+# Added after the Latin-1 file (which keeps its number): hazards of bun's and Vite's loaders.
+CASES_AFTER_LATIN1 = [
+    # bun: a double quote runs to the next one, across lines; the rest of that line is dropped.
+    ("quote-runs-to-next-quote", 'A="x\nB="y"\nC=1\n'),
+    # bun: the value may start on the next line.
+    ("value-on-next-line", 'A=\n"q"\nB=1\n'),
+    # bun: after a `${` no brace closes, nothing more is expanded.
+    ("brace-unclosed-stops-expansion", "A=x\nB=${A}${NOPE_AD $A\n"),
+    # Vite (dotenv-expand 12): `${A:+alt}`, and `split(null)`: NOPE_AD with the default fallback.
+    ("plus-alternate-and-null", "A=x\nB=${A:+alt}\nC=${NOPE_ADnullfallback}\n"),
+    # Vite: String.replace swaps the FIRST "$A", the escaped one.
+    ("escaped-first-occurrence", "A=x\nB=" + BS + "$A$A\n"),
+    # Vite copies BROWSER into process.env before expanding: it stays "$A".
+    ("browser-unexpanded", "A=1\nBROWSER=$A\n"),
+    # Vite expands keys in byte order (Node's std::map), bun in file order.
+    ("expansion-order", "B=$A\nA=$C\nC=c\n"),
+    # Vite: a name every JavaScript object has finds Object.prototype's function or object.
+    ("object-prototype-reference", "A=$toString\nB=${__proto__}\n"),
+    # bun: a bare `{` in a default does not nest; `${` does.
+    ("brace-in-default", "A=${NOPE_AD:-a{b}c}d\nB=${NOPE_AD:-a${AD_FROM_ENV}c}d\n"),
+]
+
 
 def main() -> None:
     out = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "tests/fixtures/dotenv/cases")
@@ -111,7 +133,9 @@ def main() -> None:
         (out / f"{i:02d}-{name}.env").write_bytes(text.encode("utf-8"))
     # One file that is not UTF-8 (Latin-1 é), written as raw bytes.
     (out / f"{len(CASES) + 1:02d}-latin1.env").write_bytes(b"A=caf\xe9\nB=ok\n")
-    print(f"{len(CASES) + 1} cases in {out}")
+    for i, (name, text) in enumerate(CASES_AFTER_LATIN1, len(CASES) + 2):
+        (out / f"{i:02d}-{name}.env").write_bytes(text.encode("utf-8"))
+    print(f"{len(CASES) + 1 + len(CASES_AFTER_LATIN1)} cases in {out}")
 
 
 if __name__ == "__main__":

@@ -223,6 +223,30 @@ def run_python(cases: pathlib.Path, tmp: pathlib.Path) -> dict:
     return from_recordings(tmp, ["python", "python-nointerp"])
 
 
+def run_vite(cases: pathlib.Path, tmp: pathlib.Path) -> dict:
+    if not (HERE / "node_modules" / "vite").exists() or not shutil.which("node"):
+        print("vite: not installed (run scripts/record-loaders.sh)", file=sys.stderr)
+        return {}
+    cmd = lambda skip: ["node", "--max-old-space-size=512", str(HERE / "record-vite.mjs"), "--jsonl", str(cases), str(skip)]
+    got, dead = run_lines(cmd, cases, clean_env())
+    values_as_bytes(got)
+    for f, why in dead.items():
+        got.setdefault("vite", {}).setdefault(f, {"error": why, "resource": True})
+    return got
+
+
+def run_bun(cases: pathlib.Path, tmp: pathlib.Path) -> dict:
+    if not (HERE / "node_modules" / "bun").exists():
+        print("bun: not installed (run scripts/record-loaders.sh)", file=sys.stderr)
+        return {}
+    cmd = lambda skip: [sys.executable, str(HERE / "record-bun.py"), "--jsonl", str(cases), str(skip)]
+    got, dead = run_lines(cmd, cases, {**os.environ}, per_file_timeout=30.0)
+    values_as_bytes(got)
+    for f, why in dead.items():
+        got.setdefault("bun", {}).setdefault(f, {"error": why, "resource": True})
+    return got
+
+
 GOPATH = "/usr/share/gocode"
 
 
@@ -335,7 +359,7 @@ def run_harness(exe: str, test: str, cases: pathlib.Path):
 PAIRS = [
     ("node16", "node"), ("node17", "node"), ("nextjs", "nextjs"), ("python", "python"),
     ("python-nointerp", "python-nointerp"), ("dotenvy", "dotenvy"), ("dash", "dash"), ("bash", "bash"),
-    ("node-native", "node-native"), ("godotenv", "godotenv"),
+    ("node-native", "node-native"), ("godotenv", "godotenv"), ("vite", "vite"), ("bun", "bun"),
 ]
 UNRECORDED = ["compose", "docker", "ruby"]
 
@@ -369,7 +393,7 @@ def main() -> None:
     ap.add_argument("--cached", action="store_true", help="with --keep: reuse Node's, Python's and dotenvy's readings of the same files")
     ap.add_argument("--record", type=pathlib.Path, help="write the files and real readings as a fixture")
     ap.add_argument("--json", type=pathlib.Path, help="write the table as JSON")
-    ap.add_argument("--only", help="run only these real loaders (comma-separated: node, python, shells, go, dotenvy)")
+    ap.add_argument("--only", help="run only these real loaders (comma-separated: node, python, shells, go, vite, bun, dotenvy)")
     a = ap.parse_args()
 
     r = random.Random(a.seed)
@@ -394,7 +418,7 @@ def main() -> None:
     else:
         real = {}
         only = set(a.only.split(",")) if a.only else None
-        for run in (run_node, run_python, run_shells, run_go):
+        for run in (run_node, run_python, run_shells, run_go, run_vite, run_bun):
             if only is not None and run.__name__.removeprefix("run_") not in only:
                 continue
             t = time.monotonic()
@@ -493,6 +517,12 @@ def loader_versions() -> dict:
     out = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "golang-github-joho-godotenv-dev"], capture_output=True, text=True).stdout
     if out:
         v["godotenv"] = out
+    p = HERE / "node_modules" / "vite" / "package.json"
+    if p.exists():
+        v["vite"] = json.loads(p.read_text())["version"]
+    p = HERE / "node_modules" / "bun" / "package.json"
+    if p.exists():
+        v["bun"] = json.loads(p.read_text())["version"]
     if shutil.which("node"):
         v["node-native"] = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
     py = HERE / ".venv" / "bin" / "python"
