@@ -13,6 +13,8 @@
 # Output (committed; cargo test needs neither node nor python):
 #   tests/fixtures/dotenv/recorded/*.json        the hand-written corpus (tools/loaders/cases.py)
 #   tests/fixtures/dotenv/fuzz/{cases,recorded}  200 files from the fuzzer's grammar, seed 7
+#   tests/fixtures/dotenv/{dirs,recorded-dirs}   project directories read by Vite and bun per mode
+#                                                (tools/loaders/record-dirs.py writes both)
 # The differential fuzzer itself (every loader, 2,000 files, a table): tools/loaders/fuzz.py.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,6 +43,8 @@ clean=(env -i PATH="$PATH" HOME=/nonexistent-home AD_FROM_ENV=from-process-env)
 "${clean[@]}" node "$tools/record-node.js" "$cases" "$out"
 "${clean[@]}" node "$tools/record-vite.mjs" "$cases" "$out"
 python3 "$tools/record-bun.py" "$cases" "$out"
+# Project directories (several .env files, each mode): Vite's loadEnv and bun's own files.
+python3 "$tools/record-dirs.py" "$root/tests/fixtures/dotenv/dirs" "$root/tests/fixtures/dotenv/recorded-dirs"
 "${clean[@]}" "$tools/.venv/bin/python" "$tools/record-python.py" "$cases" "$out"
 python3 "$tools/record-shell.py" "$cases" "$out"
 "${clean[@]}" AD_GODOTENV_VERSION="$(dpkg-query -W -f='${Version}' golang-github-joho-godotenv-dev)" "$gobin/record-go" "$cases" "$out"

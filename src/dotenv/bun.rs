@@ -240,6 +240,51 @@ pub fn parse(text: &str, env: &Env) -> Parsed<'static> {
     out
 }
 
+/// The files bun loads by itself from its working directory for NODE_ENV `mode`, in the order it
+/// loads them (bun 1.4.5, recorded): `.env.$mode.local`, `.env.local` (not when NODE_ENV=test),
+/// `.env.$mode`, `.env` — the same files and precedence as Next.js.
+pub fn files(mode: super::nextjs::Mode) -> Vec<String> {
+    mode.files()
+}
+
+/// What bun puts in `process.env` from a project directory, run there with NODE_ENV `mode`: each
+/// file is read in turn (see `files`) against the variables so far, so a key an earlier file (or
+/// the environment) set keeps that value, and a `$REF` finds only what the environment and the
+/// files read before (and its own file) define.
+pub fn load_dir(
+    dir: &std::path::Path,
+    mode: super::nextjs::Mode,
+    env: &Env,
+) -> std::io::Result<super::nextjs::DirLoad> {
+    let mut process = env.clone();
+    let mut load = super::nextjs::DirLoad {
+        files: Vec::new(),
+        keys: Vec::new(),
+        errors: Vec::new(),
+    };
+    for name in files(mode) {
+        let bytes = match crate::source::read_regular(&dir.join(&name)) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) if e.kind() == std::io::ErrorKind::IsADirectory => continue,
+            Err(e) => return Err(std::io::Error::new(e.kind(), format!("{name}: {e}"))),
+        };
+        let parsed = parse(&super::lossy(&bytes), &process);
+        for entry in parsed.entries {
+            if process.contains_key(&*entry.key) {
+                continue;
+            }
+            process.insert(entry.key.to_string(), entry.value.to_string());
+            load.keys.push(super::nextjs::Resolved {
+                file: name.clone(),
+                entry,
+            });
+        }
+        load.files.push(name);
+    }
+    Ok(load)
+}
+
 /// The `}` that closes a `${` whose text starts at `from` (nested `${` counted, not a bare `{`; a
 /// backslash skipping the next byte).
 fn close_brace(b: &[u8], from: usize) -> Option<usize> {

@@ -21,6 +21,10 @@
 //!   BROWSER and BROWSER_ARGS (unexpanded) into process.env when unset there, so those win too.
 //!
 //! The prefix (`VITE_` by default; `''` here) only selects keys: the values are the same.
+//!
+//! A project directory (`load_dir`): `.env`, `.env.local`, `.env.[mode]`, `.env.[mode].local` are
+//! each parsed alone, merged by `Object.fromEntries` (a later file's value wins, a key keeps its
+//! first place), and the merged set is expanded as above (recorded: tests/fixtures/dotenv/dirs).
 
 use super::{Budget, Entry, Env, JsInherited, LoadError, Parsed, TOO_LARGE, TooLarge};
 use std::borrow::Cow;
@@ -81,30 +85,125 @@ fn array_index(k: &str) -> Option<u32> {
 struct Slot {
     value: String,
     line: usize,
+    /// Which of the files read defines it (the last one that does).
+    file: usize,
     too_large: bool,
 }
 
 /// Read `text` (one `.env` file) as Vite's `loadEnv` does, against the process environment `env`.
 pub fn parse(text: &str, env: &Env) -> Parsed<'static> {
-    let read = super::node_native::parse(text);
+    let merged = merge(&[text], env);
+    match merged.thrown {
+        Some((_, e)) => Parsed {
+            entries: Vec::new(),
+            errors: vec![e],
+        },
+        None => Parsed {
+            entries: merged.entries.into_iter().map(|(e, _)| e).collect(),
+            errors: Vec::new(),
+        },
+    }
+}
+
+/// The files `loadEnv(mode, dir)` reads, in the order it merges them: a later file's value wins.
+pub fn files(mode: &str) -> [String; 4] {
+    [
+        ".env".to_string(),
+        ".env.local".to_string(),
+        format!(".env.{mode}"),
+        format!(".env.{mode}.local"),
+    ]
+}
+
+/// Why Vite refuses a mode name, if it does (or authdoctor does not follow it: a path).
+pub fn refuses_mode(mode: &str) -> Option<&'static str> {
+    if mode == "local" {
+        Some("Vite refuses mode \"local\": it conflicts with the .local postfix of .env files")
+    } else if mode.is_empty() {
+        Some("an empty mode is no mode (Vite then uses its default)")
+    } else if mode.contains(['/', '\\', '\0']) {
+        Some("a mode naming a path is not followed")
+    } else {
+        None
+    }
+}
+
+/// `loadEnv(mode, dir, '')` over a project directory: every key of the files that exist, each with
+/// the file its value came from (process.env's keys keep process.env's value, see `parse`).
+pub fn load_dir(dir: &std::path::Path, mode: &str, env: &Env) -> std::io::Result<super::nextjs::DirLoad> {
+    let mut names = Vec::new();
+    let mut texts = Vec::new();
+    for name in files(mode) {
+        let bytes = match crate::source::read_regular(&dir.join(&name)) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) if e.kind() == std::io::ErrorKind::IsADirectory => continue,
+            Err(e) => return Err(std::io::Error::new(e.kind(), format!("{name}: {e}"))),
+        };
+        // readFileSync(path, "utf-8"): invalid bytes become U+FFFD.
+        texts.push(super::lossy(&bytes).into_owned());
+        names.push(name);
+    }
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let merged = merge(&refs, env);
+    let mut load = super::nextjs::DirLoad {
+        files: names.clone(),
+        keys: Vec::new(),
+        errors: Vec::new(),
+    };
+    if let Some((file, e)) = merged.thrown {
+        load.errors.push((names[file].clone(), e));
+        return Ok(load);
+    }
+    load.keys = merged
+        .entries
+        .into_iter()
+        .map(|(entry, file)| super::nextjs::Resolved {
+            file: names[file].clone(),
+            entry,
+        })
+        .collect();
+    Ok(load)
+}
+
+struct Merged {
+    /// Every key, in the order of expansion, with the index of its file.
+    entries: Vec<(Entry<'static>, usize)>,
+    /// loadEnv throws (nothing loads): the file of the key that makes it, and why.
+    thrown: Option<(usize, LoadError)>,
+}
+
+/// `Object.fromEntries` of every file's `util.parseEnv` entries, in file order (a later file's value
+/// wins; a key keeps the place of its first file), then the expansion over the merged set.
+fn merge(texts: &[&str], env: &Env) -> Merged {
     let mut slots: HashMap<String, Slot> = HashMap::new();
-    // `obj.__proto__ = "x"` sets no key: util.parseEnv's result has none.
-    for e in read.entries.iter().filter(|e| e.key != "__proto__") {
-        slots.insert(
-            e.key.to_string(),
-            Slot {
+    let mut order: Vec<String> = Vec::new();
+    for (file, text) in texts.iter().enumerate() {
+        let read = super::node_native::parse(text);
+        let mut keys: Vec<String> = Vec::new();
+        // `obj.__proto__ = "x"` sets no key: util.parseEnv's result has none.
+        for e in read.entries.iter().filter(|e| e.key != "__proto__") {
+            let slot = Slot {
                 value: e.value.to_string(),
                 line: e.line,
+                file,
                 too_large: false,
-            },
-        );
+            };
+            if slots.insert(e.key.to_string(), slot).is_none() {
+                keys.push(e.key.to_string());
+            }
+        }
+        // util.parseEnv's object lists its keys in byte order (see the module doc).
+        keys.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+        order.extend(keys);
     }
-    let mut order: Vec<String> = slots.keys().cloned().collect();
+    // A JavaScript object lists integer-like keys first, in numeric order (a stable sort keeps the
+    // others in insertion order).
     order.sort_by(|a, b| match (array_index(a), array_index(b)) {
         (Some(x), Some(y)) => x.cmp(&y),
         (Some(_), None) => std::cmp::Ordering::Less,
         (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => a.as_bytes().cmp(b.as_bytes()),
+        (None, None) => std::cmp::Ordering::Equal,
     });
     // loadEnv's writes into process.env, before the copy expansion reads.
     let mut process: Cow<Env> = Cow::Borrowed(env);
@@ -125,13 +224,13 @@ pub fn parse(text: &str, env: &Env) -> Parsed<'static> {
         .find(|k| OBJECT_FUNCTIONS.contains(&k.as_str()) && !env.contains_key(k.as_str()))
     {
         return thrown(
-            slots[k].line,
+            &slots[k],
             format!(
                 "{k} is a function every JavaScript object has, and Vite's loadEnv throws (value.replace is not a function): no key of the file loads"
             ),
         );
     }
-    let budget = Budget::for_file(text.len());
+    let budget = Budget::for_file(texts.iter().map(|t| t.len()).sum());
     for key in &order {
         let current = slots[key].value.clone();
         let value = match process.get(key.as_str()) {
@@ -142,10 +241,10 @@ pub fn parse(text: &str, env: &Env) -> Parsed<'static> {
         match value {
             Ok(v) => slot.value = v.replace("\\$", "$"),
             Err(Stop::TooLarge) => slot.too_large = true,
-            Err(Stop::Throws(why)) => return thrown(slot.line, format!("expanding {key}: {why}")),
+            Err(Stop::Throws(why)) => return thrown(slot, format!("expanding {key}: {why}")),
         }
     }
-    let mut out = Parsed::default();
+    let mut out = Vec::with_capacity(order.len());
     for key in order {
         let slot = slots.remove(&key).expect("every key has a slot");
         let mut entry = match process.get(&key) {
@@ -159,20 +258,26 @@ pub fn parse(text: &str, env: &Env) -> Parsed<'static> {
             }
         };
         entry.line = slot.line;
-        out.entries.push(entry);
+        out.push((entry, slot.file));
     }
-    out
+    Merged {
+        entries: out,
+        thrown: None,
+    }
 }
 
-/// Vite's loadEnv throws: nothing from the file loads.
-fn thrown(line: usize, message: String) -> Parsed<'static> {
-    Parsed {
+/// Vite's loadEnv throws: nothing from the files loads.
+fn thrown(slot: &Slot, message: String) -> Merged {
+    Merged {
         entries: Vec::new(),
-        errors: vec![LoadError {
-            line,
-            message,
-            fatal: true,
-        }],
+        thrown: Some((
+            slot.file,
+            LoadError {
+                line: slot.line,
+                message,
+                fatal: true,
+            },
+        )),
     }
 }
 

@@ -1,5 +1,6 @@
 //! `env:PATH#KEY?loader=NAME`: the bytes a `.env` loader hands the program for KEY.
-//! With `loader=nextjs` PATH may be a directory: Next.js's file order for `?mode=` applies.
+//! With `loader=nextjs`, `vite` or `bun` PATH may be a directory: that tool's files for `?mode=`,
+//! merged with its precedence.
 
 use super::registry::{Access, Scheme, SchemeInfo};
 use super::spec::part;
@@ -14,7 +15,8 @@ pub const INFO: SchemeInfo = SchemeInfo {
     name: "env",
     example: "env:frontend/.env.local#AUTH_SECRET?loader=nextjs",
     yields: "the bytes a .env loader hands the program for KEY (loader default: node); a bare PATH#KEY means the same. \
-With loader=nextjs PATH may be the project directory (?mode=development|production|test picks the files); \
+With loader=nextjs, vite or bun PATH may be the project directory, read as that tool merges its files: ?mode= picks them \
+(nextjs and bun: development|production|test, bun's NODE_ENV; vite: any mode name; default development); \
 loader=python takes ?interpolate=false; loader=shell takes ?sh=dash|bash (the shell that sources it; default dash, POSIX sh)",
     options: &["loader", "mode", "interpolate", "sh"],
     verbatim: false,
@@ -36,14 +38,26 @@ impl Scheme for Env {
         }
         let loader = spec.options.get("loader").and_then(|l| Loader::from_name(l));
         if let Some(m) = spec.options.get("mode") {
-            if loader != Some(Loader::Nextjs) {
-                return Err("mode= goes with loader=nextjs".into());
-            }
-            if Mode::from_name(m).is_none() {
-                return Err(format!(
-                    "unknown mode {} (known: development, production, test)",
-                    part(m)
-                ));
+            match loader {
+                Some(Loader::Nextjs) if Mode::from_name(m).is_none() => {
+                    return Err(format!(
+                        "unknown mode {} (known: development, production, test)",
+                        part(m)
+                    ));
+                }
+                Some(Loader::Bun) if bun_mode(m).is_none() => {
+                    return Err(format!(
+                        "unknown mode {} for bun (its NODE_ENV: development, production or test)",
+                        part(m)
+                    ));
+                }
+                Some(Loader::Vite) => {
+                    if let Some(why) = crate::dotenv::vite::refuses_mode(m) {
+                        return Err(format!("mode {}: {why}", part(m)));
+                    }
+                }
+                Some(Loader::Nextjs | Loader::Bun) => {}
+                _ => return Err("mode= goes with loader=nextjs, vite or bun".into()),
             }
         }
         if let Some(v) = spec.options.get("interpolate") {
@@ -120,11 +134,12 @@ pub fn read(spec: &Spec, _: &LocalCtx) -> Result<Fetched, FetchError> {
     let (loader, loader_from) = loader_of(spec);
     let env = process_env();
     if std::path::Path::new(path).is_dir() {
-        if loader != Loader::Nextjs {
-            return Err(FetchError::unreadable(format!("{path}: is a directory"))
-                .hint("name the .env file, or use ?loader=nextjs to resolve a Next.js project directory"));
+        if !matches!(loader, Loader::Nextjs | Loader::Vite | Loader::Bun) {
+            return Err(FetchError::unreadable(format!("{path}: is a directory")).hint(
+                "name the .env file, or use ?loader=nextjs, vite or bun to resolve that tool's project directory",
+            ));
         }
-        return read_nextjs_dir(spec, &env);
+        return read_dir(spec, loader, &env);
     }
     let bytes = read_dotenv(path)?;
     let mut facts = Vec::new();
@@ -242,61 +257,117 @@ pub fn read(spec: &Spec, _: &LocalCtx) -> Result<Fetched, FetchError> {
     Ok(fetched)
 }
 
-fn read_nextjs_dir(spec: &Spec, env: &crate::dotenv::Env) -> Result<Fetched, FetchError> {
+/// bun's NODE_ENV names. bun 1.4.5 reads the development files for any other NODE_ENV, or none
+/// (tried by hand, not recorded); naming one here is refused rather than guessed at.
+fn bun_mode(m: &str) -> Option<Mode> {
+    match m {
+        "development" | "production" | "test" => Mode::from_name(m),
+        _ => None,
+    }
+}
+
+/// A project directory as `loader` (nextjs, vite or bun) merges its files for `?mode=`.
+fn read_dir(spec: &Spec, loader: Loader, env: &crate::dotenv::Env) -> Result<Fetched, FetchError> {
     let dir = std::path::Path::new(&spec.locator);
     let key = spec.key.as_deref().unwrap_or_default();
-    let mode = spec
-        .options
-        .get("mode")
-        .and_then(|m| Mode::from_name(m))
-        .unwrap_or(Mode::Development);
-    let load = load_dir(dir, mode, env).map_err(|e| FetchError::unreadable(format!("{}: {e}", spec.locator)))?;
+    let given = spec.options.get("mode").map(String::as_str);
+    let (mode, order, load, tool, wins, hint) = match loader {
+        Loader::Vite => {
+            let mode = given.unwrap_or("development").to_string();
+            let order = crate::dotenv::vite::files(&mode).to_vec();
+            let load = crate::dotenv::vite::load_dir(dir, &mode, env);
+            (
+                mode,
+                order,
+                load,
+                "Vite's",
+                "Vite's loadEnv returns process.env's value",
+                "check ?mode= (Vite's --mode: any name; default development, as `vite dev`; `vite build` uses production) and the file names",
+            )
+        }
+        Loader::Bun => {
+            let mode = given.and_then(bun_mode).unwrap_or(Mode::Development);
+            let load = crate::dotenv::bun::load_dir(dir, mode, env);
+            (
+                mode.name().to_string(),
+                crate::dotenv::bun::files(mode),
+                load,
+                "bun's",
+                "bun never overrides it",
+                "check ?mode= (bun's NODE_ENV: development, production, test) and the file names",
+            )
+        }
+        _ => {
+            let mode = given.and_then(Mode::from_name).unwrap_or(Mode::Development);
+            (
+                mode.name().to_string(),
+                mode.files(),
+                load_dir(dir, mode, env),
+                "Next.js's",
+                "Next.js never overrides it",
+                "check ?mode= (development, production, test) and the file names",
+            )
+        }
+    };
+    // `order` and `files` list the files as the tool reads them: Next.js and bun keep the first
+    // value they read, Vite the last.
+    let load = load.map_err(|e| FetchError::unreadable(format!("{}: {e}", spec.locator)))?;
+    if loader == Loader::Vite
+        && let Some((file, e)) = load.errors.first()
+    {
+        return Err(FetchError::unreadable(format!(
+            "{}: Vite's loadEnv throws on {file} (line {}): {}",
+            spec.locator, e.line, e.message
+        ))
+        .hint("`authdoctor envfile FILE` shows how every loader reads each line"));
+    }
     if let Some(v) = env.get(key) {
         return Ok(Fetched::value(Secret::new(v.as_bytes().to_vec()))
-            .detail("loader", "nextjs")
-            .detail("mode", mode.name())
-            .detail("from", "process environment (Next.js never overrides it)"));
+            .detail("loader", loader.name())
+            .detail("mode", mode)
+            .detail("from", format!("process environment ({wins})")));
     }
     if load.files.is_empty() {
         return Err(FetchError::new(
             super::FailureKind::Missing,
             format!(
-                "{}: none of Next.js's {} files exists ({})",
+                "{}: none of {tool} {mode} files exists ({})",
                 spec.locator,
-                mode.name(),
-                mode.files().join(", ")
+                order.join(", ")
             ),
         )
         .hint("create one of them, check ?mode=, or mark the source ?local if it exists only on developer machines"));
     }
     let Some(found) = load.keys.iter().find(|k| k.entry.key == key) else {
-        let order = mode.files().join(", ");
-        let present = if load.files.is_empty() {
-            "none of them exists".to_string()
-        } else {
-            format!("found: {}", load.files.join(", "))
-        };
         let mut names: Vec<&str> = load.keys.iter().map(|k| &*k.entry.key).collect();
         names.sort();
         return Err(FetchError::not_found(format!(
-            "{}: no key {key} in Next.js's {} files ({order}; {present}; keys: {})",
+            "{}: no key {key} in {tool} {mode} files ({}; found: {}; keys: {})",
             spec.locator,
-            mode.name(),
+            order.join(", "),
+            load.files.join(", "),
             if names.is_empty() {
                 "none".to_string()
             } else {
                 names.join(", ")
             }
         ))
-        .hint("check ?mode= (development, production, test) and the file names"));
+        .hint(hint));
     };
     let file = dir.join(&found.file).display().to_string();
     let mut fetched = Fetched::value(Secret::new(found.entry.value.as_bytes().to_vec()))
-        .detail("loader", "nextjs")
-        .detail("mode", mode.name())
+        .detail("loader", loader.name())
+        .detail("mode", mode)
         .detail("file", file.clone())
         .detail("line", found.entry.line)
         .detail("files", load.files.join(", "));
+    if let Some(what) = found.entry.unresolved {
+        fetched.facts.push(Fact::Unresolved {
+            key: key.to_string(),
+            loader,
+            what,
+        });
+    }
     fetched.location = Some(Location {
         file,
         line: found.entry.line,

@@ -21,6 +21,7 @@ mod init;
 mod input_bounds;
 mod jwt;
 mod k8s;
+mod loader_dirs;
 mod loader_fuzz;
 mod loaders;
 mod parsers_prop;
