@@ -20,11 +20,16 @@ pub fn note(message: &str) {
     let _ = writeln!(std::io::stderr().lock(), "authdoctor: {clean}");
 }
 
-/// The error that stopped a command on stderr, `error` in red when colour is on.
+/// The error that stopped a command on stderr, `error` in red when colour is on, and its hint on
+/// the next line. The message and the hint are each scrubbed and escaped (either may quote input);
+/// the line break between them is authdoctor's own.
 pub fn error(e: &crate::error::Error) {
     let red = colored::control::SHOULD_COLORIZE.should_colorize();
-    let clean = super::redact::scrub_run(&e.to_string());
-    let clean = super::guard::escape_controls(&clean);
+    let scrub = |text: &str| super::guard::escape_controls(&super::redact::scrub_run(text)).into_owned();
+    let mut clean = scrub(&e.message);
+    if let Some(hint) = &e.hint {
+        clean = format!("{clean}\n  hint: {}", scrub(hint));
+    }
     let line = if red {
         format!("\x1b[31merror\x1b[0m: {clean}")
     } else {

@@ -618,3 +618,22 @@ fn every_local_scheme_is_read() {
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     assert!(r.stdout.contains("AD403"), "{}", r.stdout);
 }
+
+/// An error's hint is on its own line; control characters the input brought stay escaped.
+#[test]
+fn an_error_and_its_hint_are_two_lines_and_input_stays_escaped() {
+    let r = run(ad().args(["inspect", "bogus:x"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    assert!(
+        lines[0].starts_with("authdoctor: error: bad source 'bogus:"),
+        "{}",
+        r.stderr
+    );
+    assert!(lines[1].starts_with("  hint: "), "{}", r.stderr);
+    assert!(!r.stderr.contains("\\n  hint"), "{}", r.stderr);
+    let r = run(ad().args(["inspect", "env:x\u{1b}[2J\nforged line#K?loader=nope"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(!r.stderr.contains('\u{1b}'), "{}", r.stderr);
+    assert!(!r.stderr.lines().any(|l| l.starts_with("forged line")), "{}", r.stderr);
+}
