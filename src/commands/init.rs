@@ -44,7 +44,9 @@ struct Place {
     env_files: Vec<String>,
     fly_app: Option<String>,
     loader: Option<Loader>,
-    nextjs: bool,
+    /// The loader reads the directory's files together (Next.js, Vite, bun): one `env:DIR`
+    /// source, not one per file.
+    merges_dir: bool,
     /// Stores named in this directory's infrastructure files (ECS, CloudFormation, serverless,
     /// Terraform).
     stores: Vec<super::init_stores::StoreRef>,
@@ -100,7 +102,7 @@ fn is_mode_file(name: &str) -> bool {
 /// The directory's loader from its markers (the rules `env:` sources use too).
 fn detect(dir: &Path, place: &mut Place) {
     place.loader = crate::dotenv::detect::markers(dir).map(|(l, _)| l);
-    place.nextjs = place.loader == Some(Loader::Nextjs);
+    place.merges_dir = matches!(place.loader, Some(Loader::Nextjs | Loader::Vite | Loader::Bun));
 }
 
 fn fly_app(path: &Path) -> Option<String> {
@@ -243,11 +245,12 @@ pub fn propose(root: &Path) -> Option<String> {
             .loader
             .map(|l| format!("?loader={}&local", l.name()))
             .unwrap_or_else(|| "?local".to_string());
-        if p.nextjs {
-            // One source for the directory: Next.js's own file order decides (development mode).
+        if p.merges_dir {
+            // One source for the directory: the tool's own file order decides, in development
+            // mode (`next dev`, `vite`, `bun run`), which reads these four files.
             let mut keys: Vec<String> = Vec::new();
             for f in &p.env_files {
-                if f.contains(".production") || f.contains(".test") {
+                if ![".env", ".env.local", ".env.development", ".env.development.local"].contains(&f.as_str()) {
                     skipped.push(join(&p.rel, f));
                     continue;
                 }
@@ -376,8 +379,10 @@ pub fn propose(root: &Path) -> Option<String> {
             "# `.env` sources are marked ?local: absent in CI (CI=true) or gitignored, they are skipped, not unreadable.\n",
         );
     }
-    if places.iter().any(|p| p.nextjs) {
-        out.push_str("# Next.js directories are read in development mode; add &mode=production to check a build.\n");
+    if places.iter().any(|p| p.merges_dir) {
+        out.push_str(
+            "# Next.js, Vite and bun directories are read in development mode; add &mode=production to check a build.\n",
+        );
     }
     let mut others = Vec::new();
     let mut count = 0;

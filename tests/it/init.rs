@@ -122,3 +122,44 @@ fn proposes_the_stores_the_repository_names() {
         assert!(r.stdout.contains(want), "{want}: {}", r.stdout);
     }
 }
+
+/// Vite and bun read a directory's files together, as Next.js does: one `env:DIR` source each, in
+/// development mode, whose value `check` then reads with the tool's own precedence (Vite: the
+/// mode file over `.env.local`; bun: `.env.local` first). Another mode's files are not proposed.
+#[test]
+fn vite_and_bun_directories_are_one_source_each() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    for sub in ["web", "api"] {
+        std::fs::create_dir_all(d.join(sub)).expect("mkdir");
+    }
+    let put = |p: &str, text: &str| std::fs::write(d.join(p), text).expect("write");
+    put("web/package.json", r#"{"devDependencies":{"vite":"8.4.0"}}"#);
+    put("web/vite.config.ts", "export default {}\n");
+    put("web/.env", "JWT_SECRET=from-dotenv-file-0123456789abcdef\n");
+    put("web/.env.local", "JWT_SECRET=from-local-file-0123456789abcdef\n");
+    put("web/.env.development", &format!("JWT_SECRET={KNOWN}\n"));
+    put("web/.env.staging", "STAGING_ONLY_SECRET=x\n");
+    put("api/bun.lock", "{}\n");
+    put("api/.env", "JWT_SECRET=from-dotenv-file-0123456789abcdef\n");
+    put("api/.env.local", &format!("JWT_SECRET={KNOWN}\n"));
+    put("api/.env.development", "JWT_SECRET=from-mode-file-0123456789abcdef\n");
+
+    let r = run(ad().args(["init", "--write"]).current_dir(d));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let toml = std::fs::read_to_string(d.join("authdoctor.toml")).expect("written");
+    assert!(
+        toml.contains("\"api=env:api#JWT_SECRET?loader=bun&local\"")
+            && toml.contains("\"web=env:web#JWT_SECRET?loader=vite&local\""),
+        "{toml}"
+    );
+    assert!(
+        toml.contains("Not proposed (another environment's values): web/.env.staging"),
+        "{toml}"
+    );
+    assert!(!toml.contains("STAGING_ONLY_SECRET"), "{toml}");
+    // Both tools' winners are the same value: the check passes.
+    let r = run(ad().arg("check").current_dir(d));
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(leaks(&r.stdout, KNOWN).is_none(), "{}", r.stdout);
+}
