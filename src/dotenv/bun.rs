@@ -170,6 +170,12 @@ struct Slot {
     too_large: bool,
 }
 
+/// Variables bun 1.4.5 gives the program as `undefined` when the file leaves them empty (`TZ=`,
+/// `TZ=''`, `TZ=$UNSET`, or an empty later duplicate): bun reads them for itself and drops an
+/// empty one; any other name keeps `""`. Found by comparing with the real bun on realistic files
+/// (compose templates carry `TZ=`); recorded in corpus case 96.
+const UNSET_WHEN_EMPTY: [&str; 3] = ["TZ", "NODE_TLS_REJECT_UNAUTHORIZED", "BUN_CONFIG_VERBOSE_FETCH"];
+
 /// Read `text` as bun loads a `.env` file, against the process environment `env`.
 pub fn parse(text: &str, env: &Env) -> Parsed<'static> {
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -231,6 +237,13 @@ pub fn parse(text: &str, env: &Env) -> Parsed<'static> {
     let mut out = Parsed::default();
     for key in order {
         let slot = slots.remove(&key).expect("every key has a slot");
+        if slot.value.is_empty()
+            && !slot.too_large
+            && !env.contains_key(&key)
+            && UNSET_WHEN_EMPTY.contains(&key.as_str())
+        {
+            continue;
+        }
         let mut e = Entry::new(key, slot.value, slot.line);
         if slot.too_large {
             e.unresolved = Some(TOO_LARGE);

@@ -121,6 +121,10 @@ CASES_AFTER_LATIN1 = [
     ("object-prototype-reference", "A=$toString\nB=${__proto__}\n"),
     # bun: a bare `{` in a default does not nest; `${` does.
     ("brace-in-default", "A=${NOPE_AD:-a{b}c}d\nB=${NOPE_AD:-a${AD_FROM_ENV}c}d\n"),
+    # bun: TZ, NODE_TLS_REJECT_UNAUTHORIZED and BUN_CONFIG_VERBOSE_FETCH left empty (however) are
+    # undefined for the program; any other name keeps "" (compose templates carry `TZ=`).
+    ("bun-unset-when-empty",
+     "TZ=UTC\nTZ=\nNODE_TLS_REJECT_UNAUTHORIZED=''\nBUN_CONFIG_VERBOSE_FETCH=$NOPE_AD\nNODE_OPTIONS=\nPLAIN=\n"),
 ]
 
 
