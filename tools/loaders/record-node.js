@@ -14,6 +14,19 @@ const path = require('path')
 const VERSIONS = [['node16', 'dotenv16'], ['node17', 'dotenv17']]
 
 const util = require('util')
+
+// One whole line on stdout: into a pipe, fs.writeSync may write less than asked (64 KiB at a time),
+// and a cut line would be lost JSON for tools/loaders/fuzz.py (a 64 KB base64 value did it).
+function writeLine(text) {
+  const buf = Buffer.from(text)
+  for (let off = 0; off < buf.length; ) {
+    try {
+      off += fs.writeSync(1, buf, off, buf.length - off)
+    } catch (e) {
+      if (e.code !== 'EAGAIN') throw e
+    }
+  }
+}
 const NATIVE = typeof util.parseEnv === 'function'
 
 function readDotenv (file) {
@@ -52,8 +65,8 @@ if (process.argv[2] === '--jsonl') {
   for (const c of cases.slice(Number(skip || 0))) {
     // dotenv's reading first, on a line of its own: Next.js's expansion may exhaust the heap.
     const file = path.join(casesDir, c)
-    fs.writeSync(1, JSON.stringify({ file: c, partial: true, results: readDotenv(file) }) + '\n')
-    fs.writeSync(1, JSON.stringify({ file: c, results: readNext(file) }) + '\n')
+    writeLine(JSON.stringify({ file: c, partial: true, results: readDotenv(file) }) + '\n')
+    writeLine(JSON.stringify({ file: c, results: readNext(file) }) + '\n')
   }
 } else {
   const [casesDir, outDir] = process.argv.slice(2)

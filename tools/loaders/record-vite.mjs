@@ -13,6 +13,19 @@ import util from 'node:util'
 import { createRequire } from 'node:module'
 import { loadEnv } from 'vite'
 
+// One whole line on stdout: into a pipe, fs.writeSync may write less than asked (64 KiB at a time),
+// and a cut line would be lost JSON for tools/loaders/fuzz.py (a 64 KB base64 value did it).
+function writeLine(text) {
+  const buf = Buffer.from(text)
+  for (let off = 0; off < buf.length; ) {
+    try {
+      off += fs.writeSync(1, buf, off, buf.length - off)
+    } catch (e) {
+      if (e.code !== 'EAGAIN') throw e
+    }
+  }
+}
+
 const require = createRequire(import.meta.url)
 const MODE = 'production'
 
@@ -41,7 +54,7 @@ if (process.argv[2] === '--jsonl') {
   const [casesDir, skip] = process.argv.slice(3)
   const cases = fs.readdirSync(casesDir).filter((f) => f.endsWith('.env')).sort()
   for (const c of cases.slice(Number(skip || 0))) {
-    fs.writeSync(1, JSON.stringify({ file: c, results: readVite(path.join(casesDir, c)) }) + '\n')
+    writeLine(JSON.stringify({ file: c, results: readVite(path.join(casesDir, c)) }) + '\n')
   }
 } else {
   const [casesDir, outDir] = process.argv.slice(2)
