@@ -101,6 +101,9 @@ pub fn seen<R>(f: impl FnOnce(&[zeroize::Zeroizing<Vec<u8>>]) -> R) -> R {
 /// like secret material (a 16+ character mix of upper case, lower case and digits with no `_`
 /// separator, or a token-like string). A base64 line pasted alone into a `.env`
 /// (`Wq3x…hE=`) parses as a key; it is a value, and is not listed.
+///
+/// A name made of words (`SUPABASE_SERVICE_ROLE_KEY`, `googleApplicationCredentials`,
+/// `NEXT_PUBLIC_SUPABASE_ANON_KEY`: see [`made_of_words`]) is a name however long and varied.
 pub fn looks_like_name(name: &str) -> bool {
     let shaped = !name.is_empty()
         && name.len() <= 128
@@ -108,7 +111,36 @@ pub fn looks_like_name(name: &str) -> bool {
         && name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'));
-    shaped && !looks_like_secret_material(name)
+    shaped && (made_of_words(name) || !looks_like_secret_material(name))
+}
+
+/// Whether `name` reads as words: split at `_`, `.`, `-` and lower-to-upper case changes, it has
+/// at least two parts averaging three or more letters, every part is letters with at most trailing
+/// digits (`V2`, `S3`), and each part of five or more letters has a vowel (`y` counts; acronyms
+/// such as `JWT`, `SMTP` are shorter). Random base64 breaks into parts with digits inside or of one
+/// or two letters; variable names do not.
+pub fn made_of_words(name: &str) -> bool {
+    let mut parts: Vec<&str> = Vec::new();
+    for chunk in name.split(['_', '.', '-']).filter(|c| !c.is_empty()) {
+        let b = chunk.as_bytes();
+        let mut start = 0;
+        for i in 1..b.len() {
+            if b[i - 1].is_ascii_lowercase() && b[i].is_ascii_uppercase() {
+                parts.push(&chunk[start..i]);
+                start = i;
+            }
+        }
+        parts.push(&chunk[start..]);
+    }
+    let letters = |p: &&str| p.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    parts.len() >= 2
+        && parts.iter().map(letters).sum::<usize>() >= 3 * parts.len()
+        && parts.iter().all(|p| {
+            let word = p.trim_end_matches(|c: char| c.is_ascii_digit());
+            !word.is_empty()
+                && word.bytes().all(|b| b.is_ascii_alphabetic())
+                && (word.len() < 5 || word.bytes().any(|b| b"aeiouyAEIOUY".contains(&b)))
+        })
 }
 
 /// Whether a name found in a file or store looks like a value rather than a name: a 16+ character
@@ -485,6 +517,34 @@ impl Facts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Long variable names are names; random material pasted alone is not (helper-14's realistic
+    /// files: SUPABASE_SERVICE_ROLE_KEY and friends were hidden from `envfile`).
+    #[test]
+    fn names_made_of_words_are_names() {
+        for name in [
+            "SUPABASE_SERVICE_ROLE_KEY",
+            "NEXT_PUBLIC_SUPABASE_ANON_KEY",
+            "GOOGLE_APPLICATION_CREDENTIALS",
+            "NODE_TLS_REJECT_UNAUTHORIZED",
+            "BUN_CONFIG_VERBOSE_FETCH",
+            "NEXTAUTH_JWT_SIGNING_PRIVATE_KEY",
+            "googleApplicationCredentials",
+            "AWS_S3_BUCKET_NAME_V2",
+            "spring.datasource.password",
+        ] {
+            assert!(looks_like_name(name), "{name}");
+        }
+        for material in [
+            "Wq3xP9kLmN2pQr7sT1uVwX5yZ8aB",
+            "aBcDeFgHiJkLmNoPqRsTuVwX",
+            "k7Qw2Rt9Yp4Ux8Zc3Vb6Nm1Lj5Hg0Fd",
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig",
+            "qJ_kD8xZ-vN3mP0wR5tY2uB7cF4gH1aL",
+        ] {
+            assert!(!looks_like_name(material), "{material}");
+        }
+    }
 
     #[test]
     fn short_sha_is_the_digest_prefix() {
