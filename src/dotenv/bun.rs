@@ -276,11 +276,8 @@ pub fn load_dir(
         errors: Vec::new(),
     };
     for name in files(mode) {
-        let bytes = match crate::source::read_regular(&dir.join(&name)) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(e) if e.kind() == std::io::ErrorKind::IsADirectory => continue,
-            Err(e) => return Err(std::io::Error::new(e.kind(), format!("{name}: {e}"))),
+        let Some(bytes) = super::read_dir_file(dir, &name)? else {
+            continue;
         };
         let parsed = parse(&super::lossy(&bytes), &process);
         for entry in parsed.entries {

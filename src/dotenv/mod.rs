@@ -714,3 +714,21 @@ mod shortcut_tests {
         }
     }
 }
+
+/// The bytes of file `name` of a project directory, as a loader that reads the directory's files
+/// together (Next.js, Vite, bun) finds them: `None` when there is no such file (or it is a
+/// directory); other errors name the file (the source names only the directory).
+pub(crate) fn read_dir_file(dir: &std::path::Path, name: &str) -> std::io::Result<Option<Vec<u8>>> {
+    match crate::source::read_regular(&dir.join(name)) {
+        Ok(b) => Ok(Some(b)),
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::IsADirectory
+            ) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(std::io::Error::new(e.kind(), format!("{name}: {e}"))),
+    }
+}

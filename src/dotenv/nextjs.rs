@@ -379,13 +379,8 @@ pub fn load_dir(dir: &Path, mode: Mode, env: &Env) -> std::io::Result<DirLoad> {
     let mut taken: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut errors = Vec::new();
     for name in mode.files() {
-        let path = dir.join(&name);
-        let bytes = match crate::source::read_regular(&path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(e) if e.kind() == std::io::ErrorKind::IsADirectory => continue,
-            // Name the file: the caller names only the directory.
-            Err(e) => return Err(std::io::Error::new(e.kind(), format!("{name}: {e}"))),
+        let Some(bytes) = super::read_dir_file(dir, &name)? else {
+            continue;
         };
         files.push(name.clone());
         let text = super::lossy(&bytes);

@@ -134,11 +134,8 @@ pub fn load_dir(dir: &std::path::Path, mode: &str, env: &Env) -> std::io::Result
     let mut names = Vec::new();
     let mut texts = Vec::new();
     for name in files(mode) {
-        let bytes = match crate::source::read_regular(&dir.join(&name)) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(e) if e.kind() == std::io::ErrorKind::IsADirectory => continue,
-            Err(e) => return Err(std::io::Error::new(e.kind(), format!("{name}: {e}"))),
+        let Some(bytes) = super::read_dir_file(dir, &name)? else {
+            continue;
         };
         // readFileSync(path, "utf-8"): invalid bytes become U+FFFD.
         texts.push(super::lossy(&bytes).into_owned());

@@ -15,18 +15,7 @@ const VERSIONS = [['node16', 'dotenv16'], ['node17', 'dotenv17']]
 
 const util = require('util')
 
-// One whole line on stdout: into a pipe, fs.writeSync may write less than asked (64 KiB at a time),
-// and a cut line would be lost JSON for tools/loaders/fuzz.py (a 64 KB base64 value did it).
-function writeLine(text) {
-  const buf = Buffer.from(text)
-  for (let off = 0; off < buf.length; ) {
-    try {
-      off += fs.writeSync(1, buf, off, buf.length - off)
-    } catch (e) {
-      if (e.code !== 'EAGAIN') throw e
-    }
-  }
-}
+const { writeLine } = require('./write-line.cjs')
 const NATIVE = typeof util.parseEnv === 'function'
 
 function readDotenv (file) {

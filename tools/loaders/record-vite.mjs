@@ -13,18 +13,7 @@ import util from 'node:util'
 import { createRequire } from 'node:module'
 import { loadEnv } from 'vite'
 
-// One whole line on stdout: into a pipe, fs.writeSync may write less than asked (64 KiB at a time),
-// and a cut line would be lost JSON for tools/loaders/fuzz.py (a 64 KB base64 value did it).
-function writeLine(text) {
-  const buf = Buffer.from(text)
-  for (let off = 0; off < buf.length; ) {
-    try {
-      off += fs.writeSync(1, buf, off, buf.length - off)
-    } catch (e) {
-      if (e.code !== 'EAGAIN') throw e
-    }
-  }
-}
+import { writeLine } from './write-line.cjs'
 
 const require = createRequire(import.meta.url)
 const MODE = 'production'
