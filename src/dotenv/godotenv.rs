@@ -205,15 +205,8 @@ pub fn parse(bytes: &[u8]) -> Parsed<'static> {
         k += 1;
     }
     let s = &src[..];
-    // Line numbers by binary search over the newline offsets (counting from the start for every
-    // entry was quadratic: a 50,000-line file took minutes).
-    let newlines: Vec<usize> = s
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| **b == b'\n')
-        .map(|(i, _)| i)
-        .collect();
-    let line_of = |at: usize| newlines.partition_point(|&p| p < at.min(s.len())) + 1;
+    let lines_at = super::LineIndex::new(s);
+    let line_of = |at: usize| lines_at.line_of(at);
     let mut out = Parsed::default();
     let budget = Budget::for_file(bytes.len());
     let mut vars: Vars = HashMap::new();
